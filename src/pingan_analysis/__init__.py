@@ -1,0 +1,1 @@
+"""pingan-analysis."""
