@@ -19,12 +19,15 @@ MENTION_KINDS: tuple[str, ...] = (
     "count", "amount", "percent", "change_pct", "change_pp", "change_multiple",
 )
 DIRECTIONS: tuple[str, ...] = ("", "up", "down")
+#: How a ``change_multiple`` is phrased (an extension of DESIGN.md's mentions table): "提高1.1倍"
+#: is ``increase`` (+110%), "是上年同期的2倍" is ``ratio`` (+100%); empty for other kinds.
+MULTIPLE_FORMS: tuple[str, ...] = ("", "increase", "ratio")
 MODALITIES: tuple[str, ...] = ("reported", "target")
 
 #: ``pingan extract`` output, in this order (DESIGN.md, table "mentions").
 MENTION_COLUMNS: tuple[str, ...] = (
     "doc", "start", "end", "text", "value", "unit", "qualifier", "lower", "upper", "kind",
-    "direction", "period_start", "period_end", "modality", "indicator",
+    "direction", "period_start", "period_end", "modality", "indicator", "multiple_form",
 )
 #: ``data/processed/mentions.csv``: the release id first, then the extract columns.
 MENTIONS_TABLE_COLUMNS: tuple[str, ...] = ("release_id", *MENTION_COLUMNS)
@@ -71,6 +74,7 @@ class Mention:
     period_end: str
     modality: str
     indicator: str
+    multiple_form: str = ""
 
     def as_row(self) -> tuple:
         """The values in :data:`MENTION_COLUMNS` order."""
