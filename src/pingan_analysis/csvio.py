@@ -1,0 +1,57 @@
+"""Deterministic CSV writing: UTF-8 without BOM, `\\n` line ends, fixed number formatting,
+and atomic replacement so a failed write never leaves half a file.
+"""
+from __future__ import annotations
+
+import csv
+import os
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, Any
+
+
+def format_cell(value: Any) -> str:
+    """A cell as text: ``None`` empty, floats in their shortest exact-enough form (29000.0 → 29000)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        if value != value:  # NaN
+            return ""
+        return format(value, ".15g")
+    return str(value)
+
+
+@contextmanager
+def atomic_text_writer(path: Path) -> Iterator[IO[str]]:
+    """Write ``path`` through a temporary file in its folder, renamed over it only on success.
+
+    A path that exists and is not a regular file (``/dev/null``, a pipe) is written directly.
+    """
+    if path.exists() and not path.is_file():
+        with path.open("w", encoding="utf-8", newline="") as handle:
+            yield handle
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as handle:
+            yield handle
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def write_csv_rows(handle: IO[str], header: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
+    """Write a header and rows to an open text handle; return the number of rows."""
+    writer = csv.writer(handle, lineterminator="\n")
+    writer.writerow(header)
+    count = 0
+    for row in rows:
+        writer.writerow([format_cell(cell) for cell in row])
+        count += 1
+    return count

@@ -1,0 +1,83 @@
+"""Tables and charts of the corpus and its mentions, for notebooks 01 and 02.
+
+Each function takes the folder of processed tables (``None``: the project's own
+``data/processed``) so that a notebook runs the same by hand and in the pipeline's staging area.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import pandas as pd
+import seaborn as sns
+
+from pingan_analysis.config import project_paths
+from pingan_analysis.exceptions import DataError
+
+
+def processed_table(name: str, processed_dir: str | Path | None = None) -> pd.DataFrame:
+    """Read ``<processed_dir>/<name>.csv`` with every column as it was written (text kept as text)."""
+    folder = Path(processed_dir) if processed_dir else project_paths().processed_dir
+    path = folder / f"{name}.csv"
+    if not path.is_file():
+        raise DataError(f"no {name}.csv in {folder}", where=str(path),
+                        fix="run `pingan run` (or `make report`) to build the processed tables")
+    return pd.read_csv(path, dtype={"release_id": "string", "doc": "string", "text": "string"},
+                       keep_default_na=False, na_values={"value": [""], "lower": [""], "upper": [""]})
+
+
+def corpus_overview(processed_dir: str | Path | None = None) -> pd.DataFrame:
+    """One row per release: size, what ingestion kept and dropped, mentions found."""
+    corpus = processed_table("corpus", processed_dir)
+    corpus["dropped_share"] = 1 - corpus["kept_chars"] / corpus["chars"]
+    columns = ["release_id", "city_en", "published", "kind", "chars", "kept_chars", "repeat_chars",
+               "boilerplate_chars", "dropped_share", "mentions", "indicator_mentions"]
+    return corpus[columns]
+
+
+def dropped_blocks(processed_dir: str | Path | None = None) -> pd.DataFrame:
+    """Every block ingestion dropped, with its reason and the first characters of its text."""
+    return processed_table("dropped_blocks", processed_dir)
+
+
+def dropped_by_reason(processed_dir: str | Path | None = None) -> pd.DataFrame:
+    """Characters and blocks dropped per release and reason (repeated copy, page boilerplate)."""
+    blocks = dropped_blocks(processed_dir)
+    blocks["chars"] = blocks["end"] - blocks["start"]
+    return (blocks.groupby(["release_id", "reason"], as_index=False)
+            .agg(blocks=("start", "size"), chars=("chars", "sum")))
+
+
+def mention_counts(by: list[str], processed_dir: str | Path | None = None) -> pd.DataFrame:
+    """Mentions counted per the given columns (e.g. ``["release_id", "kind"]``), as a wide table."""
+    mentions = processed_table("mentions", processed_dir)
+    counts = mentions.groupby(by).size()
+    return counts.unstack(fill_value=0) if len(by) > 1 else counts.rename("mentions").to_frame()
+
+
+def indicator_coverage(processed_dir: str | Path | None = None) -> pd.DataFrame:
+    """Share of mentions mapped to a codebook indicator, per release."""
+    mentions = processed_table("mentions", processed_dir)
+    mapped = mentions["indicator"].ne("")
+    return (mentions.assign(mapped=mapped).groupby("release_id")
+            .agg(mentions=("mapped", "size"), mapped=("mapped", "sum"))
+            .assign(mapped_share=lambda t: t["mapped"] / t["mentions"]))
+
+
+def plot_mentions_by_release(processed_dir: str | Path | None = None,
+                             figures_dir: str | Path | None = None) -> plt.Figure:
+    """Stacked bars of mentions per release and kind; saved as PNG and SVG when ``figures_dir`` is given."""
+    mentions = processed_table("mentions", processed_dir)
+    sns.set_theme(style="whitegrid")
+    figure, axes = plt.subplots(figsize=(9, 4))
+    sns.histplot(data=mentions, y="release_id", hue="kind", multiple="stack", shrink=0.8,
+                 discrete=True, ax=axes)
+    axes.set(xlabel="mentions", ylabel="release", title="Quantities found per release, by kind")
+    figure.tight_layout()
+    if figures_dir:
+        folder = Path(figures_dir)
+        folder.mkdir(parents=True, exist_ok=True)
+        for suffix in ("png", "svg"):
+            figure.savefig(folder / f"mentions_by_release.{suffix}", dpi=120,
+                           metadata={"Date": None} if suffix == "svg" else None)
+    return figure
