@@ -1,0 +1,62 @@
+"""Deterministic CSV writing and atomic replacement."""
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from pingan_analysis.csvio import atomic_text_writer, format_cell, write_csv_rows
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    (None, ""), (29000.0, "29000"), (1174000000.0, "1174000000"), (13.5, "13.5"),
+    (0.1 + 0.2, "0.3"), (float("nan"), ""), (True, "true"), (7, "7"), ("2.9万多个", "2.9万多个"),
+])
+def test_format_cell(value: object, expected: str) -> None:
+    assert format_cell(value) == expected
+
+
+@given(st.floats(allow_nan=False, allow_infinity=False, min_value=-1e12, max_value=1e12))
+def test_formatted_floats_read_back_to_the_same_value_to_15_digits(value: float) -> None:
+    assert float(format_cell(value)) == pytest.approx(value, rel=1e-14, abs=1e-300)
+
+
+def test_rows_are_written_with_newline_endings_and_quoting(tmp_path: Path) -> None:
+    target = tmp_path / "out.csv"
+    with atomic_text_writer(target) as handle:
+        count = write_csv_rows(handle, ("a", "b"), [("x,y", 1.0), ("第一行\n第二行", None)])
+    assert count == 2
+    assert target.read_bytes() == 'a,b\n"x,y",1\n"第一行\n第二行",\n'.encode()
+
+
+def test_a_failed_write_leaves_the_old_file_and_no_temporary(tmp_path: Path) -> None:
+    target = tmp_path / "out.csv"
+    target.write_text("last good\n", encoding="utf-8")
+    with pytest.raises(RuntimeError), atomic_text_writer(target) as handle:
+        handle.write("half")
+        raise RuntimeError("crash mid-write")
+    assert target.read_text(encoding="utf-8") == "last good\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.csv"]
+
+
+def test_dev_null_is_written_directly_not_replaced() -> None:
+    with atomic_text_writer(Path(os.devnull)) as handle:
+        handle.write("discarded")
+    assert Path(os.devnull).is_char_device()
+
+
+def test_a_pipe_is_written_directly(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()))
+    reader.start()
+    with atomic_text_writer(fifo) as handle:
+        write_csv_rows(handle, ("a",), [("网格",)])
+    reader.join(timeout=10)
+    assert received == ["a\n网格\n".encode()]
+    assert fifo.is_fifo()
