@@ -1,0 +1,121 @@
+"""The crime-against-grid-density analysis: point selection, the fit, leave-one-out, caveats."""
+from __future__ import annotations
+
+import math
+
+import matplotlib
+import pandas as pd
+import pytest
+
+from pingan_analysis import crime_grid
+
+matplotlib.use("Agg")
+
+
+def _row(city: str, indicator: str, value: float, start: str, end: str, kind: str = "change_pct",
+         lower: float | None = None, upper: float | None = None, reference: str = "") -> dict:
+    return {"city_en": city, "city_zh": f"{city}市", "indicator": indicator, "kind": kind,
+            "value": value, "lower": value if lower is None else lower,
+            "upper": value if upper is None else upper, "period_start": start, "period_end": end,
+            "release_ids": f"{city.lower()}-release", "reference": reference, "n_sources": 1,
+            "conflict": False}
+
+
+def _panel(rows: list[dict]) -> pd.DataFrame:
+    return pd.DataFrame(rows)
+
+
+def _linear_panel(densities: dict[str, float], slope: float, intercept: float) -> pd.DataFrame:
+    rows = []
+    for city, density in densities.items():
+        rows.append(_row(city, "criminal_police_incidents_annualised", intercept + slope * density,
+                         "2019-01-01", "2019-12-31"))
+        rows.append(_row(city, "grid_workers_per_10k", density, "2019-12-31", "2019-12-31", kind="count",
+                         reference=f"population.csv:{city}:resident_population_census:2020-11-01"))
+    return _panel(rows)
+
+
+def test_points_prefer_police_incidents_and_the_longest_period() -> None:
+    panel = _panel([
+        _row("Zibo", "criminal_cases_filed_annualised", -5.0, "2012-11-08", "2022-10-14"),
+        _row("Zibo", "criminal_police_incidents_annualised", -3.0, "2021-01-01", "2021-12-31"),
+        _row("Zibo", "criminal_police_incidents_annualised", -4.0, "2012-11-08", "2022-10-14"),
+        _row("Zibo", "grid_workers_per_10k", 20.0, "2016-12-31", "2016-12-31", kind="count"),
+        _row("Zibo", "grid_workers_per_10k", 25.0, "2022-10-14", "2022-10-14", kind="count"),
+    ])
+    points = crime_grid.crime_grid_points(panel)
+    assert len(points) == 1
+    point = points.iloc[0]
+    assert point["crime_indicator"] == "criminal_police_incidents"
+    assert point["crime_change"] == -4.0
+    assert point["density"] == 25.0  # the density nearest in time to the crime period's end
+    assert point["crime_years"] == pytest.approx(9.93, abs=0.01)
+
+
+def test_a_city_without_a_density_gives_no_point() -> None:
+    panel = _panel([_row("Laixi", "criminal_cases_occurred_annualised", -23.9, "2013-01-01", "2013-12-31")])
+    assert crime_grid.crime_grid_points(panel).empty
+
+
+def test_the_fit_recovers_an_exact_line_and_its_rank_correlation() -> None:
+    points = crime_grid.crime_grid_points(
+        _linear_panel({"A": 10, "B": 20, "C": 30, "D": 45}, slope=-0.5, intercept=2.0))
+    fit = crime_grid.fit_crime_on_density(points)
+    assert fit.n == 4
+    assert fit.slope == pytest.approx(-0.5)
+    assert fit.intercept == pytest.approx(2.0)
+    assert fit.spearman_rho == pytest.approx(-1.0)
+    assert list(fit.leave_one_out["left_out"]) == ["A", "B", "C", "D"]
+    assert fit.leave_one_out["slope"].to_list() == pytest.approx([-0.5] * 4)
+    assert "-0.50 percentage points" in fit.describe()
+
+
+def test_too_few_cities_give_a_reason_not_a_line() -> None:
+    points = crime_grid.crime_grid_points(_linear_panel({"A": 10, "B": 20}, slope=1, intercept=0))
+    fit = crime_grid.fit_crime_on_density(points)
+    assert fit.slope is None
+    assert "2 cities" in fit.describe()
+
+
+def test_leave_one_out_reports_a_flipping_slope_as_a_caveat() -> None:
+    rising = _linear_panel({"A": 10, "B": 20, "C": 30}, slope=0.2, intercept=0.0)
+    panel = pd.concat([rising, _linear_panel({"D": 100}, slope=-0.5, intercept=0.0)], ignore_index=True)
+    points = crime_grid.crime_grid_points(panel)
+    fit = crime_grid.fit_crime_on_density(points)
+    notes = crime_grid.caveats(points, fit)
+    assert any("flips the slope's sign" in note for note in notes)
+    assert notes[0].startswith("4 cities")
+
+
+def test_caveats_name_mixed_measures_periods_and_population_breaks() -> None:
+    panel = _panel([
+        _row("A", "criminal_police_incidents_annualised", -2, "2019-01-01", "2019-12-31"),
+        _row("A", "grid_workers_per_10k", 10, "2019-12-31", "2019-12-31", kind="count",
+             reference="population.csv:A:resident_population_year_end:2019-12-31"),
+        _row("B", "criminal_cases_occurred_annualised", -5, "2012-11-08", "2022-10-14"),
+        _row("B", "grid_workers_per_10k", 30, "2022-10-14", "2022-10-14", kind="count",
+             reference="population.csv:B:resident_population_census:2020-11-01"),
+    ])
+    points = crime_grid.crime_grid_points(panel)
+    manifest = pd.DataFrame({"city_en": ["A", "B", "C"], "kind": ["transcript", "news_report", "other"]})
+    notes = " ".join(crime_grid.caveats(points, crime_grid.fit_crime_on_density(points), manifest))
+    assert "Mixed crime measures" in notes
+    assert "Mixed periods" in notes
+    assert "census" in notes and "year-end" in notes
+    assert "2 releases: news_report, transcript" in notes
+
+
+def test_interval_bars_are_asymmetric_and_open_ends_draw_nothing() -> None:
+    panel = _panel([
+        _row("A", "criminal_police_incidents_annualised", -2.0, "2019-01-01", "2019-12-31",
+             lower=-3.0, upper=float("nan")),
+        _row("A", "grid_workers_per_10k", 10.0, "2019-12-31", "2019-12-31", kind="count",
+             lower=9.5, upper=11.0),
+    ])
+    points = crime_grid.crime_grid_points(panel)
+    bars = crime_grid._bars(points, "crime_change")
+    assert bars[:, 0].tolist() == [1.0, 0.0]
+    assert crime_grid._bars(points, "density")[:, 0].tolist() == [0.5, 1.0]
+    figure = crime_grid.plot_crime_vs_density(points, crime_grid.fit_crime_on_density(points))
+    assert [text.get_text() for text in figure.axes[0].texts] == ["A"]
+    assert not math.isnan(points.iloc[0]["crime_change"])
