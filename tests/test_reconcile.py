@@ -1,0 +1,204 @@
+"""Reconciliation of sources, on real figures of the seed releases.
+
+``seed_row`` builds an indicators-table row from a figure as it stands in a seed release: it
+finds the figure in the file (so ``start``/``end`` are the real offsets), and takes the city
+and reporting period from the manifest. Other test modules import it.
+"""
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+
+from conftest import RELEASES_DIR, SEED_ROWS
+from pingan_analysis.exceptions import DataError
+from pingan_analysis.reconcile import RECONCILED_COLUMNS, reconcile
+from pingan_analysis.tables import INDICATORS_TABLE_COLUMNS
+
+TRANSCRIPT = "qingdao-2020-04-08-7042e67b"
+NEWSPAPER = "qingdao-2020-04-15-1ebbc326"
+BAOSHAN = "baoshan-2022-06-27-2f4f2efe"
+LAIXI = "laixi-2014-01-01-6004b27d"
+ZIBO = "zibo-2022-10-14-b179115e"
+
+
+def _sentence(decoded: str, start: int, end: int) -> str:
+    left = max(decoded.rfind(mark, 0, start) for mark in "。\n") + 1
+    ends = [i for i in (decoded.find(mark, end) for mark in "。\n") if i >= 0]
+    return decoded[left:min(ends) + 1 if ends else len(decoded)].strip()
+
+
+def seed_row(release_id: str, context: str, text: str, value: float, indicator: str, *,
+             kind: str = "count", qualifier: str = "exact", lower: float | None = None,
+             upper: float | None = None, direction: str = "", multiple_form: str = "",
+             period: tuple[str, str] | None = None, stock: bool = False, unit: str = "",
+             domain: str = "", modality: str = "reported") -> dict:
+    """An indicators-table row for ``text`` at its first occurrence inside ``context``."""
+    release = next(row for row in SEED_ROWS if row["release_id"] == release_id)
+    decoded = (RELEASES_DIR / release["file"]).read_text(encoding="utf-8-sig")
+    start = decoded.index(context) + context.index(text)
+    end = start + len(text)
+    if period is None:
+        as_of = release["period_end"]
+        period = (as_of, as_of) if stock else (release["period_start"], as_of)
+    if qualifier == "exact":
+        lower = upper = value
+    row = {
+        "release_id": release_id, "doc": release["file"], "start": start, "end": end,
+        "text": decoded[start:end], "value": value, "unit": unit, "qualifier": qualifier,
+        "lower": lower, "upper": upper, "kind": kind, "direction": direction,
+        "period_start": period[0], "period_end": period[1], "modality": modality,
+        "indicator": indicator, "multiple_form": multiple_form, "domain": domain,
+        "published": release["published"], "sentence": _sentence(decoded, start, end),
+        **{key: release[key] for key in ("city_zh", "city_en", "province", "admin_level")},
+    }
+    return {column: row[column] for column in INDICATORS_TABLE_COLUMNS}
+
+
+def frame(*rows: dict) -> pd.DataFrame:
+    return pd.DataFrame(list(rows), columns=list(INDICATORS_TABLE_COLUMNS))
+
+
+def only(panel: pd.DataFrame, indicator: str, kind: str | None = None) -> pd.Series:
+    chosen = panel[(panel["indicator"] == indicator) & ((panel["kind"] == kind) if kind else True)]
+    assert len(chosen) == 1, chosen
+    return chosen.iloc[0]
+
+
+# 000 (transcript, Q&A): "为群众提供法律服务事项32860件次"; 000 (speech): "为群众提供法律服务事项3.2万余次";
+# 003 (newspaper): "为群众提供法律服务事项3.2万多次".
+LEGAL_SERVICES = (
+    seed_row(TRANSCRIPT, "法律服务事项3.2万余次", "3.2万余次", 32000, "legal_services_provided",
+             qualifier="lower", lower=32000, upper=33000, unit="次"),
+    seed_row(TRANSCRIPT, "法律服务事项32860件次", "32860件次", 32860, "legal_services_provided",
+             unit="件次"),
+    seed_row(NEWSPAPER, "法律服务事项3.2万多次", "3.2万多次", 32000, "legal_services_provided",
+             qualifier="lower", lower=32000, upper=33000, unit="次"),
+)
+
+
+def test_seed_row_points_at_the_real_characters() -> None:
+    row = LEGAL_SERVICES[1]
+    decoded = (RELEASES_DIR / row["doc"]).read_text(encoding="utf-8")
+    assert decoded[row["start"]:row["end"]] == "32860件次"
+    assert "全市实现了存、社区法律顾问全覆盖" in row["sentence"]
+
+
+def test_transcript_and_newspaper_merge_to_the_most_precise_figure() -> None:
+    panel = reconcile(frame(*LEGAL_SERVICES))
+    row = only(panel, "legal_services_provided")
+    assert (row["value"], row["lower"], row["upper"]) == (32860, 32860, 32860)
+    assert row["unit"] == "件次"
+    assert not row["conflict"]
+    assert row["n_sources"] == 2
+    assert row["release_ids"] == f"{TRANSCRIPT};{NEWSPAPER}"
+    spans = row["sources"].split(";")
+    assert len(spans) == 3 and spans[0].startswith(f"{TRANSCRIPT}:")
+    assert f"{TRANSCRIPT}:{LEGAL_SERVICES[1]['start']}-{LEGAL_SERVICES[1]['end']}" in spans
+    assert (row["city_zh"], row["city_en"], row["period_start"]) == ("青岛市", "Qingdao", "2019-01-01")
+
+
+def test_two_imprecise_sources_keep_their_common_interval() -> None:
+    # "划分为2.9万多个基础网格" in both the transcript and the newspaper: 29000..30000.
+    rows = [seed_row(release, "划分为2.9万多个基础网格", "2.9万多个", 29000, "grid_cells",
+                     qualifier="lower", lower=29000, upper=30000, unit="个", stock=True)
+            for release in (TRANSCRIPT, NEWSPAPER)]
+    row = only(reconcile(frame(*rows)), "grid_cells")
+    assert (row["value"], row["lower"], row["upper"]) == (29000, 29000, 30000)
+    assert row["period_start"] == row["period_end"] == "2019-12-31"
+    assert row["n_sources"] == 2 and not row["conflict"]
+
+
+def test_the_value_stays_inside_the_intersection() -> None:
+    # 000: "排查化解矛盾隐患1万多件(次)" allows [10000, 20000] and states 10000. A second source
+    # saying "12000以上" (made up: no seed states it) narrows the facts to [12000, 20000]; the
+    # stated 10000 is then impossible, and the value becomes the closest figure all allow.
+    many = seed_row(TRANSCRIPT, "排查化解矛盾隐患1万多件", "1万多件", 10000, "disputes_resolved",
+                    qualifier="lower", lower=10000, upper=20000)
+    above = {**many, "release_id": "made-up", "start": 0, "end": 6, "value": 12000.0,
+             "lower": 12000.0, "upper": None}
+    row = only(reconcile(frame(many, above)), "disputes_resolved")
+    assert not row["conflict"]
+    assert (row["value"], row["lower"], row["upper"]) == (12000, 12000, 20000)
+    assert row["release_ids"] == f"made-up;{TRANSCRIPT}"
+
+
+def test_intervals_that_do_not_overlap_are_a_conflict() -> None:
+    # 000: "2019年9月以来,全市刑事警情同比下降21%,全年刑事警情下降13.5%" — if the period phrase of
+    # the first figure is missed, both claim the 2019 change and cannot both be true.
+    context = "全市刑事警情同比下降21%,全年刑事警情下降13.5%"
+    since_september = seed_row(TRANSCRIPT, context, "21%", 21, "criminal_police_incidents",
+                               kind="change_pct", direction="down", unit="%")
+    whole_year = seed_row(TRANSCRIPT, context, "13.5%", 13.5, "criminal_police_incidents",
+                          kind="change_pct", direction="down", unit="%")
+    row = only(reconcile(frame(since_september, whole_year)), "criminal_police_incidents")
+    assert row["conflict"]
+    assert (row["lower"], row["upper"]) == (-21, -13.5)  # the hull of both claims
+    assert row["value"] == -21  # equally precise: the first in the release wins, as documented
+    assert row["n_sources"] == 1 and len(row["sources"].split(";")) == 2
+
+
+def test_the_same_figure_twice_in_one_release_is_one_source() -> None:
+    # 000: "全市刑事警情同比下降13.5%" (speech) and "全年刑事警情下降13.5%" (Q&A).
+    speech = seed_row(TRANSCRIPT, "全市刑事警情同比下降13.5%", "13.5%", 13.5,
+                      "criminal_police_incidents", kind="change_pct", direction="down", unit="%")
+    answer = seed_row(TRANSCRIPT, "全年刑事警情下降13.5%", "13.5%", 13.5,
+                      "criminal_police_incidents", kind="change_pct", direction="down", unit="%")
+    row = only(reconcile(frame(speech, answer)), "criminal_police_incidents")
+    assert (row["value"], row["lower"], row["upper"]) == (-13.5, -13.5, -13.5)
+    assert row["n_sources"] == 1 and not row["conflict"]
+
+
+def test_a_decline_with_an_open_interval_flips() -> None:
+    # A decline "近30%" is [open, 30] before signing; signed it is [-30, open).
+    near = seed_row(LAIXI, "全市刑事发案同比下降23.9%", "23.9%", 30, "criminal_cases_occurred",
+                    kind="change_pct", qualifier="upper", lower=None, upper=30, direction="down")
+    row = only(reconcile(frame(near)), "criminal_cases_occurred")
+    assert row["value"] == -30 and row["lower"] == -30 and math.isnan(row["upper"])
+
+
+@pytest.mark.parametrize(("context", "text", "value", "form", "indicator", "expected"), [
+    # 000: "刑事打击同比提高58%,行政拘留同比提高1.1倍": +110%.
+    ("行政拘留同比提高1.1倍", "1.1倍", 1.1, "increase", "administrative_detentions", 110.0),
+    # 000: "全市追回逃犯1328人,是上年同期的2倍": +100%.
+    ("是上年同期的2倍", "2倍", 2.0, "ratio", "fugitives_captured", 100.0),
+])
+def test_multiples_become_percent_changes(context: str, text: str, value: float, form: str,
+                                          indicator: str, expected: float) -> None:
+    row = seed_row(TRANSCRIPT, context, text, value, indicator, kind="change_multiple",
+                   direction="up", multiple_form=form, unit="倍")
+    merged = only(reconcile(frame(row)), indicator)
+    assert merged["kind"] == "change_pct" and merged["unit"] == "%"
+    assert merged["value"] == pytest.approx(expected)
+    assert merged["lower"] == pytest.approx(expected) and merged["upper"] == pytest.approx(expected)
+
+
+def test_a_multiple_without_its_form_is_refused() -> None:
+    row = seed_row(TRANSCRIPT, "行政拘留同比提高1.1倍", "1.1倍", 1.1, "administrative_detentions",
+                   kind="change_multiple", direction="up")
+    with pytest.raises(DataError, match=f"{TRANSCRIPT}:{row['start']}-{row['end']}"):
+        reconcile(frame(row))
+
+
+def test_targets_and_unmapped_figures_stay_out() -> None:
+    # 002 (the 2014 plan): "总投资额5.7亿元的...“天网”工程" is a target, not an achieved figure.
+    target = seed_row(LAIXI, "总投资额5.7亿元", "5.7亿元", 5.7e8, "security_tech_investment",
+                      kind="amount", modality="target")
+    unmapped = seed_row(LAIXI, "对全市970名市镇村三级综治干部", "970名", 970, "")
+    assert reconcile(frame(target, unmapped)).empty
+
+
+def test_cities_periods_and_kinds_do_not_merge() -> None:
+    # 保山: "全市共划分网格48600个"; 青岛: "2.9万多个基础网格"; 莱西 2013: "全市115个网格".
+    rows = [
+        seed_row(BAOSHAN, "全市共划分网格48600个", "48600个", 48600, "grid_cells", stock=True),
+        seed_row(TRANSCRIPT, "划分为2.9万多个基础网格", "2.9万多个", 29000, "grid_cells",
+                 qualifier="lower", lower=29000, upper=30000, stock=True),
+        seed_row(LAIXI, "将全市115个网格", "115个", 115, "grid_cells", stock=True),
+    ]
+    panel = reconcile(frame(*rows))
+    assert list(panel.columns) == list(RECONCILED_COLUMNS)
+    assert sorted(panel["city_zh"]) == ["保山市", "莱西市", "青岛市"]
+    assert panel["n_sources"].tolist() == [1, 1, 1]
+    assert panel["reference"].eq("").all()
