@@ -1,0 +1,87 @@
+"""A city's profile: every validated indicator figure of the city, domain by domain, with its
+interval, period and the sentence it came from (notebook 06, run once per city)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from pingan_analysis.codebook import DOMAINS, Codebook, load_codebook
+from pingan_analysis.config import project_paths
+from pingan_analysis.exceptions import DataError, UsageError
+from pingan_analysis.summaries import processed_table
+
+DOMAIN_TITLES: dict[str, str] = {
+    "political_security": "Political security (政治安全)",
+    "anti_gang": "Anti-gang campaign (扫黑除恶)",
+    "grassroots_governance": "Grassroots governance (基层治理)",
+    "public_safety": "Public safety (公共安全)",
+    "petitions_stability": "Petitions and stability (信访维稳)",
+    "serving_development": "Serving development: law, courts, legal services (服务发展)",
+}
+PROFILE_COLUMNS: tuple[str, ...] = (
+    "indicator", "name_en", "name_zh", "kind", "text", "value", "interval", "unit", "period",
+    "modality", "sentence", "release_id", "span",
+)
+
+
+def city_figures(city_en: str, processed_dir: str | Path | None = None,
+                 codebook: Codebook | None = None) -> pd.DataFrame:
+    """The city's validated indicator mentions, with the codebook's names, in reading order."""
+    rows = processed_table("indicators_valid", processed_dir)
+    known = sorted(rows["city_en"].unique())
+    if city_en not in known:
+        raise DataError(f"no validated figures for the city {city_en!r}",
+                        fix=f"use one of the corpus's cities: {', '.join(known)}")
+    book = codebook or load_codebook(_project_codebook())
+    rows = rows[rows["city_en"] == city_en].copy()
+    rows["name_en"] = rows["indicator"].map(lambda i: book[i].name_en if i in book else "")
+    rows["name_zh"] = rows["indicator"].map(lambda i: book[i].name_zh if i in book else "")
+    rows["interval"] = [_interval(lo, hi) for lo, hi in zip(rows["lower"], rows["upper"])]
+    rows["period"] = [_period(s, e) for s, e in zip(rows["period_start"], rows["period_end"])]
+    rows["span"] = [f"{s}–{e}" for s, e in zip(rows["start"], rows["end"])]
+    return rows.sort_values(["domain", "indicator", "release_id", "start"], kind="stable")
+
+
+def profile_by_domain(figures: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """The figures split into the six domains, in the releases' own order of the six battles."""
+    return {DOMAIN_TITLES[domain]: figures.loc[figures["domain"] == domain, list(PROFILE_COLUMNS)]
+            .reset_index(drop=True) for domain in DOMAINS}
+
+
+def city_header(figures: pd.DataFrame) -> dict[str, object]:
+    """Who and what the profile covers: names, province, releases, indicators, periods."""
+    first = figures.iloc[0]
+    return {
+        "city": f"{first['city_en']} ({first['city_zh']})",
+        "province": first["province"],
+        "admin_level": first["admin_level"],
+        "releases": ", ".join(sorted(figures["release_id"].unique())),
+        "figures": len(figures),
+        "indicators": figures["indicator"].nunique(),
+        "targets": int((figures["modality"] == "target").sum()),
+    }
+
+
+def _project_codebook() -> Path | None:
+    """The project's codebook when a project is found, else ``None`` (the packaged one)."""
+    try:
+        return project_paths().codebook
+    except UsageError:
+        return None
+
+
+def _interval(lower: float, upper: float) -> str:
+    if pd.isna(lower) and pd.isna(upper):
+        return "open"
+    if lower == upper:
+        return "exact"
+    low = "…" if pd.isna(lower) else f"{lower:,.15g}"
+    high = "…" if pd.isna(upper) else f"{upper:,.15g}"
+    return f"[{low}, {high}]"
+
+
+def _period(start: str, end: str) -> str:
+    if not start and not end:
+        return "unknown"
+    return f"as of {end}" if start == end else f"{start} – {end}"

@@ -1,0 +1,106 @@
+"""City profiles (notebook 06) and the panel overview (notebook 04) on small tables of real figures."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from pingan_analysis import overview, profile
+from pingan_analysis.exceptions import DataError
+from pingan_analysis.tables import INDICATORS_TABLE_COLUMNS
+
+# Real figures: Qingdao's 2019 transcript ("全市共打掉涉黑社会性质组织15个") and Laixi's 2013 review
+# ("全市刑事发案同比下降23.9%"), plus a sentence carrying markup, which must stay text.
+QINGDAO = {"release_id": "qingdao-2020-04-08-7042e67b", "city_zh": "青岛市", "city_en": "Qingdao",
+           "province": "山东", "admin_level": "prefecture", "published": "2020-04-08"}
+LAIXI = {"release_id": "laixi-2014-01-01-6004b27d", "city_zh": "莱西市", "city_en": "Laixi",
+         "province": "山东", "admin_level": "county-level city", "published": "2014-01-01"}
+
+
+def _figure(release: dict, start: int, text: str, value: float, unit: str, kind: str, indicator: str,
+            domain: str, sentence: str, lower: float | None = None, upper: float | None = None,
+            direction: str = "", modality: str = "reported", period: tuple[str, str] = ("2019-01-01", "2019-12-31")) -> dict:
+    row = dict.fromkeys(INDICATORS_TABLE_COLUMNS, "")
+    row.update(release, doc=f"{release['release_id']}.txt", start=start, end=start + len(text), text=text,
+               value=value, unit=unit, qualifier="exact" if lower is None else "lower",
+               lower=value if lower is None else lower, upper=value if upper is None else upper,
+               kind=kind, direction=direction, period_start=period[0], period_end=period[1],
+               modality=modality, indicator=indicator, domain=domain, sentence=sentence)
+    return row
+
+
+@pytest.fixture
+def processed(tmp_path: Path) -> Path:
+    rows = [
+        _figure(QINGDAO, 1520, "15个", 15, "个", "count", "gang_organizations_dismantled", "anti_gang",
+                "全市共打掉涉黑社会性质组织15个、涉恶犯罪集团48个"),
+        _figure(QINGDAO, 4000, "2.9万多个", 29000, "个", "count", "grid_cells", "grassroots_governance",
+                "划分网格2.9万多个<script>alert(1)</script>", lower=29000, upper=30000),
+        _figure(LAIXI, 300, "23.9%", 23.9, "%", "change_pct", "criminal_cases_occurred", "public_safety",
+                "全市刑事发案同比下降23.9%。", direction="down", period=("2013-01-01", "2013-12-31")),
+    ]
+    pd.DataFrame(rows, columns=list(INDICATORS_TABLE_COLUMNS)).to_csv(tmp_path / "indicators_valid.csv", index=False)
+    return tmp_path
+
+
+def test_city_figures_are_the_citys_rows_with_codebook_names(processed: Path) -> None:
+    figures = profile.city_figures("Qingdao", processed)
+    assert list(figures["indicator"]) == ["gang_organizations_dismantled", "grid_cells"]
+    assert figures.set_index("indicator").loc["grid_cells", "name_zh"] == "网格"
+    assert list(figures["interval"]) == ["exact", "[29,000, 30,000]"]
+    assert list(figures["span"]) == ["1520–1523", "4000–4006"]
+
+
+def test_profile_has_all_six_domains_in_order_even_when_empty(processed: Path) -> None:
+    tables = profile.profile_by_domain(profile.city_figures("Laixi", processed))
+    assert list(tables) == list(profile.DOMAIN_TITLES.values())
+    assert [len(t) for t in tables.values()] == [0, 0, 0, 1, 0, 0]
+    assert tables["Public safety (公共安全)"].loc[0, "period"] == "2013-01-01 – 2013-12-31"
+
+
+def test_release_markup_stays_text_in_the_profiles_html(processed: Path) -> None:
+    tables = profile.profile_by_domain(profile.city_figures("Qingdao", processed))
+    html = tables["Grassroots governance (基层治理)"]._repr_html_()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<script>" not in html
+
+
+def test_an_unknown_city_is_refused_naming_the_known_ones(processed: Path) -> None:
+    with pytest.raises(DataError, match="Laixi, Qingdao"):
+        profile.city_figures("Atlantis", processed)
+
+
+def test_header_counts_figures_indicators_and_targets(processed: Path) -> None:
+    header = profile.city_header(profile.city_figures("Qingdao", processed))
+    assert header["city"] == "Qingdao (青岛市)"
+    assert (header["figures"], header["indicators"], header["targets"]) == (2, 2, 0)
+
+
+def _panel() -> pd.DataFrame:
+    return pd.DataFrame({
+        "city_en": ["Qingdao", "Qingdao", "Zibo", "Zibo"],
+        "indicator": ["grid_cells", "grid_workers", "grid_workers", "grid_workers"],
+        "kind": ["count"] * 4, "period_start": ["2019-12-31", "2019-12-31", "2022-10-14", "2016-12-31"],
+        "period_end": ["2019-12-31", "2019-12-31", "2022-10-14", "2016-12-31"],
+        "value": [29000.0, 30000.0, 12000.0, 9000.0], "lower": [29000.0, 30000.0, 12000.0, 9000.0],
+        "upper": [30000.0, 30000.0, 12000.0, 9000.0], "n_sources": [2, 1, 1, 1],
+        "release_ids": ["a;b", "a", "z", "z"], "conflict": [False, True, False, False],
+    })
+
+
+def test_coverage_counts_rows_per_indicator_and_city() -> None:
+    table = overview.coverage(_panel())
+    assert table.loc["grid_workers", "Zibo"] == 2
+    assert table.loc["grid_cells", "Zibo"] == 0
+
+
+def test_sources_per_value_and_conflicts() -> None:
+    assert overview.sources_per_value(_panel()).loc["Qingdao"].to_dict() == {1: 1, 2: 1}
+    conflicts = overview.conflicts(_panel())
+    assert list(conflicts["indicator"]) == ["grid_workers"] and conflicts.loc[0, "city_en"] == "Qingdao"
+
+
+def test_coverage_heat_map_has_one_row_per_indicator() -> None:
+    figure = overview.plot_coverage(_panel())
+    assert [t.get_text() for t in figure.axes[0].get_yticklabels()] == ["grid_workers", "grid_cells"]
