@@ -13,6 +13,7 @@ import seaborn as sns
 
 from pingan_analysis.config import project_paths
 from pingan_analysis.exceptions import DataError
+from pingan_analysis.figures import save_figure
 
 
 def processed_table(name: str, processed_dir: str | Path | None = None) -> pd.DataFrame:
@@ -74,10 +75,5 @@ def plot_mentions_by_release(processed_dir: str | Path | None = None,
                  discrete=True, ax=axes)
     axes.set(xlabel="mentions", ylabel="release", title="Quantities found per release, by kind")
     figure.tight_layout()
-    if figures_dir:
-        folder = Path(figures_dir)
-        folder.mkdir(parents=True, exist_ok=True)
-        for suffix in ("png", "svg"):
-            figure.savefig(folder / f"mentions_by_release.{suffix}", dpi=120,
-                           metadata={"Date": None} if suffix == "svg" else None)
+    save_figure(figure, "mentions_by_release", figures_dir)
     return figure
