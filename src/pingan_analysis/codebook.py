@@ -1,0 +1,225 @@
+"""The indicator codebook: a CSV data file researchers edit, read and validated here.
+
+Each row is one indicator: ``id,name_zh,name_en,domain,unit,kinds,keywords,description`` and
+an optional ``stock`` column (``yes`` for counts of things that exist at a date: grids, cameras,
+centres). ``keywords`` are ``|``-separated; a keyword may name context words before its head
+with ``+`` ("法律援助+民事案件": 民事案件 is the subject of the figure, 法律援助 occurs earlier in
+its sentence). Adding an indicator means adding a row: no code knows the ids.
+"""
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from pingan_analysis.config import DEFAULT_CODEBOOK
+from pingan_analysis.exceptions import DataError
+from pingan_analysis.tables import MENTION_KINDS
+
+REQUIRED_COLUMNS: tuple[str, ...] = (
+    "id", "name_zh", "name_en", "domain", "unit", "kinds", "keywords", "description",
+)
+OPTIONAL_COLUMNS: tuple[str, ...] = ("stock",)
+#: The six "battles" of the releases (DESIGN.md, Codebook).
+DOMAINS: tuple[str, ...] = (
+    "political_security", "anti_gang", "grassroots_governance", "public_safety",
+    "petitions_stability", "serving_development",
+)
+_TRUE, _FALSE = ("yes", "true", "1", "y"), ("", "no", "false", "0", "n")
+_ID_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_")
+
+
+@dataclass(frozen=True)
+class Keyword:
+    """A keyword: its head (the subject word next to the figure) and context words before it."""
+
+    context: tuple[str, ...]
+    head: str
+
+    @property
+    def length(self) -> int:
+        """Characters matched in all: a longer keyword is a more specific one."""
+        return len(self.head) + sum(map(len, self.context))
+
+
+@dataclass(frozen=True)
+class Indicator:
+    id: str
+    name_zh: str
+    name_en: str
+    domain: str
+    unit: str
+    kinds: frozenset[str]
+    keywords: tuple[Keyword, ...]
+    description: str
+    stock: bool = False
+
+
+@dataclass(frozen=True)
+class Codebook:
+    """The indicators of one codebook file, and an index of their keyword heads."""
+
+    path: Path
+    indicators: tuple[Indicator, ...]
+
+    def __post_init__(self) -> None:
+        by_first: dict[str, list[tuple[str, Indicator, Keyword]]] = {}
+        for indicator in self.indicators:
+            for keyword in indicator.keywords:
+                by_first.setdefault(keyword.head[0], []).append((keyword.head, indicator, keyword))
+        for entries in by_first.values():
+            entries.sort(key=lambda entry: -len(entry[0]))
+        object.__setattr__(self, "_by_first", by_first)
+        object.__setattr__(self, "_by_id", {i.id: i for i in self.indicators})
+
+    def __getitem__(self, indicator_id: str) -> Indicator:
+        return self._by_id[indicator_id]
+
+    def __contains__(self, indicator_id: object) -> bool:
+        return indicator_id in self._by_id
+
+    def __len__(self) -> int:
+        return len(self.indicators)
+
+    def domain_of(self, indicator_id: str) -> str:
+        """The domain of an indicator id (the indicators table's ``domain`` column)."""
+        return self._by_id[indicator_id].domain
+
+    def heads_in(self, text: str, start: int, end: int) -> Iterator[tuple[int, int, Indicator, Keyword]]:
+        """Every keyword head found in ``text[start:end]``: (head start, head end, indicator, keyword)."""
+        by_first = self._by_first
+        for pos in range(start, end):
+            for head, indicator, keyword in by_first.get(text[pos], ()):
+                if pos + len(head) <= end and text.startswith(head, pos):
+                    yield pos, pos + len(head), indicator, keyword
+
+
+def load_codebook(path: Path | None = None) -> Codebook:
+    """Read and validate a codebook file (default: the one shipped with the package).
+
+    Raises :class:`DataError` naming the file, the row and the problem, with a fix.
+    """
+    resolved = (path or DEFAULT_CODEBOOK).resolve()
+    stat = resolved.stat() if resolved.is_file() else None
+    return _load_cached(resolved, stat.st_mtime_ns if stat else -1, stat.st_size if stat else -1)
+
+
+@lru_cache(maxsize=8)
+def _load_cached(path: Path, _mtime: int, _size: int) -> Codebook:
+    """Parsed once per file version: every release's extraction asks for the same codebook."""
+    rows = _read_rows(path)
+    indicators = tuple(_indicator(row, path, line) for line, row in rows)
+    _check_unique_ids(indicators, path, [line for line, _ in rows])
+    return Codebook(path, indicators)
+
+
+def _read_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            reader = csv.DictReader(handle)
+            _check_header(reader.fieldnames, path)
+            return [(reader.line_num, row) for row in reader]
+    except FileNotFoundError as error:
+        raise DataError("no such codebook file", where=str(path),
+                        fix="check the path, or delete the project's codebook.csv to use the "
+                            "packaged one") from error
+    except UnicodeDecodeError as error:
+        raise DataError(f"the codebook is not UTF-8 text ({error.reason})", where=str(path),
+                        fix="save the file as UTF-8") from error
+    except csv.Error as error:
+        raise DataError(f"the codebook is not a valid CSV file: {error}", where=str(path),
+                        fix="quote fields that hold commas or quotes (RFC 4180)") from error
+
+
+def _check_header(fieldnames: list[str] | None, path: Path) -> None:
+    missing = [c for c in REQUIRED_COLUMNS if c not in (fieldnames or [])]
+    if missing:
+        raise DataError(
+            f"the codebook lacks the column(s) {', '.join(missing)} (header: {fieldnames})",
+            where=f"{path}, line 1",
+            fix=f"the header must name the columns {','.join(REQUIRED_COLUMNS)}",
+        )
+
+
+def _indicator(row: dict[str, str | None], path: Path, line: int) -> Indicator:
+    where = f"{path}, line {line}"
+    if None in row or any(row.get(c) is None for c in REQUIRED_COLUMNS):
+        raise DataError("the row has a different number of fields than the header", where=where,
+                        fix="quote fields that hold commas; one value per column")
+    values = {key: (value or "").strip() for key, value in row.items()}
+    return Indicator(
+        id=_id(values["id"], where),
+        name_zh=_required(values, "name_zh", where),
+        name_en=_required(values, "name_en", where),
+        domain=_choice(values, "domain", DOMAINS, where),
+        unit=values["unit"],
+        kinds=_kinds(values, where),
+        keywords=_keywords(values, where),
+        description=values["description"],
+        stock=_flag(values, "stock", where),
+    )
+
+
+def _id(value: str, where: str) -> str:
+    if not value or not set(value) <= _ID_CHARS or not value[0].isalpha():
+        raise DataError(f"the id {value!r} is not a snake_case identifier", where=where,
+                        fix="use lower-case letters, digits and _, starting with a letter")
+    return value
+
+
+def _required(values: dict[str, str], column: str, where: str) -> str:
+    if not values[column]:
+        raise DataError(f"the column {column} is empty", where=where, fix=f"fill in {column}")
+    return values[column]
+
+
+def _choice(values: dict[str, str], column: str, allowed: tuple[str, ...], where: str) -> str:
+    if values[column] not in allowed:
+        raise DataError(f"{column} {values[column]!r} is not one of {', '.join(allowed)}",
+                        where=where, fix=f"use one of the listed {column} values")
+    return values[column]
+
+
+def _kinds(values: dict[str, str], where: str) -> frozenset[str]:
+    kinds = [k.strip() for k in values["kinds"].split("|") if k.strip()]
+    unknown = [k for k in kinds if k not in MENTION_KINDS]
+    if not kinds or unknown:
+        raise DataError(f"kinds {values['kinds']!r} must list one or more of "
+                        f"{', '.join(MENTION_KINDS)}", where=where,
+                        fix="separate kinds with |, e.g. count|change_pct")
+    return frozenset(kinds)
+
+
+def _keywords(values: dict[str, str], where: str) -> tuple[Keyword, ...]:
+    keywords = []
+    for text in values["keywords"].split("|"):
+        parts = [part.strip() for part in text.split("+")]
+        if text.strip() and not all(parts):
+            raise DataError(f"the keyword {text!r} has an empty part", where=where,
+                            fix="write context+head, e.g. 法律援助+民事案件, with no empty part")
+        if text.strip():
+            keywords.append(Keyword(tuple(parts[:-1]), parts[-1]))
+    if not keywords:
+        raise DataError("the indicator has no keywords", where=where,
+                        fix="give one or more |-separated keywords, the words that name it")
+    return tuple(keywords)
+
+
+def _flag(values: dict[str, str], column: str, where: str) -> bool:
+    value = values.get(column, "").lower()
+    if value not in _TRUE + _FALSE:
+        raise DataError(f"{column} {values[column]!r} is not yes or no", where=where,
+                        fix=f"write yes in {column} for a stock, or leave it empty")
+    return value in _TRUE
+
+
+def _check_unique_ids(indicators: tuple[Indicator, ...], path: Path, lines: list[int]) -> None:
+    first_line: dict[str, int] = {}
+    for indicator, line in zip(indicators, lines):
+        if indicator.id in first_line:
+            raise DataError(f"the id {indicator.id} repeats the one on line {first_line[indicator.id]}",
+                            where=f"{path}, line {line}",
+                            fix="give every indicator its own id (append rows, never duplicate)")
+        first_line[indicator.id] = line
