@@ -1,0 +1,324 @@
+"""The quantity grammar: every figure of a sentence with its unit, qualifier, interval and kind.
+
+:func:`find_quantities` runs one compiled regex over the text (:data:`patterns.QUANTITY`) and
+then reads only the few characters around each candidate. The rules, in the order applied:
+
+1. A candidate needs a unit (``units.py``); bare numbers (years, hotlines, phone numbers, list
+   markers, ``15大攻势``) have none. Calendar and clock units (dates, durations, streaks) are
+   dropped, except an aggregate scaled by 万/亿 (``80万余小时``).
+2. Not quantities: anything inside a short quotation or a book title; a number right after 第,
+   届, a letter, ``·``, ``+``, ``*``, ``/`` or a dotted/colon/dash digit; a Chinese numeral glued
+   to Arabic digits (``6955十户``); 一 alone (an article) except 一倍/一个百分点; 二–九 alone
+   with a measure word of things rather than people or events (三项机制, 六场战役); and a count of
+   kinds/items right after 等 (``…等15种情形``), which totals an enumeration.
+3. Span: from the number (qualifier words before it are outside) through multiplier, 余/多 and
+   unit (``2.9万多个``, ``1万多件(次)``); 以上/左右 after the unit are outside, following
+   ``data/annotations/README.md``. ``百分之三十`` and ``数十万`` include their prefix.
+4. Qualifier and interval per DESIGN.md. A qualifier word before the number wins over 余/多 or
+   以上 after it (``约15万余人次`` is approx). 数十/几百 is a range [2, 9] × the multiplier.
+5. Kind: % / 百分之 / 成 → percent, or change_pct after a verb of change (同比, 了, 分别 and
+   达/为 may stand between; 下降到/降至 give a level); 个百分点 → change_pp; 倍 → change_multiple
+   ("increase" after a verb of increase, else "ratio"); money → amount; else count. A figure
+   joined by 、/和/及/与 to a change just before it shares that change (``分别下降36.01%、85.7%``).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from decimal import Decimal
+
+from pingan_analysis.extract import patterns
+from pingan_analysis.extract.numbers import (
+    last_digit_step, multiplier_value, parse_decimal, split_multiplier,
+)
+from pingan_analysis.extract.units import (
+    ENUMERATION_UNITS, MONEY_UNITS, MULTIPLE_UNIT, ONE_UNITS, PERCENT_UNITS, POINT_UNITS,
+    SMALL_NUMERAL_UNITS, TENTHS_UNIT,
+)
+
+__all__ = ["Quantity", "find_quantities"]
+
+_FUZZY_RANGE = frozenset("数几")
+_FUZZY_UPPER = frozenset("近")
+_SUFFIX_QUALIFIERS = {"以上": "lower", "以下": "upper", "以内": "upper", "左右": "approx",
+                      "上下": "approx"}
+_CHANGE_KINDS = frozenset({"change_pct", "change_pp", "change_multiple"})
+_SMALL_CHINESE = re.compile(r"[一二两三四五六七八九]")
+_HUNDRED = Decimal(100)
+
+
+@dataclass(frozen=True, slots=True)
+class Quantity:
+    """One figure found in a string: offsets (end exclusive) and its reading.
+
+    ``value`` is in base units (万/亿 scaled, 万元 → 元); ``lower``/``upper`` bound what the
+    words allow (None where open); ``qualifier`` is one of ``tables.QUALIFIERS``, ``kind`` one
+    of ``tables.MENTION_KINDS``; ``direction`` is "up"/"down" for changes, "" otherwise;
+    ``multiple_form`` is "increase" (提高1.1倍) or "ratio" (是…的2倍) for multiples, else "".
+    """
+
+    start: int
+    end: int
+    value: float
+    unit: str
+    qualifier: str
+    lower: float | None
+    upper: float | None
+    kind: str
+    direction: str
+    multiple_form: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Numeral:
+    """The number part of a candidate before context is read: span start, value, interval."""
+
+    start: int
+    value: Decimal
+    qualifier: str
+    lower: Decimal | None
+    upper: Decimal | None
+    small_chinese: bool
+
+
+@dataclass(frozen=True, slots=True)
+class _Context:
+    """What the words right before a number say about it."""
+
+    direction: str
+    level: bool
+    qualifier: str
+    blocked: bool
+    enumeration: bool
+    connector_at: int
+
+
+def find_quantities(text: str) -> list[Quantity]:
+    """Every quantity in ``text`` (one normalised sentence, or any string), in order."""
+    found: list[Quantity] = []
+    for match in patterns.QUANTITY.finditer(text):
+        if match["skip"] is None:
+            quantity = _read(text, match, found[-1] if found else None)
+            if quantity is not None:
+                found.append(quantity)
+    return found
+
+
+def _read(text: str, match: re.Match[str], previous: Quantity | None) -> Quantity | None:
+    if match["pct"] is not None:
+        unit, suffix = "%", match["pct_suffix"]
+        numeral = _percent_words(match)
+    else:
+        unit, suffix = _unit(match), match["suffix"]
+        numeral = None if unit is None else _numeral(match)
+    if numeral is None:
+        return None
+    context = _context(text, match.start() if match["pct"] else numeral.start)
+    if _excluded(numeral, unit, context):
+        return None
+    end = match.start("suffix" if match["pct"] is None else "pct_suffix") if suffix else match.end()
+    if unit == TENTHS_UNIT:
+        numeral = _tenths_as_percent(numeral)
+    kind, direction, form = _kind(unit, numeral.value, context, previous)
+    qualifier, lower, upper = _interval(numeral, context.qualifier, suffix, kind)
+    return Quantity(
+        start=numeral.start, end=end, value=float(numeral.value), unit=_reported_unit(unit),
+        qualifier=qualifier, lower=_float(lower), upper=_float(upper), kind=kind,
+        direction=direction, multiple_form=form,
+    )
+
+
+def _percent_words(match: re.Match[str]) -> _Numeral | None:
+    """百分之三十, 百分之13.5: a percent whose span includes 百分之."""
+    try:
+        value = parse_decimal(match["pct_number"])
+    except ValueError:
+        return None
+    return _Numeral(match.start(), value, "exact", value, value, small_chinese=False)
+
+
+def _numeral(match: re.Match[str]) -> _Numeral | None:
+    """The number of a candidate: a plain figure, a range, 数十/上亿 or a bare 万余."""
+    try:
+        if match["fuzzy"] is not None:
+            return _fuzzy(match)
+        if match["bare"] is not None:
+            return _approximate(match.start(), parse_decimal(match["bare"]))
+        if match["number2"] is not None:
+            return _range(match)
+        return _figure(match)
+    except ValueError:
+        return None
+
+
+def _figure(match: re.Match[str]) -> _Numeral:
+    token, mult = match["number"], match["mult"] or ""
+    value = parse_decimal(token + mult)
+    if match["approx1"] or match["approx2"] or match["approx3"]:
+        return _approximate(match.start("number"), value)
+    small = bool(_SMALL_CHINESE.fullmatch(token)) and not mult
+    return _Numeral(match.start("number"), value, "exact", value, value, small)
+
+
+def _approximate(start: int, value: Decimal) -> _Numeral:
+    """余/多: [value, value + one unit of the last non-zero digit, times the multiplier]."""
+    return _Numeral(start, value, "lower", value, value + last_digit_step(value), False)
+
+
+def _range(match: re.Match[str]) -> _Numeral:
+    """300-400户, 两到三万, 1万(含)-5万元: the second end's multiplier carries to a bare first."""
+    first, first_mult = match["number"], match["mult"] or ""
+    second = match["number2"] + (match["mult2"] or "")
+    high = parse_decimal(second)
+    core, trailing = split_multiplier(second)
+    low = parse_decimal(first + first_mult)
+    if trailing and not first_mult and split_multiplier(first)[1] == "" and low < parse_decimal(core):
+        low *= multiplier_value(trailing)
+    small = high < 10 and bool(_SMALL_CHINESE.fullmatch(match["number2"]))
+    return _Numeral(match.start("number"), (low + high) / 2, "range", low, high, small)
+
+
+def _tenths_as_percent(numeral: _Numeral) -> _Numeral:
+    """三成 is 30%: 成 counts tenths."""
+    return replace(
+        numeral, value=numeral.value * 10,
+        lower=None if numeral.lower is None else numeral.lower * 10,
+        upper=None if numeral.upper is None else numeral.upper * 10,
+    )
+
+
+def _fuzzy(match: re.Match[str]) -> _Numeral:
+    """数十/几百 (range [2, 9] × multiplier), 上亿/过万/超万/逾千 (lower), 近万 (upper)."""
+    word, mult = match["fuzzy"], _fuzzy_multiplier(match["fuzzy_mult"])
+    if word in _FUZZY_RANGE:
+        low, high = 2 * mult, 9 * mult
+        return _Numeral(match.start("fuzzy"), (low + high) / 2, "range", low, high, False)
+    qualifier = "upper" if word in _FUZZY_UPPER else "lower"
+    return _Numeral(match.start("fuzzy_mult"), mult, qualifier, None, None, False)
+
+
+def _fuzzy_multiplier(word: str) -> Decimal:
+    """十, 百, 十万 … as a value (十 is not a multiplier after Arabic digits, but is after 数)."""
+    return parse_decimal(word) if word[0] == "十" else multiplier_value(word)
+
+
+def _unit(match: re.Match[str]) -> str | None:
+    """The unit as reported, 次 appended for 件(次); None when there is none or it is time."""
+    if match["time"] is not None:
+        return match["time"] if _scaled_time(match) else None
+    unit = match["unit"]
+    if unit is None:
+        return None
+    return unit + "次" if match["times"] else unit
+
+
+def _scaled_time(match: re.Match[str]) -> bool:
+    """An amount of time scaled by 万/亿 (节约时间80万余小时) is an aggregate, not a duration."""
+    number = (match["number"] or "") + (match["mult"] or "") + (match["bare"] or "")
+    return "万" in number or "亿" in number or match["fuzzy_mult"] is not None
+
+
+def _context(text: str, start: int) -> _Context:
+    window_start = max(0, start - patterns.WINDOW)
+    before = patterns.BEFORE.search(text, window_start, start)
+    qualifier = _prefix_qualifier(before)
+    anchor = _qualifier_start(before, start)
+    glued = patterns.GLUED.search(text, max(0, start - 2), start)
+    adjacent = patterns.ADJACENT.search(text, max(0, anchor - 1), anchor)
+    direction = "up" if before and before["up"] else "down" if before and before["down"] else ""
+    return _Context(
+        direction=direction,
+        level=bool(before and before["to"]),
+        qualifier=qualifier,
+        blocked=glued is not None,
+        enumeration=bool(adjacent and adjacent["enumeration"]),
+        connector_at=adjacent.start("connector") if adjacent and adjacent["connector"] else -1,
+    )
+
+
+def _prefix_qualifier(before: re.Match[str] | None) -> str:
+    if before is None:
+        return ""
+    return next((name for name in ("lower", "upper", "approx") if before[name]), "")
+
+
+def _qualifier_start(before: re.Match[str] | None, start: int) -> int:
+    """Where the qualifier word before a number starts (the number's start if there is none)."""
+    qualifier = _prefix_qualifier(before)
+    return before.start(qualifier) if before is not None and qualifier else start
+
+
+def _excluded(numeral: _Numeral, unit: str, context: _Context) -> bool:
+    if context.blocked:
+        return True
+    if context.enumeration and unit in ENUMERATION_UNITS:
+        return True
+    if numeral.small_chinese:
+        allowed = ONE_UNITS if numeral.value == 1 else SMALL_NUMERAL_UNITS
+        return unit not in allowed
+    return False
+
+
+def _kind(unit: str, value: Decimal, context: _Context,
+          previous: Quantity | None) -> tuple[str, str, str]:
+    """(kind, direction, multiple_form) of a figure from its unit and the verb before it."""
+    direction = "" if context.level else context.direction
+    if unit in PERCENT_UNITS or unit == TENTHS_UNIT:
+        if direction:
+            return "change_pct", direction, ""
+        return _shared_change(previous, context, "change_pct") or ("percent", "", "")
+    if unit in POINT_UNITS:
+        shared = _shared_change(previous, context, "change_pp")
+        return shared or ("change_pp", direction, "")
+    if unit == MULTIPLE_UNIT:
+        if direction == "up":
+            return "change_multiple", "up", "increase"
+        shared = _shared_change(previous, context, "change_multiple")
+        return shared or ("change_multiple", _ratio_direction(value), "ratio")
+    return ("amount" if unit in MONEY_UNITS else "count"), "", ""
+
+
+def _shared_change(previous: Quantity | None, context: _Context,
+                   kind: str) -> tuple[str, str, str] | None:
+    """A list member without its own verb (分别下降36.01%、85.7%) shares the first one's."""
+    if (context.direction == "" and previous is not None and previous.kind == kind
+            and previous.end == context.connector_at):
+        return previous.kind, previous.direction, previous.multiple_form
+    return None
+
+
+def _ratio_direction(value: Decimal) -> str:
+    return "up" if value > 1 else "down" if value < 1 else ""
+
+
+def _interval(numeral: _Numeral, prefix: str, suffix: str | None,
+              kind: str) -> tuple[str, Decimal | None, Decimal | None]:
+    """Qualifier and interval: a range stands; a word before the number wins over 余/以上."""
+    if numeral.qualifier == "range":
+        return "range", numeral.lower, numeral.upper
+    qualifier = prefix or (numeral.qualifier if numeral.qualifier != "exact" else "")
+    if not qualifier and suffix:
+        qualifier = _SUFFIX_QUALIFIERS[suffix]
+    value = numeral.value
+    if qualifier == "lower":
+        if numeral.qualifier == "lower" and not prefix and numeral.upper is not None:
+            return "lower", value, numeral.upper
+        return "lower", value, _HUNDRED if kind == "percent" and value <= _HUNDRED else None
+    if qualifier == "upper":
+        return "upper", None, value
+    if qualifier == "approx":
+        return "approx", None, None
+    return "exact", value, value
+
+
+def _reported_unit(unit: str) -> str:
+    """Percent symbols and 成 are reported as %, percentage points as 个百分点, money as is."""
+    if unit in PERCENT_UNITS or unit == TENTHS_UNIT:
+        return "%"
+    if unit in POINT_UNITS:
+        return POINT_UNITS[0]
+    return unit
+
+
+def _float(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)

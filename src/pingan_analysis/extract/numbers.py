@@ -1,0 +1,93 @@
+"""What a number token is worth: Arabic or Chinese numerals, with the multipliers 百/千/万/亿.
+
+The grammar (:mod:`pingan_analysis.extract.grammar`) decides *where* a number is and what the
+words around it mean; this module only turns one isolated token into its value. Qualifier words
+(余, 多, 数十, 近) are the grammar's business and are refused here.
+
+Values are computed as :class:`~decimal.Decimal` so that ``11.74亿`` is exactly 1174000000 and
+the 余/多 interval ends (value + one unit of the last digit) carry no binary rounding.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+
+import cn2an
+
+MULTIPLIER_VALUES: dict[str, int] = {"百": 10**2, "千": 10**3, "万": 10**4, "亿": 10**8}
+
+_ARABIC = re.compile(
+    r"(?P<int>[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.(?P<frac>[0-9]+))?(?P<mult>[百千]?万?亿?)"
+)
+_CHINESE = re.compile(
+    r"(?P<num>[零〇一二两三四五六七八九十百千万亿]+(?:点[零〇一二三四五六七八九]+)?)(?P<mult>[万亿]*)"
+)
+_TRAILING_MULTIPLIER = re.compile(r"[百千万亿]+$")
+
+
+def parse_number(token: str) -> float:
+    """The value of one number token, e.g. ``"1,200"`` → 1200.0, ``"2.9万"`` → 29000.0.
+
+    Accepts Arabic numerals (thousands separators ``,``/``，`` only before groups of exactly
+    three digits, decimals, full-width digits), Chinese numerals (``一万二千三百四十五``,
+    ``两千``, ``十三点五``) and either followed by 百/千/万/亿 (``3千万``, ``1.2万亿``).
+    Raises :class:`ValueError` for anything else, including ``80余万`` and ``数十``.
+    """
+    return float(parse_decimal(token))
+
+
+def parse_decimal(token: str) -> Decimal:
+    """:func:`parse_number` as an exact :class:`~decimal.Decimal`."""
+    text = unicodedata.normalize("NFKC", token).strip()
+    arabic = _ARABIC.fullmatch(text)
+    if arabic:
+        digits = arabic["int"].replace(",", "") + ("." + arabic["frac"] if arabic["frac"] else "")
+        return Decimal(digits) * multiplier_value(arabic["mult"])
+    chinese = _CHINESE.fullmatch(text)
+    if chinese:
+        return _chinese_value(chinese["num"]) * multiplier_value(chinese["mult"])
+    raise ValueError(f"not a number: {token!r}")
+
+
+def multiplier_value(multipliers: str) -> Decimal:
+    """The product of a run of multiplier characters: ``"千万"`` → 10^7, ``""`` → 1."""
+    value = Decimal(1)
+    for char in multipliers:
+        value *= MULTIPLIER_VALUES[char]
+    return value
+
+
+def split_multiplier(token: str) -> tuple[str, str]:
+    """Split a token into its core and trailing multipliers: ``"三万"`` → (``"三"``, ``"万"``).
+
+    A token that is nothing but multipliers (``"万"``) or has none keeps its whole text as core.
+    """
+    trailing = _TRAILING_MULTIPLIER.search(token)
+    if not trailing or trailing.start() == 0:
+        return token, ""
+    return token[: trailing.start()], trailing.group()
+
+
+def last_digit_step(value: Decimal) -> Decimal:
+    """One unit of the last non-zero digit of a value: 7600 → 100, 29000 → 1000, 3.5 → 0.1.
+
+    Used for the 余/多 interval, [value, value + step]. Trailing zeros as written never count
+    as "last digit" (2.90万 and 2.9万 are the same figure).
+    """
+    if value == 0:
+        return Decimal(1)
+    return Decimal(1).scaleb(value.normalize().as_tuple().exponent)
+
+
+@lru_cache(maxsize=4096)
+def _chinese_value(numeral: str) -> Decimal:
+    """Convert one isolated Chinese numeral with cn2an's strict mode (两 read as 二)."""
+    text = numeral.replace("两", "二")
+    if text[0] in "百千万亿":
+        text = "一" + text
+    try:
+        return Decimal(str(cn2an.cn2an(text, "strict")))
+    except (ValueError, KeyError, IndexError, InvalidOperation) as error:
+        raise ValueError(f"not a Chinese numeral: {numeral!r}") from error

@@ -1,0 +1,99 @@
+"""The grammar's compiled regular expressions, built once at import.
+
+:data:`QUANTITY` finds every candidate in one pass: a number (Arabic, Chinese, 百分之…, 数十,
+上亿, 万余) with its multiplier, 余/多, an optional range's second end, the unit and a trailing
+qualifier word. Short quoted names (“6955十户联防”, “3个100%”) and book titles (《…27条措施》)
+are matched as ``skip`` so that nothing inside them is read. :data:`BEFORE` and :data:`ADJACENT`
+read the few characters before a candidate (verbs of change, qualifier words, 第, 等, list
+connectors); they are searched only in a short window ending at the number.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from pingan_analysis.extract.units import (
+    COUNT_UNITS, MONEY_UNITS, MULTIPLE_UNIT, PERCENT_UNITS, POINT_UNITS, TENTHS_NOT_BEFORE,
+    TENTHS_UNIT, TIME_UNITS,
+)
+
+#: How far back (in characters) the context of a number is read.
+WINDOW = 12
+#: A quotation longer than this is speech, not a name, and is read like any text.
+MAX_QUOTED_NAME = 25
+
+
+def _alternation(words: Iterable[str]) -> str:
+    """A regex alternation of literal words, longest first so that 人次 wins over 人."""
+    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+_DIGIT = "[0-9０-９]"
+_ARABIC = (
+    rf"(?<![0-9０-９.．]){_DIGIT}{{1,3}}(?:[,，]{_DIGIT}{{3}}(?!{_DIGIT}))+(?:[.．]{_DIGIT}+)?"
+    rf"|(?<![0-9０-９.．]){_DIGIT}+(?:[.．]{_DIGIT}+)?"
+)
+_CHINESE = (
+    r"(?<![0-9０-９])[一二两三四五六七八九十][零〇一二两三四五六七八九十百千万亿]*"
+    r"(?:点[零〇一二三四五六七八九]+)?"
+)
+_NUMBER = rf"(?:{_ARABIC}|{_CHINESE})"
+#: Multipliers after an Arabic number (3千万, 1.2万亿); 千米/千克 and 百分 are not multipliers.
+_MULTIPLIER = r"(?:[百千]?万?亿|[百千]?万|千(?![米克瓦])|百(?!分))"
+_RANGE_SEPARATOR = r"(?:[-~～—–]{1,2}|至|到)"
+_APPROX_SUFFIX = r"(?:余|多)"
+
+_UNITS = (
+    rf"(?P<time>{_alternation(TIME_UNITS)})"
+    rf"|(?P<unit>{_alternation((*POINT_UNITS, *COUNT_UNITS, *MONEY_UNITS, *PERCENT_UNITS, MULTIPLE_UNIT))}"
+    rf"|{TENTHS_UNIT}(?![{TENTHS_NOT_BEFORE}]))"
+)
+_ANY_UNIT = (
+    rf"(?:{_alternation((*TIME_UNITS, *POINT_UNITS, *COUNT_UNITS, *MONEY_UNITS, *PERCENT_UNITS, MULTIPLE_UNIT))})"
+)
+
+#: Every character a candidate can start with. Testing it first lets the scan skip the text
+#: between numbers quickly (three times faster on the seed releases).
+_FIRST = "《“‘百0-9０-９一二两三四五六七八九十数几上过超逾近千万亿"
+
+QUANTITY = re.compile(
+    rf"""
+    (?=[{_FIRST}])(?:
+    (?P<skip>《[^《》\n]{{0,200}}》|“[^“”\n]{{0,{MAX_QUOTED_NAME}}}”|‘[^‘’\n]{{0,{MAX_QUOTED_NAME}}}’)
+    | (?P<pct>百分之)(?P<pct_number>{_ARABIC}|{_CHINESE}|百)(?P<pct_suffix>以上|以下|以内|左右)?
+    | (?:
+        (?P<fuzzy>数|几|上|过|超|逾|近)(?P<fuzzy_mult>十万|百万|千万|[十百千万亿])
+            (?={_APPROX_SUFFIX}?{_ANY_UNIT})
+      | (?P<bare>[百千万亿])(?={_APPROX_SUFFIX}{_ANY_UNIT})
+      | (?P<number>{_NUMBER})(?P<approx1>{_APPROX_SUFFIX})?(?P<mult>{_MULTIPLIER})?
+            (?P<approx2>{_APPROX_SUFFIX})?
+            (?:(?P<inclusive>[(（]含[)）])?(?P<first_unit>[%％])?{_RANGE_SEPARATOR}
+               (?P<number2>{_NUMBER})(?P<mult2>{_MULTIPLIER})?)?
+      )
+      (?P<approx3>{_APPROX_SUFFIX})?
+      (?:{_UNITS})?
+      (?P<times>[(（]次[)）])?
+      (?P<suffix>以上|以下|以内|左右|上下)?
+    )""",
+    re.VERBOSE,
+)
+
+_UP = "上升|提高|增长|增加|增幅|涨幅|提升|上涨|升高|攀升|高出|多出|翻|增|升"
+_DOWN = "下降|降低|减少|下滑|降幅|减幅|回落|下跌|缩短|缩减|压降|压减|节省|节约|低出|减|降"
+_LOWER = "超过|超出|多于|不少于|至少|不低于|高于|逾|超"
+_UPPER = "将近|接近|(?<!附)近|不到|不足|不超过|最多|低于"
+_APPROX = "大约|约为|(?<![预签特节制])约"
+_FILLER = "了?(?:同比|环比|同环比)?(?:分别)?(?:达到|高达|达|为|是|在)?"
+
+#: A change verb (with 到/至 when the figure is the level reached) and/or a qualifier word
+#: standing right before the number, read backwards from its start.
+BEFORE = re.compile(
+    rf"(?:(?:(?P<up>{_UP})|(?P<down>{_DOWN}))(?P<to>到|至)?{_FILLER})?"
+    rf"(?:(?P<lower>{_LOWER})|(?P<upper>{_UPPER})|(?P<approx>{_APPROX}))?$"
+)
+#: What is glued to a number's first character when it is an ordinal or a code, not a
+#: quantity: 第3, 十二届五次, G20, 3·29, 1+1, 7*24, 2006.2.6, 13:28, 0532-8591.
+GLUED = re.compile(r"(?:[第届A-Za-z·+*/#]|[0-9０-９][.．:：\-])$")
+#: The character right before a number or its qualifier word: an enumeration's 等, or a list
+#: connector that lets a figure share the change verb of the one before it.
+ADJACENT = re.compile(r"(?:(?P<enumeration>等)|(?P<connector>[、和及与]))$")

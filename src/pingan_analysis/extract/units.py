@@ -1,0 +1,53 @@
+"""Measure words and symbols the grammar accepts after a number, and what each one means.
+
+A number counts as a quantity only when a unit follows it, so these tables decide most of what
+is and is not a quantity: a bare ``2019`` or ``12348`` has no unit, ``15大攻势`` has none either.
+Units are matched longest first (``人次`` before ``人``, ``个百分点`` before ``个``).
+"""
+from __future__ import annotations
+
+#: Calendar and clock units: dates, years, times of day, durations and streaks. A number with one
+#: of these is dropped (DESIGN.md: dates are not quantities; durations are optional), except an
+#: aggregate scaled by 万/亿 such as 节约时间80万余小时. ``个多月`` keeps 多 inside the unit.
+TIME_UNITS: tuple[str, ...] = (
+    "个多月", "个余月", "个半月", "个多小时", "个小时", "个工作日", "个季度", "个星期", "个月",
+    "周年", "年度", "工作日", "小时", "分钟", "季度", "星期", "年", "月", "日", "号", "天",
+    "时", "秒", "周",
+)
+
+#: Percentage symbols (value as written) and 成 (tenths: 三成 → 30%).
+PERCENT_UNITS: tuple[str, ...] = ("%", "％")
+TENTHS_UNIT = "成"
+#: Percentage points; both spellings are reported with the unit 个百分点.
+POINT_UNITS: tuple[str, ...] = ("个百分点", "百分点")
+MULTIPLE_UNIT = "倍"
+
+#: Money. The multiplier is scaled into the value, so 万元 and 亿元 are reported as 元.
+MONEY_UNITS: tuple[str, ...] = ("美元", "港元", "欧元", "元")
+
+#: Measure words of things counted. 件(次) is written with its parenthesis and reported as 件次.
+COUNT_UNITS: tuple[str, ...] = (
+    "平方公里", "平方千米", "平方米", "立方米", "人次", "件次", "户次", "家次", "架次", "车次",
+    "起次", "场次", "公顷", "公里", "千米", "公斤", "千克",
+    "人", "名", "位", "起", "件", "宗", "例", "次", "处", "家", "户", "所", "个", "条", "项",
+    "部", "辆", "台", "支", "座", "张", "路", "笔", "篇", "份", "种", "类", "场", "批", "套",
+    "间", "只", "头", "艘", "架", "枚", "把", "根", "块", "棵", "株", "栋", "幢", "轮", "组",
+    "吨", "克", "斤", "亩", "米",
+)
+
+#: Units that a small Chinese numeral (二 to 九, 两) may count. With any other measure word such a
+#: numeral totals an enumeration or names a campaign (三项机制, 四种手段, 六场战役, 四个专班),
+#: which DESIGN.md and the annotation conventions leave out.
+SMALL_NUMERAL_UNITS: frozenset[str] = frozenset({
+    "人", "名", "位", "起", "件", "宗", "例", "次", "人次", "件次", "户", "家",
+    MULTIPLE_UNIT, TENTHS_UNIT, *POINT_UNITS, *MONEY_UNITS,
+})
+#: 一 alone is mostly an article (一个, 一家, 一起案件); it counts only in 一倍 and 一个百分点.
+ONE_UNITS: frozenset[str] = frozenset({MULTIPLE_UNIT, *POINT_UNITS})
+
+#: Measure words of a list's total when 等 stands before the number: "…等15种情形",
+#: "…等8个领域", "…等八项举措" count the items just enumerated, not a reported figure.
+ENUMERATION_UNITS: frozenset[str] = frozenset({"个", "项", "种", "类", "条", "场"})
+
+#: 成 is not "tenths" when it starts a word (成为, 成立, 成功, 成员, …).
+TENTHS_NOT_BEFORE = "为立功员果效本交型就熟长绩品"
