@@ -145,7 +145,7 @@ def _check_header(fieldnames: list[str] | None, path: Path) -> None:
 
 def _indicator(row: dict[str, str | None], path: Path, line: int) -> Indicator:
     where = f"{path}, line {line}"
-    if None in row or any(row.get(c) is None for c in REQUIRED_COLUMNS):
+    if None in row or any(value is None for value in row.values()):
         raise DataError("the row has a different number of fields than the header", where=where,
                         fix="quote fields that hold commas; one value per column")
     values = {key: (value or "").strip() for key, value in row.items()}

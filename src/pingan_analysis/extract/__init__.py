@@ -1,0 +1,178 @@
+"""Extraction: every quantity of a release's kept sentences, as a row of the mentions table.
+
+:func:`extract_document` walks the sentences of an ingested :class:`Document` in order,
+keeping the state that outlives a sentence (the period phrases that open the paragraph, the
+section's heading), and for each quantity the grammar finds it resolves the indicator
+(:mod:`.indicators`), the period (:mod:`.periods`) and the modality (:mod:`.modality`).
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from pingan_analysis.codebook import Codebook, Indicator, load_codebook
+from pingan_analysis.extract.grammar import Quantity, find_quantities
+from pingan_analysis.extract.indicators import CLAUSE_BOUNDARIES, map_sentence
+from pingan_analysis.extract.modality import modality, opens_plan_section, closes_plan_section
+from pingan_analysis.extract.periods import (
+    Anchor, Period, PeriodPhrase, find_phrases, infer_published, names_a_stock, resolve,
+)
+from pingan_analysis.ingest import Document, Sentence, ingest_file
+from pingan_analysis.tables import Mention
+
+__all__ = ["ReleaseContext", "extract_document", "extract_file"]
+
+#: Paragraphs read for a dateline when a release comes without a manifest row.
+DATELINE_PARAGRAPHS = 4
+#: The longest speaker label ("市委政法委副书记郝伟:") before a transcript's answer.
+SPEAKER_MAX_CHARS = 16
+
+
+@dataclass(frozen=True)
+class ReleaseContext:
+    """What the manifest says about a release: its id, publication date and reporting period."""
+
+    release_id: str
+    published: date | None
+    period_start: date | None
+    period_end: date | None
+
+
+def extract_file(
+    path: Path, context: ReleaseContext | None = None, codebook: Codebook | None = None
+) -> Iterator[tuple[Mention, str]]:
+    """The mentions of a text file, each with its source sentence (see :func:`extract_document`)."""
+    yield from extract_document(ingest_file(path), context, codebook)
+
+
+def extract_document(
+    doc: Document, context: ReleaseContext | None = None, codebook: Codebook | None = None
+) -> Iterator[tuple[Mention, str]]:
+    """Every quantity of the document's kept sentences, with the sentence it stands in.
+
+    Offsets and ``text`` index ``doc.original``; the sentence is original text too. Without a
+    context, the publication date is read off the text (a byline or dateline) and figures
+    without a period phrase get no period.
+    """
+    walk = _Walk(doc, _anchor(doc, context), codebook or load_codebook())
+    for sentence in doc.sentences():
+        yield from walk.sentence(sentence)
+
+
+def _anchor(doc: Document, context: ReleaseContext | None) -> Anchor:
+    published = context.published if context else None
+    if published is None:
+        head = "\n".join(doc.text[p.start:p.end] for p in doc.paragraphs[:DATELINE_PARAGRAPHS])
+        published = infer_published(doc.text, head)
+    reporting = Period(context.period_start, context.period_end) if context else Period()
+    return Anchor(published, reporting)
+
+
+@dataclass
+class _Walk:
+    """The state of one pass over a document: the current paragraph and section."""
+
+    doc: Document
+    anchor: Anchor
+    codebook: Codebook
+    paragraph: int = -1
+    #: Period phrases opening sentences of the current paragraph so far.
+    fronted: list[PeriodPhrase] = field(default_factory=list)
+    #: The period phrase opening a paragraph ("2019年," "自2019年9月以来," "傅强:2019年,"): it
+    #: dates the following paragraphs too (an answer, a section) until a heading or another lead.
+    lead: list[PeriodPhrase] = field(default_factory=list)
+    heading_phrases: list[PeriodPhrase] = field(default_factory=list)
+    in_plan_section: bool = False
+
+    def sentence(self, sentence: Sentence) -> Iterator[tuple[Mention, str]]:
+        first = sentence.paragraph != self.paragraph
+        if first:
+            self._enter_paragraph(sentence.paragraph)
+        text = self.doc.text[sentence.start:sentence.end]
+        phrases = find_phrases(text, self.anchor)
+        quantities = find_quantities(text)
+        if quantities:
+            source = self._original(sentence.start, sentence.end)
+            indicators = map_sentence(text, quantities, self.codebook)
+            for quantity, indicator in zip(quantities, indicators):
+                yield self._mention(sentence.start, text, quantity, indicator, phrases), source
+        fronted = [p for p in phrases if p.fronted and not p.day and not p.now]
+        if first and fronted and _opens(text, fronted[0]) and not fronted[0].as_of:
+            self.lead = fronted[:1]
+        self.fronted.extend(fronted)
+
+    def _enter_paragraph(self, index: int) -> None:
+        self.paragraph = index
+        self.fronted = []
+        paragraph = self.doc.paragraphs[index]
+        if paragraph.is_heading:
+            self.lead = []
+            self._enter_heading(self.doc.text[paragraph.start:paragraph.end])
+
+    def _enter_heading(self, heading: str) -> None:
+        """A heading with a period phrase dates its section; a plan heading makes it targets."""
+        phrases = find_phrases(heading, self.anchor)
+        if phrases:
+            self.heading_phrases = phrases[:1]
+        if opens_plan_section(heading) or _after_publication(phrases[:1], self.anchor):
+            self.in_plan_section = True
+        elif phrases or closes_plan_section(heading):
+            self.in_plan_section = False
+
+    def _mention(self, offset: int, text: str, quantity: Quantity, indicator: Indicator | None,
+                 phrases: Sequence[PeriodPhrase]) -> Mention:
+        clause = _clause_around(text, quantity.start, quantity.end)
+        before = [p for p in reversed(phrases) if p.end_pos <= quantity.start]
+        scopes = (before, self.fronted[::-1], self.lead[::-1], self.heading_phrases)
+        period = resolve(scopes, self.anchor, stock=_is_stock(quantity, indicator, clause))
+        own_words = text[:_clause_end(text, quantity.end)]
+        start, end = self.doc.span_to_original(offset + quantity.start, offset + quantity.end)
+        period_start, period_end = period.iso()
+        return Mention(
+            doc=self.doc.name, start=start, end=end, text=self.doc.original[start:end],
+            value=quantity.value, unit=quantity.unit, qualifier=quantity.qualifier,
+            lower=quantity.lower, upper=quantity.upper, kind=quantity.kind,
+            direction=quantity.direction, period_start=period_start, period_end=period_end,
+            modality=modality(own_words, in_plan_section=self.in_plan_section,
+                              period_start=period.start, published=self.anchor.published),
+            indicator=indicator.id if indicator else "", multiple_form=quantity.multiple_form,
+        )
+
+    def _original(self, start: int, end: int) -> str:
+        first, last = self.doc.span_to_original(start, end)
+        return self.doc.original[first:last]
+
+
+def _is_stock(quantity: Quantity, indicator: Indicator | None, clause: str) -> bool:
+    """Counts of things that exist (by the codebook, or by verbs like 建成, 配备) and coverage
+    shares are stocks, dated at a point."""
+    if indicator is not None and indicator.stock and quantity.kind in ("count", "percent"):
+        return True
+    if quantity.kind == "percent":
+        return "覆盖" in clause
+    return quantity.kind == "count" and names_a_stock(clause)
+
+
+def _opens(text: str, phrase: PeriodPhrase) -> bool:
+    """The phrase starts the text, or follows only a speaker's name ("傅强:")."""
+    return phrase.pos == 0 or (text[phrase.pos - 1] in "::" and phrase.pos <= SPEAKER_MAX_CHARS)
+
+
+def _after_publication(phrases: Sequence[PeriodPhrase], anchor: Anchor) -> bool:
+    starts = [p.period.start for p in phrases if p.period.start]
+    return bool(starts and anchor.published and starts[0] > anchor.published)
+
+
+def _clause_around(text: str, start: int, end: int) -> str:
+    """The clause holding ``text[start:end]``, from the boundary before to the one after."""
+    while start > 0 and text[start - 1] not in CLAUSE_BOUNDARIES:
+        start -= 1
+    return text[start:_clause_end(text, end)]
+
+
+def _clause_end(text: str, pos: int) -> int:
+    while pos < len(text) and text[pos] not in CLAUSE_BOUNDARIES:
+        pos += 1
+    return pos

@@ -1,0 +1,214 @@
+"""Which codebook indicator a figure measures: the subject of its clause, matched to keywords.
+
+The subject of a figure is the noun phrase it quantifies. In these releases it stands
+- before the number, after the previous clause boundary or the previous figure
+  ("全市共打掉涉黑社会性质组织15个、涉恶犯罪集团48个": 涉恶犯罪集团 for 48个);
+- after a measure word ("配备5.8万多名专兼职网格员");
+- shared with the figure just before ("批捕涉黑涉恶案件152件367人": 367人 counts the persons);
+- or, after 分别, the n-th of a list ("立案数和可防性案件立案数分别下降36.01%、85.7%").
+Within the subject the keyword nearest the number wins, then the longest (most specific). The
+indicator must allow the figure's kind, and counts must have a unit of the indicator's sort
+(persons, events or things). No keyword, or two indicators tied: no indicator (never a guess).
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from pingan_analysis.codebook import Codebook, Indicator, Keyword
+
+#: Characters that end a clause for subject finding. 、 is not one: it joins the nouns of a
+#: subject ("越级到省、进京集体访分别下降11%、13%") as often as it separates figures.
+CLAUSE_BOUNDARIES = frozenset(",;。!?;,!?\n")
+_UNIT_SORTS: dict[str, str] = {
+    **dict.fromkeys(("人", "名", "位", "人次", "户", "名次"), "persons"),
+    **dict.fromkeys(("件", "起", "宗", "次", "件次", "批次", "例", "场", "期", "批"), "events"),
+    **dict.fromkeys(("元", "美元"), "money"),
+}
+_COUNTED_KINDS = frozenset(("count", "amount"))
+#: Words that can stand between a subject and its figure without being part of the subject.
+_LINKS = re.compile(r"^[\s、和与及,;:以其中共计累总合约近超逾达到为有是了均分别]*$")
+_CONJUNCTIONS = re.compile(r"以及|[、和与及]")
+#: Words that may stand between a keyword and its figure: predicates, comparisons, measures.
+_PREDICATE_WORDS = re.compile(
+    r"同比|环比|分别|下降|上升|提高|增长|增加|减少|降低|达到|保持在|稳定在|保持|突破|超过|累计|总计|共计"
+    r"|合计|年均|月均|日均|全年|全部|实现|连续|位居|排名|总数|总量|人数|数量|(?:较|比)[^,;。]{0,8}?"
+    r"(?=下降|上升|提高|增长|增加|减少|降低)|[达为是共均有超逾近约了已占居在数的]"
+)
+#: The most subject characters a keyword may leave before the figure and still name its subject
+#: ("视频监控共享平台3.1万路"); a longer rest is a noun phrase of its own ("审结合同诈骗…案件13件").
+MAX_HEAD_GAP = 4
+#: After a measure word, these start a predicate, not the noun the measure word counts.
+_NOT_A_NOUN_AFTER = re.compile(
+    r"[,;。!?、)\s%]|以上|左右|以内|多|余|的|是|为|和|与|及|同比|分别|其中|均|次|人次|$"
+)
+
+
+class QuantitySpan(Protocol):
+    """What mapping needs of a quantity: its span within the sentence, unit and kind."""
+
+    start: int
+    end: int
+    unit: str
+    kind: str
+
+
+@dataclass(frozen=True)
+class _Subject:
+    """Where to look for a figure's subject: ``sentence[start:end]``, searched from ``side``."""
+
+    start: int
+    end: int
+    side: str  # "left": the keyword nearest the end wins; "right": the one nearest the start
+
+
+def map_sentence(
+    sentence: str, quantities: Sequence[QuantitySpan], codebook: Codebook
+) -> list[Indicator | None]:
+    """The indicator of each quantity of a sentence (``None`` where none or a tie)."""
+    subjects: list[_Subject] = []
+    result: list[Indicator | None] = []
+    for index, quantity in enumerate(quantities):
+        subject = _subject(sentence, quantities, index, subjects)
+        subjects.append(subject)
+        result.append(_best(sentence, subject, quantity, codebook))
+    _share_coordinated_heads(sentence, quantities, subjects, result)
+    return result
+
+
+def _share_coordinated_heads(sentence: str, quantities: Sequence[QuantitySpan],
+                             subjects: Sequence[_Subject], result: list[Indicator | None]) -> None:
+    """"建成1个市级、10个区级公共法律服务中心": a measure phrase cut short by 、 before another
+    one of the same unit shares that one's noun."""
+    for index in range(len(quantities) - 2, -1, -1):
+        subject, following = subjects[index], quantities[index + 1]
+        if (result[index] is None and subject.side == "right" and subjects[index + 1].side == "right"
+                and sentence[subject.end:following.start] == "、"
+                and quantities[index].unit == following.unit):
+            result[index] = result[index + 1]
+
+
+def _subject(sentence: str, quantities: Sequence[QuantitySpan], index: int,
+             previous: Sequence[_Subject]) -> _Subject:
+    quantity = quantities[index]
+    listed = _listed_subject(sentence, quantities, index)
+    if listed is not None:
+        return listed
+    right = _right_subject(sentence, quantity)
+    if right is not None:
+        return right
+    start = _left_limit(sentence, quantities, index)
+    if index and _LINKS.match(sentence[start:quantity.start]) and start == quantities[index - 1].end:
+        return previous[-1]
+    return _Subject(start, quantity.start, "left")
+
+
+def _left_limit(sentence: str, quantities: Sequence[QuantitySpan], index: int) -> int:
+    """Where the subject of a figure can begin: after the last clause boundary or figure."""
+    start = quantities[index].start
+    floor = quantities[index - 1].end if index else 0
+    pos = start - 1
+    while pos >= floor and sentence[pos] not in CLAUSE_BOUNDARIES:
+        pos -= 1
+    return max(pos + 1, floor)
+
+
+def _right_subject(sentence: str, quantity: QuantitySpan) -> _Subject | None:
+    """The noun after a measure word ("1034个公共法律服务中心"), up to the clause's end or 、."""
+    if quantity.kind != "count" or quantity.end >= len(sentence):
+        return None
+    if not _is_cjk(sentence[quantity.end]) or _NOT_A_NOUN_AFTER.match(sentence, quantity.end):
+        return None
+    end = quantity.end
+    while end < len(sentence) and sentence[end] not in CLAUSE_BOUNDARIES and sentence[end] != "、":
+        end += 1
+    return _Subject(quantity.end, end, "right")
+
+
+def _listed_subject(sentence: str, quantities: Sequence[QuantitySpan], index: int) -> _Subject | None:
+    """After 分别, the n-th figure of a run belongs to the n-th noun of the list before it."""
+    first = index
+    while first and _LINKS.match(sentence[quantities[first - 1].end:quantities[first].start]):
+        first -= 1
+    run_end = index
+    while run_end + 1 < len(quantities) and _LINKS.match(
+            sentence[quantities[run_end].end:quantities[run_end + 1].start]):
+        run_end += 1
+    run = run_end - first + 1
+    clause_start = _left_limit(sentence, quantities, first)
+    lead = sentence[clause_start:quantities[first].start]
+    split = lead.rfind("分别")
+    if run < 2 or split < 0:
+        return None
+    spans = _conjunct_spans(lead[:split], clause_start)
+    if len(spans) != run:
+        return None
+    start, end = spans[index - first]
+    return _Subject(start, end, "left")
+
+
+def _conjunct_spans(text: str, offset: int) -> list[tuple[int, int]]:
+    spans, start = [], 0
+    for match in _CONJUNCTIONS.finditer(text):
+        spans.append((offset + start, offset + match.start()))
+        start = match.end()
+    spans.append((offset + start, offset + len(text)))
+    return spans
+
+
+def _best(sentence: str, subject: _Subject, quantity: QuantitySpan,
+          codebook: Codebook) -> Indicator | None:
+    """The most specific indicator named nearest the figure within its subject; None on a tie."""
+    best_key: tuple[int, int] | None = None
+    best: set[str] = set()
+    winner: Indicator | None = None
+    for start, end, indicator, keyword in codebook.heads_in(sentence, subject.start, subject.end):
+        if not _fits(indicator, quantity) or not _context_found(sentence, start, keyword):
+            continue
+        if subject.side == "left" and _gap(sentence, end, subject.end) > MAX_HEAD_GAP:
+            continue
+        nearness = end if subject.side == "left" else -start
+        key = (nearness, keyword.length)
+        if best_key is None or key > best_key:
+            best_key, best, winner = key, {indicator.id}, indicator
+        elif key == best_key:
+            best.add(indicator.id)
+    return winner if len(best) == 1 else None
+
+
+def _gap(sentence: str, start: int, end: int) -> int:
+    """Subject characters between a keyword and the figure, predicates and comparisons aside."""
+    rest = _PREDICATE_WORDS.sub("", sentence[start:end])
+    return sum(1 for char in rest if _is_cjk(char))
+
+
+def _fits(indicator: Indicator, quantity: QuantitySpan) -> bool:
+    """The indicator takes this kind of figure, and a count or amount in a unit of its sort."""
+    if quantity.kind not in indicator.kinds:
+        return False
+    if quantity.kind not in _COUNTED_KINDS or not indicator.unit:
+        return True
+    return unit_sort(quantity.unit) == unit_sort(indicator.unit)
+
+
+def unit_sort(unit: str) -> str:
+    """``persons``, ``events``, ``money``, ``percent`` or ``things`` (any other measure word)."""
+    if unit == "%":
+        return "percent"
+    return _UNIT_SORTS.get(unit, "things")
+
+
+def _context_found(sentence: str, head_start: int, keyword: Keyword) -> bool:
+    """The keyword's context words occur in order in the sentence before its head."""
+    limit = head_start
+    for part in reversed(keyword.context):
+        limit = sentence.rfind(part, 0, limit)
+        if limit < 0:
+            return False
+    return True
+
+
+def _is_cjk(char: str) -> bool:
+    return "\u4e00" <= char <= "\u9fff"

@@ -1,0 +1,326 @@
+"""Which period a figure covers, from the time phrases around it.
+
+A release dates its figures with phrases ("2019年", "今年1至5月", "十年来", "截至目前") that govern
+the clause they open, and sometimes the rest of the paragraph or a whole section under a heading.
+:func:`find_phrases` reads every such phrase of a text once, already resolved to dates against an
+:class:`Anchor` (the publication date and the release's reporting period); :func:`resolve` then
+picks the governing phrase for one figure from its scopes, innermost first.
+
+Phrases are found on the normalised text (ASCII digits), so offsets are those of that text.
+"""
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+
+#: Congresses and plenums that releases date their achievements from ("党的十八大以来").
+ERA_STARTS: dict[str, date] = {
+    "十八大": date(2012, 11, 8),
+    "十八届三中全会": date(2013, 11, 9),
+    "十八届四中全会": date(2014, 10, 20),
+    "十九大": date(2017, 10, 18),
+    "二十大": date(2022, 10, 16),
+}
+#: "十年来" / "这十年" in a release of these years means the decade since the 18th Congress
+#: (the 2022 "这十年" press-conference series); elsewhere it is ten years back from the as-of date.
+NEW_ERA_DECADE_YEARS = range(2022, 2024)
+
+_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
+              "七": 7, "八": 8, "九": 9}
+_RANGE = r"\s*(?:[-—–~～至到]+)\s*"
+_NUMWORD = r"[0-9一二两三四五六七八九十]{1,3}"
+
+
+def _calendar_part_pattern(prefix: str, *, year_end: bool = True) -> str:
+    """Half, quarter, year end (after a year only), months or a day, group names prefixed."""
+    months = (
+        rf"(?P<{prefix}m1>\d{{1,2}})(?=月|{_RANGE}\d{{1,2}}月)月?份?"
+        rf"(?:{_RANGE}(?P<{prefix}m2>\d{{1,2}})月份?)?(?:(?P<{prefix}d>\d{{1,2}})[日号])?"
+    )
+    return (
+        rf"(?:(?P<{prefix}half>上半年|下半年)|第?(?P<{prefix}quarter>[一二三四1-4])季度"
+        + (rf"|(?P<{prefix}yearend>底|末)" if year_end else "")
+        + rf"|{months})"
+    )
+
+
+_PHRASE = re.compile(
+    r"(?P<asof>截至|截止到?|到)?"
+    r"(?P<since>自|从)?"
+    r"(?:"
+    rf"(?P<y1>\d{{4}})年?{_RANGE}(?P<y2>\d{{4}})年度?"
+    rf"|(?P<y>\d{{4}})年度?{_calendar_part_pattern('y_')}?"
+    rf"|(?P<rel>今年|本年|去年|上年|上一年|前年|明年|次年){_calendar_part_pattern('r_')}?"
+    rf"|(?<![\d年.])(?P<mo>{_calendar_part_pattern('o_', year_end=False)})"
+    r"|(?:党的)?(?P<era>十八届[三四]中全会|十八大|十九大|二十大)(?=以来)"
+    rf"|(?P<decade>这|近|过去|最近)?(?P<n>{_NUMWORD})年(?(decade)来?|来)"
+    r"|(?P<now>目前|当前|现在|至今)|(?P<today>今天|今日)"
+    r")"
+    r"(?P<suffix>(?:以来|起|开始|至今))?"
+)
+#: Words right before a time phrase that make it a comparison base ("较2010年下降").
+_BASE_BEFORE = ("较", "比", "与", "同", "是", "对比", "低于", "高于", "相比")
+#: Words right after a time phrase that make it a comparison base ("上年同期的2倍").
+_BASE_AFTER = ("同期", "相比", "相较", "水平")
+
+
+@dataclass(frozen=True)
+class Period:
+    """A span of days; either end may be unknown (``None``)."""
+
+    start: date | None = None
+    end: date | None = None
+
+    def iso(self) -> tuple[str, str]:
+        """The two ends as ISO strings, empty when unknown (the mentions table's form)."""
+        return (self.start.isoformat() if self.start else "",
+                self.end.isoformat() if self.end else "")
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """What relative phrases resolve against: the release's publication date and reporting period."""
+
+    published: date | None = None
+    reporting: Period = Period()
+
+    @property
+    def as_of(self) -> date | None:
+        """The date the release's figures stand at: its reporting period's end, else publication."""
+        return self.reporting.end or self.published
+
+
+@dataclass(frozen=True)
+class PeriodPhrase:
+    """A time phrase found in a text, resolved.
+
+    ``as_of`` phrases (截至…, 目前, 年底) name the date a state holds at: they give only an end.
+    ``fronted`` phrases open their sentence ("2013年," "十年来,") and so
+    govern the following sentences of the paragraph too, unless they say ``now`` (目前: the
+    present of that sentence only). ``resolved`` is false for a relative
+    phrase with nothing to resolve it against: it still governs (the period is then unknown).
+    """
+
+    pos: int
+    end_pos: int
+    period: Period
+    as_of: bool = False
+    day: bool = False
+    now: bool = False
+    fronted: bool = False
+    resolved: bool = True
+
+
+def find_phrases(text: str, anchor: Anchor) -> list[PeriodPhrase]:
+    """Every time phrase of ``text`` that can date a figure, in text order."""
+    phrases = []
+    for match in _PHRASE.finditer(text):
+        if match.end() == match.start() or _is_comparison_base(text, match):
+            continue
+        phrase = _phrase(match, anchor)
+        if phrase is not None:
+            phrases.append(replace(phrase, fronted=_is_fronted(text, match)))
+    return phrases
+
+
+def resolve(scopes: Iterable[Sequence[PeriodPhrase]], anchor: Anchor, *, stock: bool) -> Period:
+    """The period of one figure, from its scopes' phrases, innermost scope and nearest phrase first.
+
+    The first phrase governs; with none, the reporting period. A stock is a state at a date:
+    both ends become its as-of date, the end of the governing period. Under an as-of phrase
+    (截至…, 目前) a cumulative flow ends at that date and its start is unknown (unstated).
+    """
+    governing = next((phrase for scope in scopes for phrase in scope), None)
+    if governing is None:
+        period = anchor.reporting
+    elif not governing.resolved:
+        return Period()
+    else:
+        period = governing.period
+    if stock:
+        return Period(period.end, period.end)
+    return Period(None, period.end) if governing is not None and governing.as_of else period
+
+
+def _is_comparison_base(text: str, match: re.Match[str]) -> bool:
+    before = text[max(0, match.start() - 2):match.start()]
+    after = text[match.end():match.end() + 2]
+    return before.endswith(_BASE_BEFORE) or after.startswith(_BASE_AFTER)
+
+
+def _is_fronted(text: str, match: re.Match[str]) -> bool:
+    """A phrase opening its clause and closing it at once ("2013年," "十年来,") or opening the text."""
+    return match.start() == 0 or (match.end() < len(text) and text[match.end()] in ",,")
+
+
+def _phrase(match: re.Match[str], anchor: Anchor) -> PeriodPhrase | None:
+    groups = match.groupdict()
+    span = _span(groups, anchor)
+    if span is None:
+        return None
+    period, day = span
+    pos, end_pos = match.span()
+    if period is _UNRESOLVED:
+        return PeriodPhrase(pos, end_pos, Period(), resolved=False)
+    if groups["suffix"] or groups["since"] or groups["era"]:
+        if anchor.as_of is None:
+            return PeriodPhrase(pos, end_pos, Period(), resolved=False)
+        return PeriodPhrase(pos, end_pos, Period(period.start, anchor.as_of))
+    if groups["asof"] or groups["now"] or _part(groups, "yearend"):
+        now = bool(groups["now"]) and not groups["asof"]
+        return PeriodPhrase(pos, end_pos, Period(None, period.end), as_of=True, now=now)
+    return PeriodPhrase(pos, end_pos, period, day=day)
+
+
+_UNRESOLVED = Period()
+
+
+def _span(groups: dict[str, str | None], anchor: Anchor) -> tuple[Period, bool] | None:
+    """The dates a phrase names (``_UNRESOLVED`` when relative to an unknown date), and whether
+    it names a single day; ``None`` when the match is not a period after all."""
+    if groups["y1"]:
+        first, last = int(groups["y1"]), int(groups["y2"])
+        return (Period(date(first, 1, 1), date(last, 12, 31)), False) if first <= last else None
+    if groups["y"]:
+        return _calendar_part(int(groups["y"]), groups, "y_")
+    if groups["rel"]:
+        if anchor.published is None:
+            return _UNRESOLVED, False
+        return _calendar_part(anchor.published.year + _relative_year(groups["rel"]), groups, "r_")
+    if groups["mo"]:
+        return _month_only(groups, anchor)
+    if groups["era"]:
+        return Period(ERA_STARTS[groups["era"]], None), False
+    if groups["n"]:
+        return _years_back(groups, anchor)
+    if groups["now"]:
+        return (Period(None, anchor.as_of), False) if anchor.as_of else (_UNRESOLVED, False)
+    if groups["today"]:
+        published = anchor.published
+        return (Period(published, published), True) if published else (_UNRESOLVED, False)
+    return None
+
+
+def _relative_year(word: str) -> int:
+    return {"今年": 0, "本年": 0, "去年": -1, "上年": -1, "上一年": -1, "前年": -2,
+            "明年": 1, "次年": 1}[word]
+
+
+def _part(groups: dict[str, str | None], name: str) -> str | None:
+    return groups.get(f"y_{name}") or groups.get(f"r_{name}") or groups.get(f"o_{name}")
+
+
+def _calendar_part(year: int, groups: dict[str, str | None], prefix: str) -> tuple[Period, bool] | None:
+    """A year, or the half, quarter, months or day of it that the phrase names."""
+    get = lambda name: groups.get(prefix + name)  # noqa: E731 - a local shorthand
+    if not 1900 <= year <= 2100:
+        return None
+    if get("half"):
+        first = 1 if get("half") == "上半年" else 7
+        return Period(date(year, first, 1), _month_end(year, first + 5)), False
+    if get("quarter"):
+        quarter = "一二三四".find(get("quarter")) + 1 or int(get("quarter"))
+        return Period(date(year, 3 * quarter - 2, 1), _month_end(year, 3 * quarter)), False
+    if get("m1"):
+        return _months(year, int(get("m1")), get("m2"), get("d"))
+    return Period(date(year, 1, 1), date(year, 12, 31)), False
+
+
+def _months(year: int, first: int, last: str | None, day: str | None) -> tuple[Period, bool] | None:
+    final = int(last) if last else first
+    if not 1 <= first <= final <= 12:
+        return None
+    if day:
+        if not 1 <= int(day) <= calendar.monthrange(year, first)[1]:
+            return None
+        moment = date(year, first, int(day))
+        return Period(moment, moment), True
+    return Period(date(year, first, 1), _month_end(year, final)), False
+
+
+def _month_only(groups: dict[str, str | None], anchor: Anchor) -> tuple[Period, bool] | None:
+    """A month, half or quarter without a year ("10月", "6月27日") is the latest one that begins
+    on or before publication."""
+    if anchor.published is None:
+        return _UNRESOLVED, False
+    span = _calendar_part(anchor.published.year, groups, "o_")
+    if span is not None and span[0].start and span[0].start > anchor.published:
+        span = _calendar_part(anchor.published.year - 1, groups, "o_")
+    return span
+
+
+def _years_back(groups: dict[str, str | None], anchor: Anchor) -> tuple[Period, bool] | None:
+    """"近五年", "十年来", "这十年": the span of that many years up to the as-of date."""
+    count = _small_number(groups["n"])
+    if count is None or not 1 <= count <= 50:
+        return None
+    end = anchor.as_of
+    if end is None:
+        return _UNRESOLVED, False
+    if count == 10 and anchor.published and anchor.published.year in NEW_ERA_DECADE_YEARS:
+        return Period(ERA_STARTS["十八大"], end), False
+    return Period(_shift_years(end, -count), end), False
+
+
+def _small_number(word: str) -> int | None:
+    """An integer written in ASCII digits or simple Chinese numerals up to 99."""
+    if word.isdigit():
+        return int(word)
+    if "十" in word:
+        tens, _, units = word.partition("十")
+        head = _CN_DIGITS.get(tens, 1) if tens else 1
+        tail = _CN_DIGITS.get(units, 0) if units else 0
+        return head * 10 + tail
+    return _CN_DIGITS.get(word) if len(word) == 1 else None
+
+
+def _shift_years(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def _month_end(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+#: Verbs that make a count a stock: things built, set up or staffed exist at a date.
+_STOCK_VERBS = re.compile(
+    r"建成|建立|成立|设立|设有|共有|现有|已有|拥有|配备|配齐|划分|组建|登记|注册|入驻|挂牌|覆盖|采集"
+)
+#: A publication byline: a date with a time of day ("2020-04-15 13:28").
+_BYLINE = re.compile(r"(?<!\d)(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?\s*\d{1,2}:\d{2}")
+_FULL_DATE = re.compile(r"(?<!\d)(\d{4})(?:年(\d{1,2})月(\d{1,2})日|-(\d{1,2})-(\d{1,2})(?!\d))")
+
+
+def names_a_stock(clause: str) -> bool:
+    """True when a clause counts things that exist at a date ("共建成…", "配备…", "现有…")."""
+    return _STOCK_VERBS.search(clause) is not None and "新增" not in clause
+
+
+def infer_published(text: str, head: str) -> date | None:
+    """A publication date read off a release without a manifest row.
+
+    A byline (a date with a time of day) anywhere in ``text``, else the first full date in
+    ``head`` (the opening paragraphs, where a dateline stands); ``None`` when neither exists.
+    """
+    byline = _BYLINE.search(text)
+    if byline:
+        return _safe_date(*map(int, byline.groups()))
+    for match in _FULL_DATE.finditer(head):
+        year, month, day = (int(g) for g in match.groups() if g)
+        found = _safe_date(year, month, day)
+        if found:
+            return found
+    return None
+
+
+def _safe_date(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
