@@ -91,15 +91,13 @@ def test_surveillance_and_mediators_per_10k(reference: pd.DataFrame) -> None:
     assert mediators["保山市"] == pytest.approx(45.854, abs=1e-3)
 
 
-def test_a_city_missing_from_the_reference_flows_through_empty(
+def test_a_city_missing_from_the_reference_keeps_its_figures_but_no_rates(
         reference: pd.DataFrame, caplog: pytest.LogCaptureFixture) -> None:
     without_baoshan = reference[reference["city_zh"] != "保山市"]
     with caplog.at_level(logging.WARNING, logger="pingan_analysis.derive"):
-        row = only(derived(without_baoshan, BAOSHAN_GRID_WORKERS), "grid_workers_per_10k")
-    assert math.isnan(row["value"]) and math.isnan(row["lower"]) and math.isnan(row["upper"])
-    assert row["reference"] == "" and "no resident population for 保山市" in row["note"]
-    assert row["release_ids"] == BAOSHAN
-    assert "保山市" in caplog.text
+        out = derived(without_baoshan, BAOSHAN_GRID_WORKERS, QINGDAO_GRID_WORKERS)
+    assert out[["city_zh", "indicator"]].values.tolist() == [["青岛市", "grid_workers_per_10k"]]
+    assert "no resident population for 保山市" in caplog.text
 
 
 def test_period_years_counts_inclusive_days() -> None:

@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 from conftest import RELEASES_DIR, SEED_ROWS
+from pingan_analysis.codebook import load_codebook
 from pingan_analysis.exceptions import DataError
 from pingan_analysis.reconcile import RECONCILED_COLUMNS, reconcile
 from pingan_analysis.tables import INDICATORS_TABLE_COLUMNS
@@ -21,6 +22,7 @@ NEWSPAPER = "qingdao-2020-04-15-1ebbc326"
 BAOSHAN = "baoshan-2022-06-27-2f4f2efe"
 LAIXI = "laixi-2014-01-01-6004b27d"
 ZIBO = "zibo-2022-10-14-b179115e"
+CODEBOOK = load_codebook()
 
 
 def _sentence(decoded: str, start: int, end: int) -> str:
@@ -33,8 +35,9 @@ def seed_row(release_id: str, context: str, text: str, value: float, indicator: 
              kind: str = "count", qualifier: str = "exact", lower: float | None = None,
              upper: float | None = None, direction: str = "", multiple_form: str = "",
              period: tuple[str, str] | None = None, stock: bool = False, unit: str = "",
-             domain: str = "", modality: str = "reported") -> dict:
-    """An indicators-table row for ``text`` at its first occurrence inside ``context``."""
+             modality: str = "reported") -> dict:
+    """An indicators-table row for ``text`` at its first occurrence inside ``context``; the
+    domain comes from the packaged codebook."""
     release = next(row for row in SEED_ROWS if row["release_id"] == release_id)
     decoded = (RELEASES_DIR / release["file"]).read_text(encoding="utf-8-sig")
     start = decoded.index(context) + context.index(text)
@@ -49,7 +52,8 @@ def seed_row(release_id: str, context: str, text: str, value: float, indicator: 
         "text": decoded[start:end], "value": value, "unit": unit, "qualifier": qualifier,
         "lower": lower, "upper": upper, "kind": kind, "direction": direction,
         "period_start": period[0], "period_end": period[1], "modality": modality,
-        "indicator": indicator, "multiple_form": multiple_form, "domain": domain,
+        "indicator": indicator, "multiple_form": multiple_form,
+        "domain": CODEBOOK.domain_of(indicator) if indicator in CODEBOOK else "",
         "published": release["published"], "sentence": _sentence(decoded, start, end),
         **{key: release[key] for key in ("city_zh", "city_en", "province", "admin_level")},
     }

@@ -117,23 +117,26 @@ def _interval_map(row: pd.Series, function: Callable[[float], float], increasing
 
 
 def _rate_rows(reconciled: pd.DataFrame, reference: pd.DataFrame) -> Iterator[dict]:
+    """Rate rows for every count of a rated indicator whose city the reference covers.
+
+    A city missing from the reference still has its reported rows; its rates are left out
+    (the panel's ``value`` is never empty) with a warning naming what is missing.
+    """
     counts = reconciled[reconciled["kind"] == "count"]
     for rate in RATES:
         for _, row in counts[counts["indicator"] == rate.source].iterrows():
             found = rate.reference(reference, row["city_zh"], row["period_end"])
+            if found is None:
+                log.warning("no %s for %s in the reference table: %s left out",
+                            rate.denominator, row["city_zh"], rate.derived)
+                continue
             yield _rate_row(row, rate, found)
 
 
-def _rate_row(row: pd.Series, rate: Rate, found: ReferenceValue | None) -> dict:
-    base = {**row.to_dict(), "indicator": rate.derived, "kind": "count", "unit": rate.unit,
-            "measure": rate.measure}
-    if found is None:
-        note = f"no {rate.denominator} for {row['city_zh']} in the reference table"
-        log.warning("%s: %s left empty", note, rate.derived)
-        return {**base, "value": np.nan, "lower": np.nan, "upper": np.nan, "reference": "",
-                "note": note}
+def _rate_row(row: pd.Series, rate: Rate, found: ReferenceValue) -> dict:
     values = _interval_map(row, lambda count: rate.compute(count, found.value), rate.increasing)
-    return {**base, **values, "reference": found.key, "note": found.note}
+    return {**row.to_dict(), **values, "indicator": rate.derived, "kind": "count",
+            "unit": rate.unit, "measure": rate.measure, "reference": found.key, "note": found.note}
 
 
 def period_years(period_start: str, period_end: str) -> float | None:

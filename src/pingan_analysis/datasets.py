@@ -1,0 +1,95 @@
+"""The project's tables as typed DataFrames, for researchers in JupyterLab.
+
+``load_panel()`` and friends find the project from the working directory (or
+``$PINGAN_PROJECT``) unless given a folder. Types: categories for codes and names, floats for
+figures, ``datetime64`` for dates, booleans for flags. An empty cell of a category or a date
+becomes missing (NaN/NaT); free text (sentences, ``sources``, ``reference``, notes) keeps ``""``,
+which there means "none".
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from pingan_analysis import reference as _reference
+from pingan_analysis.config import ProjectPaths, project_paths
+from pingan_analysis.exceptions import DataError
+
+#: Column → type for every table; columns not named are free text.
+COLUMN_TYPES: dict[str, str] = {
+    "release_id": "category", "doc": "category", "file": "category", "city_zh": "category",
+    "city_en": "category", "province": "category", "admin_level": "category",
+    "unit": "category", "qualifier": "category", "kind": "category", "direction": "category",
+    "modality": "category", "indicator": "category", "multiple_form": "category",
+    "domain": "category", "outlet": "category",
+    "start": "int", "end": "int", "n_sources": "int",
+    "value": "float", "lower": "float", "upper": "float",
+    "conflict": "bool",
+    "period_start": "date", "period_end": "date", "published": "date",
+}
+TRUE_TEXT, FALSE_TEXT = "true", "false"
+
+
+def typed(table: pd.DataFrame, types: dict[str, str] | None = None) -> pd.DataFrame:
+    """A table read as text (``dtype=str``, empty cells ``""``) with its columns typed."""
+    kinds = COLUMN_TYPES if types is None else types
+    return table.assign(**{column: _convert(table[column], kinds[column])
+                           for column in table.columns if column in kinds})
+
+
+def _convert(column: pd.Series, kind: str) -> pd.Series:
+    empty = column.isna() | (column == "")
+    if kind == "category":
+        return column.mask(empty).astype("category")
+    if kind == "float":
+        return pd.to_numeric(column.mask(empty)).astype(float)
+    if kind == "int":
+        return pd.to_numeric(column).astype("int64")
+    if kind == "bool":
+        return column.map({TRUE_TEXT: True, FALSE_TEXT: False}).astype(bool)
+    return pd.to_datetime(column.mask(empty), format="%Y-%m-%d")
+
+
+def read_text_table(path: Path) -> pd.DataFrame:
+    """A CSV table with every cell as text and empty cells as ``""``."""
+    try:
+        return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    except FileNotFoundError as error:
+        raise DataError("table not found", where=str(path),
+                        fix="build the tables first: `pingan run` in the project") from error
+
+
+def _processed(processed_dir: Path | None) -> Path:
+    return project_paths().processed_dir if processed_dir is None else Path(processed_dir)
+
+
+def _paths(root: Path | None) -> ProjectPaths:
+    return project_paths() if root is None else ProjectPaths(Path(root))
+
+
+def load_panel(processed_dir: Path | None = None) -> pd.DataFrame:
+    """``panel.csv``: one row per city × period × indicator × kind, typed."""
+    return typed(read_text_table(_processed(processed_dir) / "panel.csv"))
+
+
+def load_mentions(processed_dir: Path | None = None) -> pd.DataFrame:
+    """``mentions.csv``: every quantity of every release, with its span, typed."""
+    return typed(read_text_table(_processed(processed_dir) / "mentions.csv"))
+
+
+def load_indicators(processed_dir: Path | None = None, valid_only: bool = True) -> pd.DataFrame:
+    """The mentions mapped to an indicator: ``indicators_valid.csv`` (rows that passed
+    validation) by default, ``indicators.csv`` (all of them) with ``valid_only=False``."""
+    name = "indicators_valid.csv" if valid_only else "indicators.csv"
+    return typed(read_text_table(_processed(processed_dir) / name))
+
+
+def load_manifest(root: Path | None = None) -> pd.DataFrame:
+    """The release manifest ``data/raw/releases.csv`` of the project at ``root``, typed."""
+    return typed(read_text_table(_paths(root).manifest))
+
+
+def load_reference(root: Path | None = None) -> pd.DataFrame:
+    """The reference table (population, land area) of the project at ``root``."""
+    return _reference.load_reference(_paths(root).population)
