@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from functools import lru_cache
 
 import cn2an
@@ -83,11 +83,19 @@ def last_digit_step(value: Decimal) -> Decimal:
 
 @lru_cache(maxsize=4096)
 def _chinese_value(numeral: str) -> Decimal:
-    """Convert one isolated Chinese numeral with cn2an's strict mode (两 read as 二)."""
-    text = numeral.replace("两", "二")
+    """Convert one isolated Chinese numeral: the integer part with cn2an's strict mode (两 read
+    as 二), the digits after 点 one by one (cn2an refuses a trailing 零 there)."""
+    whole, _, fraction = numeral.partition("点")
+    text = whole.replace("两", "二")
     if text[0] in "百千万亿":
         text = "一" + text
     try:
-        return Decimal(str(cn2an.cn2an(text, "strict")))
-    except (ValueError, KeyError, IndexError, InvalidOperation) as error:
+        integer = Decimal(int(cn2an.cn2an(text, "strict")))
+    except (ValueError, KeyError, IndexError) as error:
         raise ValueError(f"not a Chinese numeral: {numeral!r}") from error
+    if not fraction:
+        return integer
+    return integer + Decimal("0." + fraction.translate(_CHINESE_DIGITS))
+
+
+_CHINESE_DIGITS = str.maketrans("零〇一二三四五六七八九", "00123456789")
