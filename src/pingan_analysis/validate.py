@@ -90,7 +90,7 @@ class ValidationResult:
         return self.summary["rows_quarantined"]
 
     def __str__(self) -> str:
-        tables = self.summary["tables"]
+        tables = {name: self.summary["tables"][name] for name in TABLE_ORDER}
         checked = ", ".join(f"{table['rows_checked']} {name} rows" for name, table in tables.items())
         lines = [f"validated {checked}",
                  f"quarantined {self.rows_quarantined} indicator rows "
