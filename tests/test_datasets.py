@@ -77,3 +77,10 @@ def test_load_manifest_and_reference(project: Path) -> None:
 def test_a_missing_table_says_how_to_build_it(tmp_path: Path) -> None:
     with pytest.raises(DataError, match="pingan run"):
         load_panel(tmp_path)
+
+
+def test_the_package_exports_the_loaders(processed: Path) -> None:
+    import pingan_analysis
+
+    assert pingan_analysis.load_panel is load_panel
+    assert pingan_analysis.load_mentions is load_mentions

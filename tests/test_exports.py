@@ -16,9 +16,10 @@ from conftest import REPO_ROOT
 from pingan_analysis.corpus import CORPUS_COLUMNS, DROPPED_COLUMNS
 from pingan_analysis.datasets import load_panel
 from pingan_analysis.derive import DERIVED_INDICATORS
+from pingan_analysis.config import DEFAULT_CODEBOOK
 from pingan_analysis.exports import (
     CORPUS_FIELDS, DROPPED_FIELDS, FAILURE_FIELDS, INDICATOR_FIELDS, MENTION_FIELDS, PANEL_FIELDS,
-    STATA_LABEL_LENGTH, TABLES, stata_label,
+    STATA_LABEL_LENGTH, TABLES, datapackage, stata_label,
 )
 from pingan_analysis.panel import PANEL_TABLE_COLUMNS
 from pingan_analysis.tables import (
@@ -107,10 +108,11 @@ def test_the_datapackage_describes_every_column_of_every_table(processed: Path) 
     for name, columns in [("mentions.csv", MENTIONS_TABLE_COLUMNS),
                           ("indicators.csv", INDICATORS_TABLE_COLUMNS),
                           ("validation_failures.csv", FAILURE_COLUMNS),
-                          ("corpus.csv", CORPUS_COLUMNS), ("dropped_blocks.csv", DROPPED_COLUMNS)]:
+                          ("corpus.csv", CORPUS_COLUMNS), ("dropped_blocks.csv", DROPPED_COLUMNS),
+                          # as the validation step writes it: with its is_target flag
+                          ("indicators_valid.csv", (*INDICATORS_TABLE_COLUMNS, "is_target"))]:
         _write_header(processed / name, columns)
-    built(processed.parents[1])
-    package = json.loads((processed / "datapackage.json").read_text(encoding="utf-8"))
+    package = datapackage(processed, DEFAULT_CODEBOOK)
     resources = {resource["path"]: resource for resource in package["resources"]}
     assert set(resources) == {table.path for table in TABLES} | {"panel.parquet", "panel.dta"}
     for table in TABLES:

@@ -172,3 +172,22 @@ def test_a_panel_that_breaks_its_schema_is_not_written(project: Path) -> None:
     broken.loc[0, "value"] = broken.loc[0, "upper"] + 1  # outside its interval, no conflict
     with pytest.raises(DataError, match="value_within_common_interval"):
         check_panel(broken)
+
+
+def test_the_panel_of_the_real_corpus(project: Path) -> None:
+    """The whole chain on the seed releases: extraction and validation, then the panel."""
+    from pingan_analysis.corpus import build_corpus_tables
+    from pingan_analysis.validate import validate_tables
+
+    paths = ProjectPaths(project)
+    build_corpus_tables(paths, paths.processed_dir, jobs=1)
+    validate_tables(paths, paths.processed_dir)
+    panel = build_panel(paths, paths.processed_dir)
+    valid = pd.read_csv(paths.processed_dir / "indicators_valid.csv", dtype=str,
+                        keep_default_na=False)
+    texts = {f"{r.release_id}:{r.start}-{r.end}": r.text for r in valid.itertuples()}
+    assert set(panel["city_en"]) == {"Baoshan", "Laixi", "Qingdao", "Zibo"}
+    assert {source for sources in panel["sources"] for source in sources.split(";")} <= set(texts)
+    reported = panel[panel["reference"] == ""]
+    assert (reported["n_sources"] == 2).any()  # Qingdao's two releases merge
+    assert "grid_workers_per_10k" in set(panel["indicator"])

@@ -32,7 +32,8 @@ YEAR_ON_YEAR_MAX_DAYS = 366
 CRIME_MEASURES: dict[str, str] = {
     "criminal_police_incidents": "police incidents (刑事警情: calls to the police classed as criminal)",
     "criminal_cases_filed": "filed cases (刑事案件立案: cases the police placed on file)",
-    "criminal_cases_occurred": "occurred cases (刑事发案: cases occurring, as the political-legal organs count them)",
+    "criminal_cases_occurred": "occurred cases (刑事发案: cases occurring, as the political-legal "
+                               "organs count them)",
 }
 
 

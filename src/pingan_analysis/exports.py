@@ -32,7 +32,9 @@ from pingan_analysis.codebook import load_codebook
 from pingan_analysis.csvio import format_cell
 from pingan_analysis.datasets import typed
 from pingan_analysis.derive import DERIVED_INDICATORS, RATES, measure_of
-from pingan_analysis.tables import ADMIN_LEVELS, MENTION_KINDS, MODALITIES, MULTIPLE_FORMS, QUALIFIERS
+from pingan_analysis.tables import (
+    ADMIN_LEVELS, MENTION_KINDS, MODALITIES, MULTIPLE_FORMS, QUALIFIERS,
+)
 
 log = logging.getLogger(__name__)
 
@@ -93,6 +95,12 @@ INDICATOR_FIELDS: dict[str, Field] = {
     "domain": _text("the indicator's domain, one of the six battles"),
     "published": Field("date", "the release's publication date"),
     "sentence": _text("the sentence of the release the mention stands in"),
+}
+#: indicators_valid.csv adds a flag to the indicators table's columns.
+VALID_INDICATOR_FIELDS: dict[str, Field] = {
+    **INDICATOR_FIELDS,
+    "is_target": Field("boolean", "true for a target (plan, goal) kept and marked; the panel "
+                                  "takes reported rows only"),
 }
 FAILURE_FIELDS: dict[str, Field] = {
     "table": _text("the table checked (manifest, mentions, indicators, …)"),
@@ -175,7 +183,7 @@ TABLES: tuple[Table, ...] = (
     Table("indicators", "indicators.csv", "Mentions mapped to a codebook indicator",
           INDICATOR_FIELDS, ("release_id", "start", "end")),
     Table("indicators-valid", "indicators_valid.csv",
-          "Indicator rows that passed validation (the panel's input)", INDICATOR_FIELDS,
+          "Indicator rows that passed validation (the panel's input)", VALID_INDICATOR_FIELDS,
           ("release_id", "start", "end")),
     Table("validation-failures", "validation_failures.csv", "One row per failed check of a row",
           FAILURE_FIELDS),
@@ -251,7 +259,8 @@ def stata_label(column: str) -> str:
 def write_bytes(path: Path, data: bytes) -> None:
     """Write ``path`` through a temporary file in its folder, renamed over it only on success."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.",
+                                             suffix=".tmp")
     try:
         with os.fdopen(descriptor, "wb") as handle:
             handle.write(data)

@@ -100,7 +100,7 @@ def _sign_declines(figures: pd.DataFrame) -> pd.DataFrame:
 
 
 def _with_precision(figures: pd.DataFrame) -> pd.DataFrame:
-    """Closed interval ends (±inf for open ones), width and qualifier rank; sorted most precise first."""
+    """Closed interval ends (±inf for open), width, qualifier rank; most precise first."""
     lo = figures["lower"].fillna(-np.inf)
     hi = figures["upper"].fillna(np.inf)
     ranked = figures.assign(
@@ -151,4 +151,5 @@ def _finish(merged: pd.DataFrame) -> pd.DataFrame:
         lower=_open(lo), upper=_open(hi), conflict=conflict.astype(bool), reference="",
         n_sources=merged["n_sources"].astype(int),
     )
-    return out.sort_values(MERGE_KEY, kind="stable")[list(RECONCILED_COLUMNS)].reset_index(drop=True)
+    ordered = out.sort_values(MERGE_KEY, kind="stable")
+    return ordered[list(RECONCILED_COLUMNS)].reset_index(drop=True)

@@ -57,7 +57,8 @@ def load_reference(path: Path) -> pd.DataFrame:
     if len(bad):
         row = int(bad[0]) + 2
         raise DataError(f"value {table.at[bad[0], 'value']!r} is not a positive number",
-                        where=f"{path}, line {row}", fix="write the figure in base units, e.g. 10071722")
+                        where=f"{path}, line {row}",
+                        fix="write the figure in base units, e.g. 10071722")
     return table.assign(value=values.astype(float), file=path.name)
 
 
@@ -101,7 +102,8 @@ def population_for(reference: pd.DataFrame, city_zh: str, period_end: str) -> Re
     census = _rows(reference, city_zh, CENSUS)
     if not census.empty:
         row = census.iloc[-1]
-        return ReferenceValue(float(row["value"]), _key(row), _census_note(row, reference, period_end))
+        note = _census_note(row, reference, period_end)
+        return ReferenceValue(float(row["value"]), _key(row), note)
     estimates = _rows(reference, city_zh, YEAR_END)
     if estimates.empty:
         return None
