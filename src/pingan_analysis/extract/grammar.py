@@ -9,8 +9,8 @@ then reads only the few characters around each candidate. The rules, in the orde
 2. Not quantities: anything inside a short quotation or a book title; a number right after 第,
    届, a letter, ``·``, ``+``, ``*``, ``/`` or a dotted/colon/dash digit; a Chinese numeral glued
    to Arabic digits (``6955十户``); 一 alone (an article) except 一倍/一个百分点; 二–九 alone
-   with a measure word of things rather than people or events (三项机制, 六场战役); and a count of
-   kinds/items right after 等 (``…等15种情形``), which totals an enumeration.
+   counting 场, 张 or 类 (六场战役, 八张网, 八类主要刑事案件: names). Counts of listed items
+   (四项指标, …等15种情形) are quantities, as in the gold annotations.
 3. Span: from the number (qualifier words before it are outside) through multiplier, 余/多 and
    unit (``2.9万多个``, ``1万多件(次)``); 以上/左右 after the unit are outside, following
    ``data/annotations/README.md``. ``百分之三十`` and ``数十万`` include their prefix.
@@ -32,8 +32,8 @@ from pingan_analysis.extract.numbers import (
     last_digit_step, multiplier_value, parse_decimal, split_multiplier,
 )
 from pingan_analysis.extract.units import (
-    ENUMERATION_UNITS, MONEY_UNITS, MULTIPLE_UNIT, ONE_UNITS, PERCENT_UNITS, POINT_UNITS,
-    SMALL_NUMERAL_UNITS, TENTHS_UNIT,
+    MONEY_UNITS, MULTIPLE_UNIT, ONE_UNITS, PERCENT_UNITS, POINT_UNITS, SMALL_NUMERAL_NAMES,
+    TENTHS_UNIT,
 )
 
 __all__ = ["Quantity", "find_quantities"]
@@ -89,7 +89,6 @@ class _Context:
     level: bool
     qualifier: str
     blocked: bool
-    enumeration: bool
     connector_at: int
 
 
@@ -231,8 +230,7 @@ def _context(text: str, start: int) -> _Context:
         level=bool(before and before["to"]),
         qualifier=qualifier,
         blocked=glued is not None,
-        enumeration=bool(adjacent and adjacent["enumeration"]),
-        connector_at=adjacent.start("connector") if adjacent and adjacent["connector"] else -1,
+        connector_at=adjacent.start() if adjacent else -1,
     )
 
 
@@ -249,14 +247,11 @@ def _qualifier_start(before: re.Match[str] | None, start: int) -> int:
 
 
 def _excluded(numeral: _Numeral, unit: str, context: _Context) -> bool:
-    if context.blocked:
-        return True
-    if context.enumeration and unit in ENUMERATION_UNITS:
-        return True
-    if numeral.small_chinese:
-        allowed = ONE_UNITS if numeral.value == 1 else SMALL_NUMERAL_UNITS
-        return unit not in allowed
-    return False
+    if context.blocked or not numeral.small_chinese:
+        return context.blocked
+    if numeral.value == 1:
+        return unit not in ONE_UNITS
+    return unit in SMALL_NUMERAL_NAMES
 
 
 def _kind(unit: str, value: Decimal, context: _Context,

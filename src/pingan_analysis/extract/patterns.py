@@ -3,9 +3,9 @@
 :data:`QUANTITY` finds every candidate in one pass: a number (Arabic, Chinese, 百分之…, 数十,
 上亿, 万余) with its multiplier, 余/多, an optional range's second end, the unit and a trailing
 qualifier word. Short quoted names (“6955十户联防”, “3个100%”) and book titles (《…27条措施》)
-are matched as ``skip`` so that nothing inside them is read. :data:`BEFORE` and :data:`ADJACENT`
-read the few characters before a candidate (verbs of change, qualifier words, 第, 等, list
-connectors); they are searched only in a short window ending at the number.
+are matched as ``skip`` so that nothing inside them is read. :data:`BEFORE`, :data:`GLUED` and
+:data:`ADJACENT` read the few characters before a candidate (verbs of change, qualifier words,
+第 and codes, list connectors); they are searched only in a short window ending at the number.
 """
 from __future__ import annotations
 
@@ -94,6 +94,6 @@ BEFORE = re.compile(
 #: What is glued to a number's first character when it is an ordinal or a code, not a
 #: quantity: 第3, 十二届五次, G20, 3·29, 1+1, 7*24, 2006.2.6, 13:28, 0532-8591.
 GLUED = re.compile(r"(?:[第届A-Za-z·+*/#]|[0-9０-９][.．:：\-])$")
-#: The character right before a number or its qualifier word: an enumeration's 等, or a list
-#: connector that lets a figure share the change verb of the one before it.
-ADJACENT = re.compile(r"(?:(?P<enumeration>等)|(?P<connector>[、和及与]))$")
+#: A list connector right before a number or its qualifier word: the figure may share the
+#: change verb of the one before it (分别下降36.01%、85.7%).
+ADJACENT = re.compile(r"(?P<connector>[、和及与])$")

@@ -28,26 +28,21 @@ MONEY_UNITS: tuple[str, ...] = ("美元", "港元", "欧元", "元")
 #: Measure words of things counted. 件(次) is written with its parenthesis and reported as 件次.
 COUNT_UNITS: tuple[str, ...] = (
     "平方公里", "平方千米", "平方米", "立方米", "人次", "件次", "户次", "家次", "架次", "车次",
-    "起次", "场次", "公顷", "公里", "千米", "公斤", "千克",
+    "起次", "场次", "公顷", "公里", "千米", "公斤", "千克", "方面",
     "人", "名", "位", "起", "件", "宗", "例", "次", "处", "家", "户", "所", "个", "条", "项",
     "部", "辆", "台", "支", "座", "张", "路", "笔", "篇", "份", "种", "类", "场", "批", "套",
     "间", "只", "头", "艘", "架", "枚", "把", "根", "块", "棵", "株", "栋", "幢", "轮", "组",
-    "吨", "克", "斤", "亩", "米",
+    "吨", "克", "斤", "亩", "米", "方",
 )
 
-#: Units that a small Chinese numeral (二 to 九, 两) may count. With any other measure word such a
-#: numeral totals an enumeration or names a campaign (三项机制, 四种手段, 六场战役, 四个专班),
-#: which DESIGN.md and the annotation conventions leave out.
-SMALL_NUMERAL_UNITS: frozenset[str] = frozenset({
-    "人", "名", "位", "起", "件", "宗", "例", "次", "人次", "件次", "户", "家",
-    MULTIPLE_UNIT, TENTHS_UNIT, *POINT_UNITS, *MONEY_UNITS,
-})
+#: Measure words that a small Chinese numeral (二 to 九, 两) does not count: with them it names a
+#: series of campaigns or networks (六场战役, 春夏秋冬四场攻势, 八张网) or a category system
+#: (八类主要刑事案件), which DESIGN.md and the gold annotations leave out.
+#: Counts of listed items (四项指标, 八项举措, 五方面工作) stay quantities, as in the gold
+#: annotations; names written with 大 (六大领域, 15大攻势) have no unit at all.
+SMALL_NUMERAL_NAMES: frozenset[str] = frozenset({"场", "张", "类"})
 #: 一 alone is mostly an article (一个, 一家, 一起案件); it counts only in 一倍 and 一个百分点.
 ONE_UNITS: frozenset[str] = frozenset({MULTIPLE_UNIT, *POINT_UNITS})
-
-#: Measure words of a list's total when 等 stands before the number: "…等15种情形",
-#: "…等8个领域", "…等八项举措" count the items just enumerated, not a reported figure.
-ENUMERATION_UNITS: frozenset[str] = frozenset({"个", "项", "种", "类", "条", "场"})
 
 #: 成 is not "tenths" when it starts a word (成为, 成立, 成功, 成员, …).
 TENTHS_NOT_BEFORE = "为立功员果效本交型就熟长绩品"
