@@ -1,0 +1,87 @@
+"""The validation report: readable offline, every release text escaped, conflicts with sources."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from pingan_analysis.config import ProjectPaths
+from pingan_analysis.tables import PANEL_COLUMNS
+from pingan_analysis.validate import validate_tables
+from pingan_analysis.validation_report import (
+    check_counts, conflicts, quarantined, write_validation_report,
+)
+from test_validate import BAOSHAN, EXPECTED_INDICATOR_FAILURES, write_tables
+
+
+@pytest.fixture
+def paths(project: Path) -> ProjectPaths:
+    paths = ProjectPaths(project)
+    write_tables(project, paths.processed_dir)
+    validate_tables(paths, paths.processed_dir)
+    return paths
+
+
+def report(paths: ProjectPaths) -> str:
+    return write_validation_report(paths, paths.processed_dir, paths.reports_dir).read_text(encoding="utf-8")
+
+
+def test_report_groups_failures_by_check_with_sentence_and_release(paths: ProjectPaths) -> None:
+    page = report(paths)
+    assert "<h3>decline_at_most_100_pct (2)</h3>" in page
+    assert "A decline cannot exceed 100%" in page
+    assert BAOSHAN in page and "命案比峰值下降<mark>255</mark>%" in page
+
+
+def test_report_is_offline_and_has_no_scripts(paths: ProjectPaths) -> None:
+    page = report(paths)
+    assert "<script" not in page.lower()
+    assert not re.search(r"(src|href)\s*=\s*['\"]?(https?:)?//", page)
+
+
+def test_markup_in_a_release_is_shown_as_text(paths: ProjectPaths) -> None:
+    failures = paths.processed_dir / "validation_failures.csv"
+    table = pd.read_csv(failures, dtype=str, keep_default_na=False)
+    table.loc[0, "sentence"] = "网格<script>alert(1)</script>共48600个。"
+    table.to_csv(failures, index=False, lineterminator="\n")
+    page = report(paths)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "<script" not in page
+
+
+def test_report_replaces_the_old_one_atomically(paths: ProjectPaths) -> None:
+    target = paths.reports_dir / "validation.html"
+    target.write_text("old", encoding="utf-8")
+    report(paths)
+    assert target.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    assert [p.name for p in paths.reports_dir.iterdir()] == ["validation.html"]
+
+
+def test_quarantined_lists_each_row_once_with_its_checks(paths: ProjectPaths) -> None:
+    rows = quarantined(paths.processed_dir)
+    assert list(rows["row"]) == sorted(EXPECTED_INDICATOR_FAILURES)
+    assert rows.loc[0, "failed"] == "decline_at_most_100_pct (value = 255)"
+
+
+def test_check_counts_cover_every_table(paths: ProjectPaths) -> None:
+    counts = check_counts(paths.processed_dir)
+    assert set(counts["table"]) == {"manifest", "mentions", "indicators"}
+    indicators = counts[counts["table"] == "indicators"]
+    assert indicators["count"].sum() == len(EXPECTED_INDICATOR_FAILURES)
+
+
+def test_conflicts_list_what_each_source_says(paths: ProjectPaths) -> None:
+    assert conflicts(paths.processed_dir).empty  # no panel yet
+    valid = pd.read_csv(paths.processed_dir / "indicators_valid.csv", dtype=str, keep_default_na=False)
+    grid = valid[valid["indicator"] == "grid_cells"].iloc[0]
+    row = dict.fromkeys(PANEL_COLUMNS, "")
+    row.update(city_zh=grid["city_zh"], indicator="grid_cells", kind="count",
+               period_start=grid["period_start"], period_end=grid["period_end"], value="48600",
+               n_sources="2", release_ids=f"{BAOSHAN};other", conflict="true")
+    pd.DataFrame([row, {**row, "indicator": "mediators", "conflict": "false"}]).to_csv(
+        paths.processed_dir / "panel.csv", index=False)
+    found = conflicts(paths.processed_dir)
+    assert list(found["indicator"]) == ["grid_cells"]
+    assert found.loc[0, "sources"].startswith(f"{BAOSHAN}: 48600个 — ")
+    assert "48600个 — " in report(paths)
