@@ -32,7 +32,8 @@ def period_of(text: str, anchor: Anchor, *, stock: bool = False) -> tuple[str, s
     ("十八大以来,全市政法系统先后有", BAOSHAN, ("2012-11-08", "2022-05-31")),
     ("腾冲市委政法委被表彰为2017—2020年度“平安中国建设先进集体”", BAOSHAN,
      ("2017-01-01", "2020-12-31")),
-    ("去年市环食药侦支队挂牌后,侦办涉生态环境领域刑事案件", BAOSHAN, ("2021-01-01", "2021-12-31")),
+    ("去年,全市侦办涉生态环境领域刑事案件", BAOSHAN, ("2021-01-01", "2021-12-31")),
+    ("近5年来涉养老诈骗未破案件,及时组建专班攻坚,破获积案", BAOSHAN, ("2012-11-08", "2022-05-31")),
     ("2019年9月以来,全市刑事警情同比下降", QINGDAO, ("2019-09-01", "2019-12-31")),
     ("自去年9月以来,市公安局全面发起了秋冬严打整治攻势", QINGDAO, ("2019-09-01", "2019-12-31")),
     ("截止2022年5月31日,全市各法律援助机构共办理各类法律援助案件", BAOSHAN, ("", "2022-05-31")),
@@ -90,16 +91,25 @@ def test_a_month_number_needs_its_month() -> None:
     assert [p.period.iso() for p in find_phrases("今年18个", BAOSHAN)] == [("2022-01-01", "2022-12-31")]
 
 
-def test_fronted_phrases_are_marked() -> None:
-    phrases = find_phrases("2013年,先后21次合理处置;2013年4月10日,我市被表彰", QINGDAO)
-    assert [(p.fronted, p.day) for p in phrases] == [(True, False), (True, True)]
+def test_a_day_dates_an_event_not_the_figures_after_it() -> None:
+    phrases = find_phrases("2013年,先后21次合理处置;2013年7月18日,对全市970名干部进行了培训", QINGDAO)
+    assert [p.day for p in phrases] == [False, True]
+    assert period_of("2013年7月18日,对全市970名干部进行了培训", QINGDAO) == ("2019-01-01", "2019-12-31")
+    assert period_of("2020年8月31日,建成便民服务超市;截至目前,共办理各类公安业务", BAOSHAN) == (
+        "2020-08-31", "2022-05-31")
+
+
+def test_whole_year_and_since_an_event() -> None:
+    assert period_of("全年刑事警情下降", QINGDAO) == ("2019-01-01", "2019-12-31")
+    assert period_of("去年市环食药侦支队挂牌后,侦办涉生态环境领域刑事案件", BAOSHAN) == (
+        "2021-01-01", "2022-05-31")
 
 
 def test_stock_verbs() -> None:
     assert names_a_stock("全市共建成四级综治中心")
     assert names_a_stock("配备专(兼)职网格员")
     assert not names_a_stock("破获刑事案件")
-    assert not names_a_stock("采集出租房屋20多万处、新增")
+    assert not names_a_stock("侦办涉黑案件")
 
 
 def test_published_from_byline_or_dateline() -> None:

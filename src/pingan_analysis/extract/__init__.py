@@ -26,8 +26,9 @@ __all__ = ["ReleaseContext", "extract_document", "extract_file"]
 
 #: Paragraphs read for a dateline when a release comes without a manifest row.
 DATELINE_PARAGRAPHS = 4
-#: The longest speaker label ("市委政法委副书记郝伟:") before a transcript's answer.
-SPEAKER_MAX_CHARS = 16
+FULL_STOPS = ("。", "!", "?", "!", "?")
+#: How far back before a figure its own verb is looked for ("新增30多万处").
+LEAD_CHARS = 6
 
 
 @dataclass(frozen=True)
@@ -78,17 +79,17 @@ class _Walk:
     anchor: Anchor
     codebook: Codebook
     paragraph: int = -1
-    #: Period phrases opening sentences of the current paragraph so far.
-    fronted: list[PeriodPhrase] = field(default_factory=list)
-    #: The period phrase opening a paragraph ("2019年," "自2019年9月以来," "傅强:2019年,"): it
-    #: dates the following paragraphs too (an answer, a section) until a heading or another lead.
+    #: The period phrase of a reporter's question ("自去年9月以来,…请介绍一下相关情况?"): it
+    #: dates the answer that follows, until the next question or a section heading.
     lead: list[PeriodPhrase] = field(default_factory=list)
+    #: Phrases of the earlier parts of a sentence cut at ; (a period holds to the full stop),
+    #: and 截至 phrases of the paragraph's earlier sentences ("截至目前," opens a list).
+    carried: list[PeriodPhrase] = field(default_factory=list)
     heading_phrases: list[PeriodPhrase] = field(default_factory=list)
     in_plan_section: bool = False
 
     def sentence(self, sentence: Sentence) -> Iterator[tuple[Mention, str]]:
-        first = sentence.paragraph != self.paragraph
-        if first:
+        if sentence.paragraph != self.paragraph:
             self._enter_paragraph(sentence.paragraph)
         text = self.doc.text[sentence.start:sentence.end]
         phrases = find_phrases(text, self.anchor)
@@ -98,18 +99,20 @@ class _Walk:
             indicators = map_sentence(text, quantities, self.codebook)
             for quantity, indicator in zip(quantities, indicators):
                 yield self._mention(sentence.start, text, quantity, indicator, phrases), source
-        fronted = [p for p in phrases if p.fronted and not p.day and not p.now]
-        if first and fronted and _opens(text, fronted[0]) and not fronted[0].as_of:
-            self.lead = fronted[:1]
-        self.fronted.extend(fronted)
+        carried = [*reversed(phrases), *self.carried]
+        self.carried = [p for p in carried if p.until] if text.endswith(FULL_STOPS) else carried
 
     def _enter_paragraph(self, index: int) -> None:
         self.paragraph = index
-        self.fronted = []
+        self.carried = []
         paragraph = self.doc.paragraphs[index]
-        if paragraph.is_heading:
+        text = self.doc.text[paragraph.start:paragraph.end]
+        if _is_question(text):
+            phrases = find_phrases(text, self.anchor)
+            self.lead = [p for p in phrases if not (p.day or p.as_of)][:1]
+        elif paragraph.is_heading and not text.endswith((":", ":")):
             self.lead = []
-            self._enter_heading(self.doc.text[paragraph.start:paragraph.end])
+            self._enter_heading(text)
 
     def _enter_heading(self, heading: str) -> None:
         """A heading with a period phrase dates its section; a plan heading makes it targets."""
@@ -125,8 +128,9 @@ class _Walk:
                  phrases: Sequence[PeriodPhrase]) -> Mention:
         clause = _clause_around(text, quantity.start, quantity.end)
         before = [p for p in reversed(phrases) if p.end_pos <= quantity.start]
-        scopes = (before, self.fronted[::-1], self.lead[::-1], self.heading_phrases)
-        period = resolve(scopes, self.anchor, stock=_is_stock(quantity, indicator, clause))
+        scopes = (before, self.carried, self.lead, self.heading_phrases)
+        stock = _is_stock(quantity, indicator, clause, _lead_words(text, quantity.start))
+        period = resolve(scopes, self.anchor, stock=stock)
         own_words = text[:_clause_end(text, quantity.end)]
         start, end = self.doc.span_to_original(offset + quantity.start, offset + quantity.end)
         period_start, period_end = period.iso()
@@ -145,19 +149,28 @@ class _Walk:
         return self.doc.original[first:last]
 
 
-def _is_stock(quantity: Quantity, indicator: Indicator | None, clause: str) -> bool:
+def _is_stock(quantity: Quantity, indicator: Indicator | None, clause: str, lead: str) -> bool:
     """Counts of things that exist (by the codebook, or by verbs like 建成, 配备) and coverage
-    shares are stocks, dated at a point."""
-    if indicator is not None and indicator.stock and quantity.kind in ("count", "percent"):
+    shares are stocks, dated at a point; what was added (新增) is a flow."""
+    if quantity.kind not in ("count", "percent") or "新增" in lead:
+        return False
+    if indicator is not None and indicator.stock:
         return True
     if quantity.kind == "percent":
         return "覆盖" in clause
-    return quantity.kind == "count" and names_a_stock(clause)
+    return names_a_stock(clause)
 
 
-def _opens(text: str, phrase: PeriodPhrase) -> bool:
-    """The phrase starts the text, or follows only a speaker's name ("傅强:")."""
-    return phrase.pos == 0 or (text[phrase.pos - 1] in "::" and phrase.pos <= SPEAKER_MAX_CHARS)
+def _lead_words(text: str, pos: int) -> str:
+    """The few characters before a figure, back to a clause boundary or 、."""
+    start = pos
+    while start > 0 and pos - start < LEAD_CHARS and text[start - 1] not in CLAUSE_BOUNDARIES | {"、"}:
+        start -= 1
+    return text[start:pos]
+
+
+def _is_question(paragraph: str) -> bool:
+    return "?" in paragraph or "?" in paragraph
 
 
 def _after_publication(phrases: Sequence[PeriodPhrase], anchor: Anchor) -> bool:

@@ -24,12 +24,16 @@ from pingan_analysis.codebook import Codebook, Indicator, Keyword
 CLAUSE_BOUNDARIES = frozenset(",;。!?;,!?\n")
 _UNIT_SORTS: dict[str, str] = {
     **dict.fromkeys(("人", "名", "位", "人次", "户", "名次"), "persons"),
-    **dict.fromkeys(("件", "起", "宗", "次", "件次", "批次", "例", "场", "期", "批"), "events"),
+    **dict.fromkeys(("件", "起", "宗", "次", "件次", "批次", "例", "场", "期", "批", "笔"), "events"),
     **dict.fromkeys(("元", "美元"), "money"),
 }
 _COUNTED_KINDS = frozenset(("count", "amount"))
-#: Words that can stand between a subject and its figure without being part of the subject.
-_LINKS = re.compile(r"^[\s、和与及,;:以其中共计累总合约近超逾达到为有是了均分别]*$")
+#: Words that can stand between a figure and the next without a subject of its own: the next
+#: figure counts the same thing ("152件367人", "536万处、新增30多万处").
+_LINKS = re.compile(r"^(?:[\s、和与及,;:共约近超逾达为有是了均]|其中|分别|新增|增加|累计|同比)*$")
+_AFTER_FIGURE = re.compile(r"(?:以上|以下|左右|多|余)?的(?=[\u4e00-\u9fff“])")
+_BOTH = re.compile(r"[均都](?:为|达|是|有|超|在|保持)")
+_TIME_AND_LINK_WORDS = re.compile(r"\d+|其中|单月|逐月|逐年|全年|今年|去年|上年|同期|[年月日季度的之倍,、]")
 _CONJUNCTIONS = re.compile(r"以及|[、和与及]")
 #: Words that may stand between a keyword and its figure: predicates, comparisons, measures.
 _PREDICATE_WORDS = re.compile(
@@ -71,9 +75,13 @@ def map_sentence(
     subjects: list[_Subject] = []
     result: list[Indicator | None] = []
     for index, quantity in enumerate(quantities):
-        subject = _subject(sentence, quantities, index, subjects)
+        indicator, subject = None, None
+        for subject in _subjects(sentence, quantities, index, subjects):
+            found, indicator = _best(sentence, subject, quantity, codebook)
+            if found:
+                break
         subjects.append(subject)
-        result.append(_best(sentence, subject, quantity, codebook))
+        result.append(indicator)
     _share_coordinated_heads(sentence, quantities, subjects, result)
     return result
 
@@ -90,19 +98,57 @@ def _share_coordinated_heads(sentence: str, quantities: Sequence[QuantitySpan],
             result[index] = result[index + 1]
 
 
-def _subject(sentence: str, quantities: Sequence[QuantitySpan], index: int,
-             previous: Sequence[_Subject]) -> _Subject:
+def _subjects(sentence: str, quantities: Sequence[QuantitySpan], index: int,
+              previous: Sequence[_Subject]) -> list[_Subject]:
+    """Where the subject of quantity ``index`` may be, in the order to try them."""
     quantity = quantities[index]
     listed = _listed_subject(sentence, quantities, index)
     if listed is not None:
-        return listed
-    right = _right_subject(sentence, quantity)
+        return [listed]
+    limit = quantities[index + 1].start if index + 1 < len(quantities) else len(sentence)
+    right = _right_subject(sentence, quantity, limit)
     if right is not None:
-        return right
+        return [right]
     start = _left_limit(sentence, quantities, index)
-    if index and _LINKS.match(sentence[start:quantity.start]) and start == quantities[index - 1].end:
-        return previous[-1]
-    return _Subject(start, quantity.start, "left")
+    lead = sentence[start:quantity.start]
+    if index and start == quantities[index - 1].end and _LINKS.match(lead):
+        return [previous[-1]]
+    if _subjectless(lead):
+        return [previous[-1]] if index else [_previous_clause(sentence, start)]
+    shared = _shared_subject(sentence, start, quantity.start)
+    left = [shared] if shared else [_Subject(start, quantity.start, "left")]
+    return [*left, _Subject(quantity.end, _clause_end(sentence, quantity.end), "right")]
+
+
+def _subjectless(lead: str) -> bool:
+    """A clause that says only when and how much ("10月达到", "是上年同期的"): it goes on
+    about the subject of the clause before."""
+    rest = _TIME_AND_LINK_WORDS.sub("", _PREDICATE_WORDS.sub("", lead))
+    return sum(1 for char in rest if _is_cjk(char)) <= 1
+
+
+def _previous_clause(sentence: str, clause_start: int) -> _Subject:
+    end = clause_start - 1
+    start = end
+    while start > 0 and sentence[start - 1] not in CLAUSE_BOUNDARIES:
+        start -= 1
+    return _Subject(max(start, 0), max(end, 0), "left")
+
+
+def _shared_subject(sentence: str, start: int, end: int) -> _Subject | None:
+    """"视频监控覆盖率、联网率均达到100%": one figure for a list of subjects; the first names it."""
+    lead = sentence[start:end]
+    both = _BOTH.search(lead)
+    if both is None:
+        return None
+    first = _CONJUNCTIONS.search(lead, 0, both.start())
+    return _Subject(start, start + first.start(), "left") if first else None
+
+
+def _clause_end(sentence: str, pos: int) -> int:
+    while pos < len(sentence) and sentence[pos] not in CLAUSE_BOUNDARIES:
+        pos += 1
+    return pos
 
 
 def _left_limit(sentence: str, quantities: Sequence[QuantitySpan], index: int) -> int:
@@ -115,16 +161,23 @@ def _left_limit(sentence: str, quantities: Sequence[QuantitySpan], index: int) -
     return max(pos + 1, floor)
 
 
-def _right_subject(sentence: str, quantity: QuantitySpan) -> _Subject | None:
-    """The noun after a measure word ("1034个公共法律服务中心"), up to the clause's end or 、."""
-    if quantity.kind != "count" or quantity.end >= len(sentence):
+def _right_subject(sentence: str, quantity: QuantitySpan, limit: int) -> _Subject | None:
+    """The noun a figure modifies: after a measure word ("1034个公共法律服务中心", "18名“监督员”")
+    up to the clause's end or 、, or after 的 ("90%以上的单位…", "1670余人次的律师、…") to the
+    clause's end."""
+    pos = quantity.end
+    after = _AFTER_FIGURE.match(sentence, pos)
+    if after:
+        return _Subject(after.end(), min(limit, _clause_end(sentence, after.end())), "right")
+    if quantity.kind != "count" or pos >= len(sentence):
         return None
-    if not _is_cjk(sentence[quantity.end]) or _NOT_A_NOUN_AFTER.match(sentence, quantity.end):
+    start = pos + 1 if sentence[pos] in "“\"'《" else pos
+    if start >= len(sentence) or not _is_cjk(sentence[start]) or _NOT_A_NOUN_AFTER.match(sentence, start):
         return None
-    end = quantity.end
-    while end < len(sentence) and sentence[end] not in CLAUSE_BOUNDARIES and sentence[end] != "、":
+    end = start
+    while end < limit and sentence[end] not in CLAUSE_BOUNDARIES and sentence[end] != "、":
         end += 1
-    return _Subject(quantity.end, end, "right")
+    return _Subject(start, end, "right")
 
 
 def _listed_subject(sentence: str, quantities: Sequence[QuantitySpan], index: int) -> _Subject | None:
@@ -159,8 +212,11 @@ def _conjunct_spans(text: str, offset: int) -> list[tuple[int, int]]:
 
 
 def _best(sentence: str, subject: _Subject, quantity: QuantitySpan,
-          codebook: Codebook) -> Indicator | None:
-    """The most specific indicator named nearest the figure within its subject; None on a tie."""
+          codebook: Codebook) -> tuple[bool, Indicator | None]:
+    """The most specific indicator named nearest the figure within its subject.
+
+    Returns whether any indicator fits, and the winner (None on a tie between indicators).
+    """
     best_key: tuple[int, int] | None = None
     best: set[str] = set()
     winner: Indicator | None = None
@@ -175,7 +231,7 @@ def _best(sentence: str, subject: _Subject, quantity: QuantitySpan,
             best_key, best, winner = key, {indicator.id}, indicator
         elif key == best_key:
             best.add(indicator.id)
-    return winner if len(best) == 1 else None
+    return bool(best), (winner if len(best) == 1 else None)
 
 
 def _gap(sentence: str, start: int, end: int) -> int:

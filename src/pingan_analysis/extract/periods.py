@@ -13,7 +13,7 @@ from __future__ import annotations
 import calendar
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 
 #: Congresses and plenums that releases date their achievements from ("党的十八大以来").
@@ -23,6 +23,7 @@ ERA_STARTS: dict[str, date] = {
     "十八届四中全会": date(2014, 10, 20),
     "十九大": date(2017, 10, 18),
     "二十大": date(2022, 10, 16),
+    "疫情": date(2020, 1, 1),  # the COVID-19 outbreak: "新冠肺炎疫情发生以来"
 }
 #: "十年来" / "这十年" in a release of these years means the decade since the 18th Congress
 #: (the 2022 "这十年" press-conference series); elsewhere it is ten years back from the as-of date.
@@ -55,9 +56,9 @@ _PHRASE = re.compile(
     rf"|(?P<y>\d{{4}})年度?{_calendar_part_pattern('y_')}?"
     rf"|(?P<rel>今年|本年|去年|上年|上一年|前年|明年|次年){_calendar_part_pattern('r_')}?"
     rf"|(?<![\d年.])(?P<mo>{_calendar_part_pattern('o_', year_end=False)})"
-    r"|(?:党的)?(?P<era>十八届[三四]中全会|十八大|十九大|二十大)(?=以来)"
+    r"|(?:党的)?(?P<era>十八届[三四]中全会|十八大|十九大|二十大|疫情)(?:发生)?(?=以来)"
     rf"|(?P<decade>这|近|过去|最近)?(?P<n>{_NUMWORD})年(?(decade)来?|来)"
-    r"|(?P<now>目前|当前|现在|至今)|(?P<today>今天|今日)"
+    r"|(?P<now>目前|当前|现在|至今)|(?P<today>今天|今日)|(?P<wholeyear>全年|年内|年度内)"
     r")"
     r"(?P<suffix>(?:以来|起|开始|至今))?"
 )
@@ -98,9 +99,8 @@ class PeriodPhrase:
     """A time phrase found in a text, resolved.
 
     ``as_of`` phrases (截至…, 目前, 年底) name the date a state holds at: they give only an end.
-    ``fronted`` phrases open their sentence ("2013年," "十年来,") and so
-    govern the following sentences of the paragraph too, unless they say ``now`` (目前: the
-    present of that sentence only). ``resolved`` is false for a relative
+    ``until`` phrases (截至…) open a cumulative list that may run over several sentences.
+    ``day`` phrases name one day (an event's date). ``resolved`` is false for a relative
     phrase with nothing to resolve it against: it still governs (the period is then unknown).
     """
 
@@ -109,8 +109,7 @@ class PeriodPhrase:
     period: Period
     as_of: bool = False
     day: bool = False
-    now: bool = False
-    fronted: bool = False
+    until: bool = False
     resolved: bool = True
 
 
@@ -120,29 +119,34 @@ def find_phrases(text: str, anchor: Anchor) -> list[PeriodPhrase]:
     for match in _PHRASE.finditer(text):
         if match.end() == match.start() or _is_comparison_base(text, match):
             continue
-        phrase = _phrase(match, anchor)
+        phrase = _phrase(match, anchor, text)
         if phrase is not None:
-            phrases.append(replace(phrase, fronted=_is_fronted(text, match)))
+            phrases.append(phrase)
     return phrases
 
 
 def resolve(scopes: Iterable[Sequence[PeriodPhrase]], anchor: Anchor, *, stock: bool) -> Period:
     """The period of one figure, from its scopes' phrases, innermost scope and nearest phrase first.
 
-    The first phrase governs; with none, the reporting period. A stock is a state at a date:
-    both ends become its as-of date, the end of the governing period. Under an as-of phrase
-    (截至…, 目前) a cumulative flow ends at that date and its start is unknown (unstated).
+    The first phrase that is not a single day governs (a day dates an event, not the figures
+    around it); with none, the reporting period. A stock is a state at a date: both ends become
+    its as-of date, the end of the governing period. Under an as-of phrase (截至…, 目前) a
+    cumulative flow ends at that date and starts where an outer phrase (a day included) starts,
+    else its start is unknown.
     """
-    governing = next((phrase for scope in scopes for phrase in scope), None)
-    if governing is None:
+    ordered = [phrase for scope in scopes for phrase in scope]
+    index = next((i for i, phrase in enumerate(ordered) if not phrase.day), None)
+    if index is None:
         period = anchor.reporting
-    elif not governing.resolved:
+    elif not ordered[index].resolved:
         return Period()
+    elif ordered[index].as_of and not stock:
+        end = ordered[index].period.end
+        starts = (p.period.start for p in ordered[:index] + ordered[index + 1:] if p.period.start)
+        return Period(next((s for s in starts if end is None or s <= end), None), end)
     else:
-        period = governing.period
-    if stock:
-        return Period(period.end, period.end)
-    return Period(None, period.end) if governing is not None and governing.as_of else period
+        period = ordered[index].period
+    return Period(period.end, period.end) if stock else period
 
 
 def _is_comparison_base(text: str, match: re.Match[str]) -> bool:
@@ -151,34 +155,37 @@ def _is_comparison_base(text: str, match: re.Match[str]) -> bool:
     return before.endswith(_BASE_BEFORE) or after.startswith(_BASE_AFTER)
 
 
-def _is_fronted(text: str, match: re.Match[str]) -> bool:
-    """A phrase opening its clause and closing it at once ("2013年," "十年来,") or opening the text."""
-    return match.start() == 0 or (match.end() < len(text) and text[match.end()] in ",,")
-
-
-def _phrase(match: re.Match[str], anchor: Anchor) -> PeriodPhrase | None:
+def _phrase(match: re.Match[str], anchor: Anchor, text: str) -> PeriodPhrase | None:
     groups = match.groupdict()
-    span = _span(groups, anchor)
+    span = _span(groups, anchor, text, *match.span())
     if span is None:
         return None
     period, day = span
     pos, end_pos = match.span()
     if period is _UNRESOLVED:
         return PeriodPhrase(pos, end_pos, Period(), resolved=False)
-    if groups["suffix"] or groups["since"] or groups["era"]:
+    if groups["suffix"] or groups["since"] or groups["era"] or _closes_with_after(text, end_pos):
         if anchor.as_of is None:
             return PeriodPhrase(pos, end_pos, Period(), resolved=False)
         return PeriodPhrase(pos, end_pos, Period(period.start, anchor.as_of))
     if groups["asof"] or groups["now"] or _part(groups, "yearend"):
-        now = bool(groups["now"]) and not groups["asof"]
-        return PeriodPhrase(pos, end_pos, Period(None, period.end), as_of=True, now=now)
+        return PeriodPhrase(pos, end_pos, Period(None, period.end), as_of=True,
+                            until=bool(groups["asof"]))
     return PeriodPhrase(pos, end_pos, period, day=day)
 
 
 _UNRESOLVED = Period()
+_BOUNDARY_CHARS = frozenset(",;。!?:,;!?:")
+_AFTER = re.compile(r"[^,;。!?]{0,16}?(?:之后|以后|后)(?=[,;。!?])")
 
 
-def _span(groups: dict[str, str | None], anchor: Anchor) -> tuple[Period, bool] | None:
+def _closes_with_after(text: str, pos: int) -> bool:
+    """"去年市环食药侦支队挂牌后,…": the figures of the clause run from then on."""
+    return _AFTER.match(text, pos) is not None
+
+
+def _span(groups: dict[str, str | None], anchor: Anchor, text: str, pos: int,
+          end: int) -> tuple[Period, bool] | None:
     """The dates a phrase names (``_UNRESOLVED`` when relative to an unknown date), and whether
     it names a single day; ``None`` when the match is not a period after all."""
     if groups["y1"]:
@@ -195,13 +202,31 @@ def _span(groups: dict[str, str | None], anchor: Anchor) -> tuple[Period, bool] 
     if groups["era"]:
         return Period(ERA_STARTS[groups["era"]], None), False
     if groups["n"]:
-        return _years_back(groups, anchor)
+        return _years_back(groups, anchor) if _opens_clause(text, pos, end) else None
     if groups["now"]:
         return (Period(None, anchor.as_of), False) if anchor.as_of else (_UNRESOLVED, False)
+    if groups["wholeyear"]:
+        return _whole_year(anchor)
     if groups["today"]:
         published = anchor.published
-        return (Period(published, published), True) if published else (_UNRESOLVED, False)
+        return (Period(published, published), False) if published else (_UNRESOLVED, False)
     return None
+
+
+def _whole_year(anchor: Anchor) -> tuple[Period, bool]:
+    """"全年", "年内": the reporting period when it is one calendar year, else the as-of year."""
+    start, end = anchor.reporting.start, anchor.reporting.end
+    if start and end and start.year == end.year:
+        return Period(date(start.year, 1, 1), date(end.year, 12, 31)), False
+    if anchor.as_of is None:
+        return _UNRESOLVED, False
+    return Period(date(anchor.as_of.year, 1, 1), date(anchor.as_of.year, 12, 31)), False
+
+
+def _opens_clause(text: str, pos: int, end: int) -> bool:
+    """"近五年," or ",十年来…": a span phrase that dates its clause, not a modifier of a noun
+    ("梳理近5年来涉养老诈骗未破案件")."""
+    return pos == 0 or text[pos - 1] in _BOUNDARY_CHARS or end == len(text) or text[end] in _BOUNDARY_CHARS
 
 
 def _relative_year(word: str) -> int:
@@ -290,7 +315,8 @@ def _month_end(year: int, month: int) -> date:
 
 #: Verbs that make a count a stock: things built, set up or staffed exist at a date.
 _STOCK_VERBS = re.compile(
-    r"建成|建立|成立|设立|设有|共有|现有|已有|拥有|配备|配齐|划分|组建|登记|注册|入驻|挂牌|覆盖|采集"
+    r"建成|建立|成立|设立|设有|共有|现有|已有|拥有|配备|配齐|划分|组建|组成|打造|登记|注册|入驻|挂牌"
+    r"|覆盖|采集"
 )
 #: A publication byline: a date with a time of day ("2020-04-15 13:28").
 _BYLINE = re.compile(r"(?<!\d)(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?\s*\d{1,2}:\d{2}")
@@ -299,7 +325,7 @@ _FULL_DATE = re.compile(r"(?<!\d)(\d{4})(?:年(\d{1,2})月(\d{1,2})日|-(\d{1,2}
 
 def names_a_stock(clause: str) -> bool:
     """True when a clause counts things that exist at a date ("共建成…", "配备…", "现有…")."""
-    return _STOCK_VERBS.search(clause) is not None and "新增" not in clause
+    return _STOCK_VERBS.search(clause) is not None
 
 
 def infer_published(text: str, head: str) -> date | None:
