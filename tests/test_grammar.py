@@ -175,6 +175,8 @@ KIND_ROWS = [
     ("全市追回逃犯1328人,是上年同期的2倍。", QD,
      [("1328人", "count", "", ""), ("2倍", "change_multiple", "up", "ratio")]),
     ("吸毒人员数量是2015年的0.6倍", "own: ratio below one", [("0.6倍", "change_multiple", "down", "ratio")]),
+    ("发案率下降零点五个百分点,增长了百分之十", "own: numerals in words",
+     [("零点五个百分点", "change_pp", "down", ""), ("百分之十", "change_pct", "up", "")]),
     ("破案率提高了5.2个百分点,发案率下降1.3个百分点", "own: 人民网 style",
      [("5.2个百分点", "change_pp", "up", ""), ("1.3个百分点", "change_pp", "down", "")]),
     ("刑事发案率下降到5%,可防性案件降至3%", "own: level reached",
@@ -270,6 +272,8 @@ SLOGANS_AND_WORDS = [
     ("将党的建设、综合治理、城市管理等事项纳入一张网管理", QD),
     ("万无一失,一村一警,一些问题", "own"),
     ("每万人口刑事案件立案数", "own: 每万人 is a rate's base"),
+    ("严格落实中央八项规定精神,增强四个意识、坚定四个自信、做到两个维护", "own: political formulae"),
+    ("统筹推进五位一体总体布局,位列全省前三名", "own"),
 ]
 
 NAMES = [

@@ -3,7 +3,8 @@
 :data:`QUANTITY` finds every candidate in one pass: a number (Arabic, Chinese, 百分之…, 数十,
 上亿, 万余) with its multiplier, 余/多, an optional range's second end, the unit and a trailing
 qualifier word. Short quoted names (“6955十户联防”, “3个100%”) and book titles (《…27条措施》)
-are matched as ``skip`` so that nothing inside them is read. :data:`BEFORE`, :data:`GLUED` and
+and political formulae (四个全面, 八项规定) are matched as ``skip`` so that nothing inside them is
+read. :data:`BEFORE`, :data:`GLUED` and
 :data:`ADJACENT` read the few characters before a candidate (verbs of change, qualifier words,
 第 and codes, list connectors); they are searched only in a short window ending at the number.
 """
@@ -13,8 +14,8 @@ import re
 from collections.abc import Iterable
 
 from pingan_analysis.extract.units import (
-    COUNT_UNITS, MONEY_UNITS, MULTIPLE_UNIT, PERCENT_UNITS, POINT_UNITS, TENTHS_NOT_BEFORE,
-    TENTHS_UNIT, TIME_UNITS,
+    COUNT_UNITS, MONEY_UNITS, MULTIPLE_UNIT, PERCENT_UNITS, POINT_UNITS, SLOGANS,
+    TENTHS_NOT_BEFORE, TENTHS_UNIT, TIME_UNITS,
 )
 
 #: How far back (in characters) the context of a number is read.
@@ -36,6 +37,7 @@ _ARABIC = (
 _CHINESE = (
     r"(?<![0-9０-９])[一二两三四五六七八九十][零〇一二两三四五六七八九十百千万亿]*"
     r"(?:点[零〇一二三四五六七八九]+)?"
+    r"|(?<![0-9０-９])零点[零〇一二三四五六七八九]+"
 )
 _NUMBER = rf"(?:{_ARABIC}|{_CHINESE})"
 #: Multipliers after an Arabic number (3千万, 1.2万亿); 千米/千克 and 百分 are not multipliers.
@@ -54,12 +56,13 @@ _ANY_UNIT = (
 
 #: Every character a candidate can start with. Testing it first lets the scan skip the text
 #: between numbers quickly (three times faster on the seed releases).
-_FIRST = "《“‘百0-9０-９一二两三四五六七八九十数几上过超逾近千万亿"
+_FIRST = "《“‘百0-9０-９零一二两三四五六七八九十数几上过超逾近千万亿"
 
 QUANTITY = re.compile(
     rf"""
     (?=[{_FIRST}])(?:
-    (?P<skip>《[^《》\n]{{0,200}}》|“[^“”\n]{{0,{MAX_QUOTED_NAME}}}”|‘[^‘’\n]{{0,{MAX_QUOTED_NAME}}}’)
+    (?P<skip>《[^《》\n]{{0,200}}》|“[^“”\n]{{0,{MAX_QUOTED_NAME}}}”|‘[^‘’\n]{{0,{MAX_QUOTED_NAME}}}’
+      |{_alternation(SLOGANS)})
     | (?P<pct>百分之)(?P<pct_number>{_ARABIC}|{_CHINESE}|百)(?P<pct_suffix>以上|以下|以内|左右)?
     | (?:
         (?P<fuzzy>数|几|上|过|超|逾|近)(?P<fuzzy_mult>十万|百万|千万|[十百千万亿])
@@ -91,9 +94,9 @@ BEFORE = re.compile(
     rf"(?:(?:(?P<up>{_UP})|(?P<down>{_DOWN}))(?P<to>到|至)?{_FILLER})?"
     rf"(?:(?P<lower>{_LOWER})|(?P<upper>{_UPPER})|(?P<approx>{_APPROX}))?$"
 )
-#: What is glued to a number's first character when it is an ordinal or a code, not a
-#: quantity: 第3, 十二届五次, G20, 3·29, 1+1, 7*24, 2006.2.6, 13:28, 0532-8591.
-GLUED = re.compile(r"(?:[第届A-Za-z·+*/#]|[0-9０-９][.．:：\-])$")
+#: What is glued to a number's first character when it is an ordinal, a rank or a code, not a
+#: quantity: 第3, 十二届五次, 前三名, G20, 3·29, 1+1, 7*24, 2006.2.6, 13:28, 0532-8591.
+GLUED = re.compile(r"(?:[第届前A-Za-z·+*/×#]|[0-9０-９][.．:：\-])$")
 #: A list connector right before a number or its qualifier word: the figure may share the
 #: change verb of the one before it (分别下降36.01%、85.7%).
 ADJACENT = re.compile(r"(?P<connector>[、和及与])$")

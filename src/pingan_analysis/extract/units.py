@@ -44,5 +44,12 @@ SMALL_NUMERAL_NAMES: frozenset[str] = frozenset({"场", "张", "类"})
 #: 一 alone is mostly an article (一个, 一家, 一起案件); it counts only in 一倍 and 一个百分点.
 ONE_UNITS: frozenset[str] = frozenset({MULTIPLE_UNIT, *POINT_UNITS})
 
+#: Political formulae that read like counts but are slogans (DESIGN.md: slogans are not quantities).
+#: They are matched whole and skipped, like quoted names.
+SLOGANS: tuple[str, ...] = (
+    "五位一体", "四个全面", "四个意识", "四个自信", "两个维护", "两个确立", "两个一百年",
+    "三个代表", "四个服从", "三个务必", "八项规定", "两学一做", "三严三实", "一岗双责",
+)
+
 #: 成 is not "tenths" when it starts a word (成为, 成立, 成功, 成员, …).
 TENTHS_NOT_BEFORE = "为立功员果效本交型就熟长绩品"
