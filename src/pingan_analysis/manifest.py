@@ -248,11 +248,15 @@ def _validate_row(manifest: pd.DataFrame, row: dict[str, str], file: Path, optio
     frame = pd.concat([manifest, pd.DataFrame([row])], ignore_index=True)
     failures = [f for f in schema_failures(ManifestSchema, frame) if f.row == len(manifest)]
     if failures:
-        name = (lambda column: "--" + ("city" if column == "city_zh" else column).replace("_", "-")) \
-            if option_names else (lambda column: column)
-        raise DataError("invalid metadata:\n" + "\n".join(f"  {name(f.column)}: {f.describe()}"
-                                                 for f in failures),
+        names = [_option(f.column) if option_names else f.column for f in failures]
+        raise DataError("invalid metadata:\n" + "\n".join(f"  {name}: {f.describe()}"
+                                                          for name, f in zip(names, failures)),
                         where=str(file), fix="correct the values named and add the file again")
+
+
+def _option(column: str) -> str:
+    """The `pingan add` option that sets a manifest column: city_zh → --city."""
+    return "--" + ("city" if column == "city_zh" else column).replace("_", "-")
 
 
 def _reference_cities(paths: ProjectPaths) -> pd.DataFrame:

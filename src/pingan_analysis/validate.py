@@ -277,18 +277,19 @@ def _release_texts(paths: ProjectPaths, manifest: pd.DataFrame) -> dict[str, str
 
 def _manifest_failures(manifest: pd.DataFrame, context: Context) -> pd.DataFrame:
     failures = _context_failures(manifest, MANIFEST_CHECKS, context)
-    return _failure_frame("manifest", manifest, failures, lambda row: "")
+    return _failure_frame("manifest", manifest, failures, {})
 
 
 def _table_failures(name: str, table: pd.DataFrame, context: Context) -> pd.DataFrame:
     schema, checks = TABLE_CHECKS[name]
     typed, failures = table_failures(schema, table, MENTION_NUMBER_COLUMNS)
     failures += _context_failures(typed, checks, context)
+    rows = sorted({f.row for f in failures})
     if name == "indicators":
-        sentence = lambda row: table.at[row, "sentence"]  # noqa: E731
+        sentences = {row: table.at[row, "sentence"] for row in rows}
     else:
-        sentence = lambda row: _sentence_around(context.texts, typed.loc[row])  # noqa: E731
-    return _failure_frame(name, table, failures, sentence)
+        sentences = {row: _sentence_around(context.texts, typed.loc[row]) for row in rows}
+    return _failure_frame(name, table, failures, sentences)
 
 
 def _context_failures(frame: pd.DataFrame, checks: tuple[ContextCheck, ...],
@@ -313,9 +314,9 @@ def _sentence_around(texts: dict[str, str], row: pd.Series) -> str:
 
 
 def _failure_frame(name: str, table: pd.DataFrame, failures: list[SchemaFailure],
-                   sentence: Callable[[int], str]) -> pd.DataFrame:
-    rows = [(name, table.at[f.row, "release_id"], f.row, f.column, f.check, f.value, sentence(f.row))
-            for f in failures]
+                   sentences: dict[int, str]) -> pd.DataFrame:
+    rows = [(name, table.at[f.row, "release_id"], f.row, f.column, f.check, f.value,
+             sentences.get(f.row, "")) for f in failures]
     return pd.DataFrame(rows, columns=list(FAILURE_COLUMNS), dtype=object)
 
 
