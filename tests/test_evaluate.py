@@ -1,0 +1,92 @@
+"""evaluate.py on a tiny synthetic project with a gold file written here."""
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+
+from pingan_analysis.config import ProjectPaths
+from pingan_analysis.evaluate import FIELDS, evaluate, same_value
+from pingan_analysis.exceptions import DataError
+from pingan_analysis.tables import MANIFEST_COLUMNS
+
+TEXT = "2019年,全市共划分网格4860个,刑事警情同比下降12.5%。全市破获刑事案件3500余起。\n"
+GOLD_COLUMNS = ("release_id", "start", "end", "text", *FIELDS, "note")
+
+
+def _gold(text: str, figure: str, **fields: str) -> dict[str, str]:
+    start = text.index(figure)
+    row = dict.fromkeys(GOLD_COLUMNS, "")
+    row.update(release_id="city-2020-01-01-abc", start=str(start), end=str(start + len(figure)),
+               text=figure, **fields)
+    return row
+
+
+@pytest.fixture
+def tiny_project(tmp_path: Path) -> ProjectPaths:
+    paths = ProjectPaths(tmp_path)
+    paths.releases_dir.mkdir(parents=True)
+    paths.annotations_dir.mkdir(parents=True)
+    (paths.releases_dir / "city.txt").write_text(TEXT, encoding="utf-8")
+    manifest = dict.fromkeys(MANIFEST_COLUMNS, "")
+    manifest.update(release_id="city-2020-01-01-abc", file="city.txt", published="2020-01-01",
+                    period_start="2019-01-01", period_end="2019-12-31")
+    with paths.manifest.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, MANIFEST_COLUMNS, lineterminator="\n")
+        writer.writeheader()
+        writer.writerow(manifest)
+    rows = [
+        _gold(TEXT, "4860个", value="4860", unit="个", qualifier="exact", lower="4860", upper="4860",
+              kind="count", period_start="2019-12-31", period_end="2019-12-31",
+              modality="reported", indicator="grid_cells"),
+        # right span, wrong indicator on purpose: one field disagreement
+        _gold(TEXT, "12.5%", value="12.5", unit="%", qualifier="exact", lower="12.5", upper="12.5",
+              kind="change_pct", direction="down", period_start="2019-01-01",
+              period_end="2019-12-31", modality="reported", indicator="criminal_cases_filed"),
+        # a span the extractor does not produce: a miss
+        _gold(TEXT, "2019年", value="2019", unit="年", qualifier="exact", kind="count"),
+    ]
+    with (paths.annotations_dir / "city-2020-01-01-abc.csv").open("w", encoding="utf-8", newline="") as h:
+        writer = csv.DictWriter(h, GOLD_COLUMNS, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    return paths
+
+
+def test_precision_recall_and_fields(tiny_project: ProjectPaths) -> None:
+    report = evaluate(tiny_project)
+    total = report.total
+    assert (total.gold, total.predicted, total.matched) == (3, 3, 2)
+    assert total.precision == pytest.approx(2 / 3) and total.recall == pytest.approx(2 / 3)
+    assert total.f1 == pytest.approx(2 / 3)
+    assert total.accuracy("value") == 1.0 and total.accuracy("indicator") == 0.5
+    assert [r.text for r in report.misses()] == ["2019年"]
+    assert [r.text for r in report.false_positives()] == ["3500余起"]
+    assert "ALL" in report.format() and "indicator" in report.format()
+    assert "criminal_police_incidents" in report.details()
+    assert json.loads(report.to_json())["overall"]["matched"] == 2
+
+
+def test_a_gold_file_for_an_unknown_release_is_refused(tiny_project: ProjectPaths) -> None:
+    (tiny_project.annotations_dir / "nowhere.csv").write_text("start,end\n", encoding="utf-8")
+    with pytest.raises(DataError, match="manifest lacks"):
+        evaluate(tiny_project)
+
+
+@pytest.mark.parametrize(("name", "gold", "predicted", "same"), [
+    ("value", "1174000000", "1174000000.0000001", True),
+    ("value", "1", "1.001", False),
+    ("lower", "", "", True),
+    ("upper", "", "3.0", False),
+    ("unit", "个", "个", True),
+    ("indicator", "", "grid_cells", False),
+])
+def test_same_value(name: str, gold: str, predicted: str, same: bool) -> None:
+    assert same_value(name, gold, predicted) is same
+
+
+def test_the_seed_project_is_measured(project: Path) -> None:
+    report = evaluate(ProjectPaths(project))
+    assert report.total.gold > 300 and report.total.f1 > 0.9
