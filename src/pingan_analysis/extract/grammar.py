@@ -173,6 +173,8 @@ def _range(match: re.Match[str]) -> _Numeral:
     low = parse_decimal(first + first_mult)
     if trailing and not first_mult and split_multiplier(first)[1] == "" and low < parse_decimal(core):
         low *= multiplier_value(trailing)
+    if low >= high:
+        raise ValueError(f"not a range: {first}…{second}")
     small = high < 10 and bool(_SMALL_CHINESE.fullmatch(match["number2"]))
     return _Numeral(match.start("number"), (low + high) / 2, "range", low, high, small)
 
