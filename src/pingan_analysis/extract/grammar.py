@@ -42,7 +42,6 @@ _FUZZY_RANGE = frozenset("数几")
 _FUZZY_UPPER = frozenset("近")
 _SUFFIX_QUALIFIERS = {"以上": "lower", "以下": "upper", "以内": "upper", "左右": "approx",
                       "上下": "approx"}
-_CHANGE_KINDS = frozenset({"change_pct", "change_pp", "change_multiple"})
 _SMALL_CHINESE = re.compile(r"[一二两三四五六七八九]")
 _HUNDRED = Decimal(100)
 
