@@ -50,6 +50,17 @@ def test_points_prefer_police_incidents_and_the_longest_period() -> None:
     assert point["crime_change"] == -4.0
     assert point["density"] == 25.0  # the density nearest in time to the crime period's end
     assert point["crime_years"] == pytest.approx(9.93, abs=0.01)
+    assert (point["crime_period_start"], point["density_as_of"]) == ("2012-11-08", "2022-10-14")
+
+
+def test_points_from_a_typed_panel_keep_plain_iso_dates() -> None:
+    panel = _linear_panel({"A": 10, "B": 20}, slope=1, intercept=0)
+    for column in ("period_start", "period_end"):
+        panel[column] = pd.to_datetime(panel[column])
+    notes = crime_grid.caveats(crime_grid.crime_grid_points(panel),
+                               crime_grid.fit_crime_on_density(crime_grid.crime_grid_points(panel)))
+    assert crime_grid.crime_grid_points(panel).loc[0, "crime_period_end"] == "2019-12-31"
+    assert not any("00:00:00" in note for note in notes)
 
 
 def test_a_city_without_a_density_gives_no_point() -> None:

@@ -98,12 +98,17 @@ def _point(crime: pd.Series, density: pd.Series) -> dict:
         "city_en": crime["city_en"], "city_zh": crime["city_zh"], "crime_indicator": measure,
         "crime_measure": CRIME_MEASURES[measure][0], "crime_change": crime["value"],
         "crime_lower": crime["lower"], "crime_upper": crime["upper"],
-        "crime_period_start": crime["period_start"], "crime_period_end": crime["period_end"],
+        "crime_period_start": _iso(crime["period_start"]), "crime_period_end": _iso(crime["period_end"]),
         "crime_years": round(years, 2), "density": density["value"],
         "density_lower": density["lower"], "density_upper": density["upper"],
-        "density_as_of": density["period_end"], "release_ids": ";".join(r for r in release_ids if r),
+        "density_as_of": _iso(density["period_end"]), "release_ids": ";".join(r for r in release_ids if r),
         "reference": density["reference"],
     }
+
+
+def _iso(day: object) -> str:
+    """A date as ``YYYY-MM-DD``, whether the panel holds it as text or as a timestamp."""
+    return pd.Timestamp(day).date().isoformat()
 
 
 def fit_crime_on_density(points: pd.DataFrame) -> CrimeGridFit:
