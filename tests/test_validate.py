@@ -183,7 +183,8 @@ def test_a_new_city_is_a_warning_not_a_quarantine(paths: ProjectPaths, tmp_path:
 
 
 @pytest.mark.parametrize(("unit", "kind", "codebook_unit", "fits"), [
-    ("个", "count", "个", True), ("名", "count", "人", True), ("起", "count", "件", True),
+    ("个", "count", "个", True), ("名", "count", "人", True), ("起", "count", "件", True), ("件次", "count", "件", True), ("人次", "count", "件", False),
+    ("路", "count", "个", False),
     ("人", "count", "个", False), ("元", "amount", "元", True), ("%", "change_pct", "起", True),
     ("个", "change_pct", "起", False), ("个百分点", "change_pp", "%", True), ("倍", "change_multiple", "起", True),
     ("%", "percent", "%", True), ("人", "percent", "%", False),
@@ -248,3 +249,18 @@ def test_committed_notebook_is_thin_and_without_outputs() -> None:
     assert notebook.metadata["kernelspec"]["name"] == "python3"
     assert {"validation_failures.csv", "validation_summary.json", "indicators_valid.csv"} <= set(
         notebook.metadata["pingan"]["inputs"])
+
+
+def test_seed_corpus_quarantines_baoshan_impossible_decline(project: Path) -> None:
+    from pingan_analysis.corpus import build_corpus_tables
+
+    paths = ProjectPaths(project)
+    build_corpus_tables(paths, paths.processed_dir, jobs=1)
+    validate_tables(paths, paths.processed_dir)
+    declines = [r for r in read_rows(paths.processed_dir / FAILURES_FILE)
+                if r["check"] == "decline_at_most_100_pct"]
+    assert {(r["release_id"], r["value"]) for r in declines} == {(BAOSHAN, "255")}
+    assert "命案比峰值下降255%" in declines[0]["sentence"]
+    valid = read_rows(paths.processed_dir / VALID_INDICATORS_FILE)
+    assert not [r for r in valid if r["release_id"] == BAOSHAN and r["text"] == "255%"]
+    assert any(r["release_id"] == LAIXI and r["is_target"] == "true" for r in valid)

@@ -45,8 +45,10 @@ VALID_INDICATORS_COLUMNS: tuple[str, ...] = (*INDICATORS_TABLE_COLUMNS, "is_targ
 TABLE_ORDER: tuple[str, ...] = ("manifest", "mentions", "indicators")
 #: Checks that list a row without quarantining it.
 WARNING_CHECKS: frozenset[str] = frozenset({"city_known_to_reference"})
-#: Units that count the same thing (persons; cases), which releases use interchangeably.
-EQUIVALENT_UNITS: tuple[frozenset[str], ...] = (frozenset("人名位"), frozenset("件起"))
+#: Units that count the same thing, which releases use interchangeably: persons; cases or
+#: occurrences (the codebook itself counts some indicators "in 件 or 件次").
+EQUIVALENT_UNITS: tuple[frozenset[str], ...] = (frozenset({"人", "名", "位"}),
+                                                frozenset({"件", "起", "件次", "次"}))
 #: The units changes and shares are stated in, whatever the indicator counts.
 UNITS_OF_KIND: dict[str, frozenset[str]] = {
     "percent": frozenset({"%"}),
@@ -155,7 +157,7 @@ def _unit_fits_codebook(frame: pd.DataFrame, context: Context) -> pd.Series:
 def unit_fits(unit: str, kind: str, codebook_unit: str) -> bool:
     """Whether a figure's unit fits its kind and its indicator's unit: % for shares and
     percentage changes, 个百分点 for point changes, 倍 for multiples, otherwise the codebook's
-    unit (or one counting the same thing: 人/名/位, 件/起)."""
+    unit (or one counting the same thing: 人/名/位; 件/起/件次/次)."""
     if kind in UNITS_OF_KIND:
         return unit in UNITS_OF_KIND[kind]
     same = next((units for units in EQUIVALENT_UNITS if codebook_unit in units), {codebook_unit})
