@@ -1,0 +1,321 @@
+"""`pingan run` and `pingan status`: the step graph, run incrementally, atomically, in parallel.
+
+Importing this module is light (stdlib and the package's light modules): an unchanged run
+hashes its inputs, finds nothing stale and returns without importing pandas or papermill.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import time
+from collections.abc import Callable, Mapping
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pingan_analysis import keys, reports, staging
+from pingan_analysis.config import ProjectPaths
+from pingan_analysis.exceptions import PinganError, StepFailedError
+from pingan_analysis.lock import project_lock
+from pingan_analysis.staging import Stage
+from pingan_analysis.steps import Step, StepContext, Tree, build_plan, dependencies
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[str], None]
+INDEX_STEP = "index"
+
+
+@dataclass(frozen=True)
+class StepStatus:
+    """Whether a step would rerun, and why."""
+
+    name: str
+    stale: bool
+    reasons: list[str] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        return f"{self.name}: stale ({'; '.join(self.reasons)})" if self.stale \
+            else f"{self.name}: up to date"
+
+
+@dataclass(frozen=True)
+class StepOutcome:
+    """What a run did with a step: ``skipped``, ``ran``, ``failed``, or ``blocked`` by a failure."""
+
+    name: str
+    status: str
+    seconds: float = 0.0
+    reasons: tuple[str, ...] = ()
+    error: Exception | None = None
+    record: Mapping[str, object] | None = None
+
+    def __str__(self) -> str:
+        label = f"{self.name:<28}"
+        if self.status == "ran":
+            return f"{label} ran in {self.seconds:.1f} s ({_summarised(self.reasons)})"
+        if self.status == "failed":
+            problem = getattr(self.error, "problem", None) or repr(self.error)
+            return f"{label} failed after {self.seconds:.1f} s: {problem}"
+        if self.status == "blocked":
+            return f"{label} not run: {_summarised(self.reasons)}"
+        return f"{label} skipped (unchanged)"
+
+
+@dataclass(frozen=True)
+class RunResult:
+    steps: list[StepOutcome]
+    seconds: float
+    committed: bool
+
+    @property
+    def ran(self) -> list[str]:
+        return [o.name for o in self.steps if o.status == "ran"]
+
+
+def run(paths: ProjectPaths, *, force: bool = False, jobs: int | None = None,
+        verbose: bool = False, progress: Progress = print,
+        plan: list[Step] | None = None) -> RunResult:
+    """Bring ``data/processed/`` and ``reports/`` up to date; rerun everything with ``force``.
+
+    Raises the data step's :class:`DataError`, or :class:`StepFailedError` naming the failed
+    notebook and cell; then nothing is swapped in. ``plan`` replaces the project's step graph.
+    """
+    started = time.monotonic()
+    with project_lock(paths.state_dir):
+        staging.recover(paths)
+        plan = ordered(build_plan(paths) if plan is None else plan)
+        if not force and not any(s.stale for s in _statuses(paths, plan)):
+            outcomes = [StepOutcome(step.name, "skipped") for step in plan]
+            for outcome in outcomes:
+                progress(str(outcome))
+            return RunResult(outcomes, time.monotonic() - started, committed=False)
+        stage = staging.create(paths)
+        try:
+            scheduler = _Run(paths, plan, stage, force, jobs, verbose, progress)
+            outcomes = scheduler.execute()
+            _finish(scheduler, outcomes)
+        finally:
+            staging.discard(stage)
+    return RunResult([outcomes[s.name] for s in plan], time.monotonic() - started, committed=True)
+
+
+def status(paths: ProjectPaths, plan: list[Step] | None = None) -> list[StepStatus]:
+    """Each step's staleness with reasons, and the index's; reads only, takes no lock."""
+    return _statuses(paths, ordered(build_plan(paths) if plan is None else plan))
+
+
+def ordered(plan: list[Step]) -> list[Step]:
+    """The plan with every step after the steps it depends on (stable otherwise)."""
+    placed: list[Step] = []
+    waiting = list(plan)
+    while waiting:
+        names = {s.name for s in placed}
+        ready = [s for s in waiting if set(dependencies(s, plan)) <= names]
+        if not ready:
+            raise StepFailedError(f"the steps {[s.name for s in waiting]} depend on each other",
+                                  fix="check what each step reads and writes")
+        placed += ready
+        waiting = [s for s in waiting if s not in ready]
+    return placed
+
+
+def base_key(paths: ProjectPaths) -> dict[str, str]:
+    """The code every step depends on: the package's source and the lock file."""
+    return {"package source": keys.package_digest(), "uv.lock": keys.lock_file_digest(paths.root)}
+
+
+def step_key(step: Step, tree: Tree, root: Path, base: Mapping[str, str]) -> dict[str, str]:
+    """Everything ``step`` depends on, as ``label -> digest``."""
+    key = dict(base)
+    if step.notebook is not None:
+        key[keys.label(step.notebook, root)] = keys.notebook_digest(step.notebook)
+    if step.params:
+        key["parameters"] = keys.params_digest(step.params)
+    key.update(keys.source_digests(step.sources, root))
+    key.update({name: keys.file_digest(tree / name) for name in step.reads})
+    return key
+
+
+def reasons_to_run(step: Step, key: Mapping[str, str], record: Mapping | None, tree: Tree,
+                   force: bool) -> list[str]:
+    """Why ``step`` must run: forced, never run, a changed input, a missing or edited output."""
+    if force:
+        return ["--force"]
+    if not record:
+        return ["never run"]
+    why = keys.changes(record["key"], key)
+    for name in step.writes:
+        digest = keys.file_digest(tree / name)
+        if digest != record["outputs"].get(name):
+            why.append(f"{name} is missing" if digest == keys.MISSING else f"{name} was edited")
+    return why
+
+
+def _statuses(paths: ProjectPaths, plan: list[Step]) -> list[StepStatus]:
+    records, tree, base = staging.read_state(paths), staging.live_tree(paths), base_key(paths)
+    stale: set[str] = set()
+    out: list[StepStatus] = []
+    for step in plan:
+        why = reasons_to_run(step, step_key(step, tree, paths.root, base), records.get(step.name),
+                             tree, force=False)
+        why += [f"{dep} is stale" for dep in dependencies(step, plan) if dep in stale]
+        if why:
+            stale.add(step.name)
+        out.append(StepStatus(step.name, bool(why), why))
+    out.append(_index_status(paths, plan, records, stale))
+    return out
+
+
+def _index_status(paths: ProjectPaths, plan: list[Step], records: Mapping,
+                  stale: set[str]) -> StepStatus:
+    """The index and run.json: rewritten whenever any step runs or a step was removed."""
+    names = {s.name for s in plan}
+    why = [f"{name} was removed" for name in records if name not in names]
+    why += [f"reports/{n} is missing" for n in ("index.html", "run.json")
+            if not (paths.reports_dir / n).is_file()]
+    if stale:
+        why.append(f"{len(stale)} step(s) are stale")
+    return StepStatus(INDEX_STEP, bool(why), why)
+
+
+class _Run:
+    """One run's scheduler: each step starts once the steps it depends on have finished."""
+
+    def __init__(self, paths: ProjectPaths, plan: list[Step], stage: Stage, force: bool,
+                 jobs: int | None, verbose: bool, progress: Progress) -> None:
+        self.paths, self.plan, self.stage, self.force, self.verbose = paths, plan, stage, force, verbose
+        self.jobs = max(1, jobs or os.cpu_count() or 1)
+        self.progress = progress
+        self.records = staging.read_state(paths)
+        self.base = base_key(paths)
+        self.started = reports.now()
+        self.commit = reports.git_commit(paths.root)
+        self.versions = reports.package_versions()
+        self.provenance = reports.run_provenance(paths, self.commit,
+                                                 self.versions[reports.DISTRIBUTION])
+
+    def execute(self) -> dict[str, StepOutcome]:
+        outcomes: dict[str, StepOutcome] = {}
+        running: dict[Future, Step] = {}
+        waiting = list(self.plan)
+        with ThreadPoolExecutor(max_workers=self.jobs, thread_name_prefix="pingan-step") as pool:
+            while waiting or running:
+                for step in list(waiting):
+                    deps = dependencies(step, self.plan)
+                    failed = [d for d in deps if d in outcomes and outcomes[d].status in
+                              ("failed", "blocked")]
+                    if failed:
+                        waiting.remove(step)
+                        self._report(outcomes, StepOutcome(
+                            step.name, "blocked", reasons=tuple(f"needs {d}" for d in failed)))
+                    elif all(d in outcomes for d in deps):
+                        waiting.remove(step)
+                        running[pool.submit(self._step, step)] = step
+                if running:
+                    done, _ = wait(running, return_when=FIRST_COMPLETED)
+                    for future in done:
+                        self._report(outcomes, future.result())
+                        del running[future]
+        return outcomes
+
+    def _report(self, outcomes: dict[str, StepOutcome], outcome: StepOutcome) -> None:
+        outcomes[outcome.name] = outcome
+        self.progress(str(outcome))
+
+    def _step(self, step: Step) -> StepOutcome:
+        tree = self.stage.tree
+        key = step_key(step, tree, self.paths.root, self.base)
+        why = reasons_to_run(step, key, self.records.get(step.name), tree, self.force)
+        if not why:
+            return StepOutcome(step.name, "skipped", record=self.records[step.name])
+        ctx = StepContext(self.paths, tree, self.stage.failed_dir, self.stage.work_dir(step.name),
+                          self.verbose, self.provenance, key)
+        began = time.monotonic()
+        try:
+            step.run(step, ctx)
+        except Exception as error:  # noqa: BLE001 — every failure is reported, none swapped in
+            log.debug("step %s failed", step.name, exc_info=True)
+            return StepOutcome(step.name, "failed", time.monotonic() - began, tuple(why), error)
+        seconds = time.monotonic() - began
+        record = {"key": key, "outputs": {n: keys.file_digest(tree / n) for n in step.writes},
+                  "finished": reports.now(), "seconds": round(seconds, 3)}
+        return StepOutcome(step.name, "ran", seconds, tuple(why), record=record)
+
+
+def _finish(run: _Run, outcomes: dict[str, StepOutcome]) -> None:
+    """Raise the first failure, or write the index, run.json and records and commit."""
+    failures = [outcomes[s.name] for s in run.plan if outcomes[s.name].status == "failed"]
+    if failures:
+        staging.publish_failures(run.paths, run.stage)
+        raise _run_error(failures)
+    records = {s.name: dict(outcomes[s.name].record) for s in run.plan}
+    _drop_removed(run.paths, run.stage, records)
+    _write_index(run, outcomes, records)
+    _write_run_json(run, outcomes, records)
+    staging.write_state(run.stage, records)
+    staging.commit(run.paths, run.stage)
+
+
+def _run_error(failures: list[StepOutcome]) -> PinganError:
+    """The first failure as the user should see it; a data step's own error propagates."""
+    first = failures[0]
+    error = first.error
+    if not isinstance(error, PinganError):
+        error = StepFailedError(f"step {first.name} failed: {type(error).__name__}: {error}",
+                                where=first.name, fix="rerun with --verbose for the traceback")
+        error.__cause__ = first.error
+    if len(failures) > 1 and isinstance(error, StepFailedError):
+        others = ", ".join(f.name for f in failures[1:])
+        error = StepFailedError(f"{error.problem}\n  also failed: {others}", where=error.where,
+                                fix=error.fix)
+        error.__cause__ = first.error
+    return error
+
+
+def _drop_removed(paths: ProjectPaths, stage: Stage, records: Mapping[str, object]) -> None:
+    """Delete the outputs of steps that are no longer in the plan (a deleted notebook)."""
+    for name, record in staging.read_state(paths).items():
+        if name not in records:
+            for output in record["outputs"]:
+                (stage.tree / output).unlink(missing_ok=True)
+
+
+def _write_index(run: _Run, outcomes: Mapping[str, StepOutcome],
+                 records: Mapping[str, Mapping]) -> None:
+    tree = run.stage.tree
+    entries = [reports.IndexEntry(
+        s.title or s.name, os.path.relpath(tree / s.report, tree.reports),
+        "ran" if outcomes[s.name].status == "ran" else "unchanged",
+        str(records[s.name]["finished"]), float(records[s.name]["seconds"]))
+        for s in run.plan if s.report]
+    reports.write_index(tree.reports, entries, {**run.provenance, "run": reports.now()},
+                        tree / "processed/validation_summary.json")
+
+
+def _write_run_json(run: _Run, outcomes: Mapping[str, StepOutcome],
+                    records: Mapping[str, Mapping]) -> None:
+    inputs = dict(run.base)
+    for step in run.plan:
+        inputs.update(keys.source_digests(step.sources, run.paths.root))
+    reports.write_run_json(run.stage.tree.reports, {
+        "git_commit": run.commit,
+        "package_versions": run.versions,
+        "started": run.started,
+        "finished": reports.now(),
+        "force": run.force,
+        "jobs": run.jobs,
+        "inputs": inputs,
+        "steps": {s.name: {"status": outcomes[s.name].status,
+                           "seconds": round(outcomes[s.name].seconds, 3),
+                           "last_run": records[s.name]["finished"],
+                           "parameters": dict(s.params),
+                           "inputs": records[s.name]["key"]} for s in run.plan},
+    })
+
+
+def _summarised(reasons: tuple[str, ...]) -> str:
+    if not reasons:
+        return ""
+    more = f" and {len(reasons) - 1} more" if len(reasons) > 1 else ""
+    return f"{reasons[0]}{more}"

@@ -1,0 +1,156 @@
+"""What a run says about itself: provenance footers, ``reports/index.html``, ``reports/run.json``.
+
+Stdlib only (the index is plain HTML with inline styles and no scripts).
+"""
+from __future__ import annotations
+
+import csv
+import json
+import subprocess
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from html import escape
+from importlib import metadata
+from pathlib import Path
+
+from pingan_analysis.config import ProjectPaths
+from pingan_analysis.keys import short
+
+DISTRIBUTION = "pingan-analysis"
+KEY_PACKAGES = (
+    DISTRIBUTION, "pandas", "numpy", "pandera", "pyarrow", "matplotlib", "seaborn", "statsmodels",
+    "papermill", "nbclient", "nbconvert", "nbformat", "ipykernel",
+)
+#: Key entries that the footer's package version and git commit already stand for.
+_CODE_LABELS = ("package source", "uv.lock")
+
+
+@dataclass(frozen=True)
+class IndexEntry:
+    """One report as the index lists it."""
+
+    title: str
+    href: str
+    status: str
+    finished: str
+    seconds: float
+
+
+def now() -> str:
+    return datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds")
+
+
+def git_commit(root: Path) -> str | None:
+    """The checked-out commit of the project, or None when it is not a git checkout."""
+    try:
+        done = subprocess.run(["git", "rev-parse", "--verify", "HEAD"], cwd=root,
+                              capture_output=True, text=True, timeout=10, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return done.stdout.strip() if done.returncode == 0 else None
+
+
+def package_versions() -> dict[str, str | None]:
+    versions: dict[str, str | None] = {}
+    for name in KEY_PACKAGES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = None
+    return versions
+
+
+def release_count(manifest: Path) -> int:
+    with manifest.open(encoding="utf-8-sig", newline="") as handle:
+        return sum(1 for _ in csv.DictReader(handle))
+
+
+def run_provenance(paths: ProjectPaths, commit: str | None, version: str | None) -> dict[str, str]:
+    """What every report of this run says about where it came from."""
+    return {
+        "package": f"{DISTRIBUTION} {version or 'unknown version'}",
+        "git commit": commit[:12] if commit else "not a git checkout",
+        "releases": str(release_count(paths.manifest)),
+        "run": now(),
+    }
+
+
+def footer_items(provenance: Mapping[str, str], key: Mapping[str, str]) -> dict[str, str]:
+    """The run's provenance plus this report's inputs, as short hashes."""
+    inputs = ", ".join(f"{label} {short(digest)}" for label, digest in sorted(key.items())
+                       if label not in _CODE_LABELS)
+    return {**provenance, "inputs": inputs or "none"}
+
+
+def write_run_json(reports_dir: Path, record: Mapping[str, object]) -> Path:
+    target = reports_dir / "run.json"
+    target.write_text(json.dumps(record, indent=2, ensure_ascii=False, sort_keys=True) + "\n",
+                      encoding="utf-8")
+    return target
+
+
+def write_index(reports_dir: Path, entries: list[IndexEntry], provenance: Mapping[str, str],
+                summary_file: Path) -> Path:
+    """``reports/index.html``: every report with its status, and the validation summary."""
+    rows = "\n".join(
+        f'<tr><td><a href="{escape(e.href)}">{escape(e.title)}</a></td>'
+        f'<td class="{escape(e.status)}">{escape(e.status)}</td><td>{escape(e.finished)}</td>'
+        f'<td class="num">{e.seconds:.1f} s</td></tr>' for e in entries)
+    about = " · ".join(f"{escape(k)}: {escape(v)}" for k, v in provenance.items())
+    page = _INDEX.format(rows=rows, about=about, summary=_summary_html(summary_file))
+    target = reports_dir / "index.html"
+    target.write_text(page, encoding="utf-8")
+    return target
+
+
+def _summary_html(summary_file: Path) -> str:
+    try:
+        summary = json.loads(summary_file.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return f"<p>No validation summary: {escape(summary_file.name)} was not written.</p>"
+    return _render(summary)
+
+
+def _render(value: object) -> str:
+    """Any JSON value as nested HTML tables and lists."""
+    if isinstance(value, dict):
+        rows = "".join(f"<tr><th>{escape(str(k))}</th><td>{_render(v)}</td></tr>"
+                       for k, v in value.items())
+        return f"<table>{rows}</table>"
+    if isinstance(value, list):
+        return "<ul>" + "".join(f"<li>{_render(v)}</li>" for v in value) + "</ul>"
+    return escape("" if value is None else str(value))
+
+
+_INDEX = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>pingan-analysis reports</title>
+<style>
+body {{ font: 15px/1.5 system-ui, sans-serif; margin: 2em auto; max-width: 60em; padding: 0 1em; }}
+table {{ border-collapse: collapse; margin: .5em 0; }}
+th, td {{ border-bottom: 1px solid #ddd; padding: .25em .75em; text-align: left; vertical-align: top; }}
+td.num {{ text-align: right; }}
+td.ran {{ color: #0a6e31; }}
+td.unchanged {{ color: #555; }}
+footer {{ margin-top: 2em; color: #555; font-size: 12px; }}
+</style>
+</head>
+<body>
+<h1>pingan-analysis reports</h1>
+<table>
+<thead><tr><th>Report</th><th>Status</th><th>Last run</th><th>Took</th></tr></thead>
+<tbody>
+{rows}
+</tbody>
+</table>
+<h2>Validation</h2>
+<p><a href="validation.html">The validation report</a> lists every row that failed a check.</p>
+{summary}
+<footer>{about} · <a href="run.json">run.json</a></footer>
+</body>
+</html>
+"""

@@ -1,0 +1,161 @@
+"""Atomic runs: outputs are built in a staging folder and swapped in only when all went well.
+
+A run copies the live ``data/processed/`` and ``reports/`` into ``.pingan/staging/<run>/``,
+lets the steps write there, and commits in three moves: write the commit marker
+(``.pingan/commit.json``, by atomic rename), rename each live folder aside and the staged one
+into its place, delete the marker. A run killed before the marker leaves the live folders as
+they were (the next run deletes the leftover staging folder); one killed after it is finished
+by the next run (:func:`recover` rolls forward). Callers hold the project lock.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from pingan_analysis.config import ProjectPaths
+from pingan_analysis.steps import Tree
+
+log = logging.getLogger(__name__)
+
+FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One run's staging folder."""
+
+    root: Path
+
+    @property
+    def tree(self) -> Tree:
+        return Tree(self.root / "processed", self.root / "reports")
+
+    @property
+    def failed_dir(self) -> Path:
+        return self.root / FAILED
+
+    @property
+    def state_file(self) -> Path:
+        return self.root / "state.json"
+
+    def work_dir(self, step: str) -> Path:
+        """A working directory of a step's own, so no two executions share one."""
+        folder = self.root / "work" / step
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder
+
+
+def staging_root(paths: ProjectPaths) -> Path:
+    return paths.state_dir / "staging"
+
+
+def commit_marker(paths: ProjectPaths) -> Path:
+    return paths.state_dir / "commit.json"
+
+
+def state_file(paths: ProjectPaths) -> Path:
+    """The step records of the last successful run: keys, outputs, times."""
+    return paths.state_dir / "state.json"
+
+
+def live_tree(paths: ProjectPaths) -> Tree:
+    return Tree(paths.processed_dir, paths.reports_dir)
+
+
+def recover(paths: ProjectPaths) -> None:
+    """Finish a run killed while committing; delete what killed runs left in staging."""
+    marker = commit_marker(paths)
+    if marker.exists():
+        stage = Stage(staging_root(paths) / json.loads(marker.read_text())["stage"])
+        log.info("finishing the interrupted commit of %s", stage.root)
+        _roll_forward(paths, stage)
+    for leftover in _children(staging_root(paths)):
+        log.info("removing leftover staging folder %s", leftover)
+        shutil.rmtree(leftover, ignore_errors=True)
+
+
+def create(paths: ProjectPaths) -> Stage:
+    """A new staging folder holding copies of the live outputs (without old failures)."""
+    staging_root(paths).mkdir(parents=True, exist_ok=True)
+    stage = Stage(Path(tempfile.mkdtemp(prefix="run-", dir=staging_root(paths))))
+    live = live_tree(paths)
+    _copy(live.processed, stage.tree.processed, ignore=None)
+    _copy(live.reports, stage.tree.reports, ignore=shutil.ignore_patterns(FAILED))
+    return stage
+
+
+def commit(paths: ProjectPaths, stage: Stage) -> None:
+    """Swap the staged outputs and step records in."""
+    _write_atomic(commit_marker(paths), json.dumps({"stage": stage.root.name}))
+    _roll_forward(paths, stage)
+
+
+def discard(stage: Stage) -> None:
+    shutil.rmtree(stage.root, ignore_errors=True)
+
+
+def publish_failures(paths: ProjectPaths, stage: Stage) -> Path | None:
+    """Replace ``reports/failed/`` with this run's failed notebooks; the rest stays as it was."""
+    if not any(_children(stage.failed_dir)):
+        return None
+    target = paths.reports_dir / FAILED
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if target.exists():
+        target.rename(stage.root / "old-failed")
+    stage.failed_dir.rename(target)
+    return target
+
+
+def _roll_forward(paths: ProjectPaths, stage: Stage) -> None:
+    """Idempotent: each move is done only if not done yet, so a killed commit can be resumed."""
+    live, new = live_tree(paths), stage.tree
+    for area in ("processed", "reports"):
+        staged, current = getattr(new, area), getattr(live, area)
+        if staged.exists():
+            if current.exists():
+                current.rename(stage.root / f"old-{area}")
+            current.parent.mkdir(parents=True, exist_ok=True)
+            staged.rename(current)
+    if stage.state_file.exists():
+        os.replace(stage.state_file, state_file(paths))
+    commit_marker(paths).unlink(missing_ok=True)
+    discard(stage)
+
+
+def _copy(source: Path, target: Path, ignore) -> None:
+    if source.exists():
+        shutil.copytree(source, target, ignore=ignore)
+    else:
+        target.mkdir(parents=True)
+
+
+def _children(folder: Path) -> list[Path]:
+    return sorted(folder.iterdir()) if folder.is_dir() else []
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    with tmp.open("w", encoding="utf-8") as handle:
+        handle.write(text)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp, path)
+
+
+def write_state(stage: Stage, records: dict[str, dict]) -> None:
+    stage.state_file.write_text(json.dumps({"steps": records}, indent=1, sort_keys=True),
+                                encoding="utf-8")
+
+
+def read_state(paths: ProjectPaths) -> dict[str, dict]:
+    """The records of the last successful run, by step name (empty before the first)."""
+    try:
+        return json.loads(state_file(paths).read_text(encoding="utf-8"))["steps"]
+    except (FileNotFoundError, json.JSONDecodeError, KeyError):
+        return {}
