@@ -96,6 +96,13 @@ def test_leave_one_out_reports_a_flipping_slope_as_a_caveat() -> None:
     notes = crime_grid.caveats(points, fit)
     assert any("flips the slope's sign" in note for note in notes)
     assert notes[0].startswith("4 cities")
+    assert any("p-values are not meaningful" in note for note in notes)
+
+
+def test_three_cities_cannot_be_checked_one_out() -> None:
+    points = crime_grid.crime_grid_points(_linear_panel({"A": 10, "B": 20, "C": 35}, slope=-1, intercept=0))
+    notes = crime_grid.caveats(points, crime_grid.fit_crime_on_density(points))
+    assert any("too few points to fit" in note for note in notes)
 
 
 def test_caveats_name_mixed_measures_periods_and_population_breaks() -> None:

@@ -30,6 +30,8 @@ CRIME_MEASURES: dict[str, tuple[str, str]] = {
 DENSITY_INDICATOR = "grid_workers_per_10k"
 #: Fewer points than this and no line is fitted: two points always lie on one.
 MIN_POINTS_FOR_FIT = 3
+#: Below this many points, tests of a slope or a rank correlation have next to no power.
+MIN_POINTS_FOR_P_VALUES = 6
 
 POINT_COLUMNS: tuple[str, ...] = (
     "city_en", "city_zh", "crime_indicator", "crime_measure", "crime_change", "crime_lower",
@@ -150,6 +152,12 @@ def caveats(points: pd.DataFrame, fit: CrimeGridFit, manifest: pd.DataFrame | No
     """What the data itself says about how far the figure can be trusted."""
     notes = [f"{len(points)} cities: a correlation across so few points can be produced by any one "
              "of them; read the leave-one-out table before the slope."]
+    if len(points) < MIN_POINTS_FOR_P_VALUES:
+        notes.append(f"With fewer than {MIN_POINTS_FOR_P_VALUES} points the p-values are not meaningful "
+                     "(three points in any order give a Spearman ρ of ±1 or ±0.5).")
+    if fit.slope is not None and fit.leave_one_out["slope"].isna().all():
+        notes.append("Leaving out any one city leaves too few points to fit a line: the result cannot "
+                     "be checked for the influence of a single city.")
     measures = sorted(points["crime_measure"].unique())
     if len(measures) > 1:
         notes.append(f"Mixed crime measures ({', '.join(measures)}): police incidents, filed cases "
