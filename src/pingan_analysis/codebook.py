@@ -9,6 +9,7 @@ its sentence). Adding an indicator means adding a row: no code knows the ids.
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -72,6 +73,8 @@ class Codebook:
         for entries in by_first.values():
             entries.sort(key=lambda entry: -len(entry[0]))
         object.__setattr__(self, "_by_first", by_first)
+        firsts = "".join(re.escape(char) for char in sorted(by_first))
+        object.__setattr__(self, "_head_starts", re.compile(f"[{firsts}]" if firsts else "(?!)"))
         object.__setattr__(self, "_by_id", {i.id: i for i in self.indicators})
 
     def __getitem__(self, indicator_id: str) -> Indicator:
@@ -90,8 +93,9 @@ class Codebook:
     def heads_in(self, text: str, start: int, end: int) -> Iterator[tuple[int, int, Indicator, Keyword]]:
         """Every keyword head found in ``text[start:end]``: (head start, head end, indicator, keyword)."""
         by_first = self._by_first
-        for pos in range(start, end):
-            for head, indicator, keyword in by_first.get(text[pos], ()):
+        for found in self._head_starts.finditer(text, start, end):
+            pos = found.start()
+            for head, indicator, keyword in by_first[text[pos]]:
                 if pos + len(head) <= end and text.startswith(head, pos):
                     yield pos, pos + len(head), indicator, keyword
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from pingan_analysis.codebook import Codebook, Indicator, load_codebook
 from pingan_analysis.extract.grammar import Quantity, find_quantities
-from pingan_analysis.extract.indicators import CLAUSE_BOUNDARIES, map_sentence
+from pingan_analysis.extract.indicators import clause_end, clause_start, map_sentence
 from pingan_analysis.extract.modality import modality, opens_plan_section, closes_plan_section
 from pingan_analysis.extract.periods import (
     Anchor, Period, PeriodPhrase, find_phrases, infer_published, names_a_stock, resolve,
@@ -92,15 +92,18 @@ class _Walk:
         if sentence.paragraph != self.paragraph:
             self._enter_paragraph(sentence.paragraph)
         text = self.doc.text[sentence.start:sentence.end]
-        phrases = find_phrases(text, self.anchor)
         quantities = find_quantities(text)
+        ends = text.endswith(FULL_STOPS)
+        # a sentence without figures matters only for the phrases it carries on
+        needed = quantities or not ends or "截" in text or "到" in text
+        phrases = find_phrases(text, self.anchor) if needed else []
         if quantities:
             source = self._original(sentence.start, sentence.end)
             indicators = map_sentence(text, quantities, self.codebook)
             for quantity, indicator in zip(quantities, indicators):
                 yield self._mention(sentence.start, text, quantity, indicator, phrases), source
         carried = [*reversed(phrases), *self.carried]
-        self.carried = [p for p in carried if p.until] if text.endswith(FULL_STOPS) else carried
+        self.carried = [p for p in carried if p.until] if ends else carried
 
     def _enter_paragraph(self, index: int) -> None:
         self.paragraph = index
@@ -131,7 +134,7 @@ class _Walk:
         scopes = (before, self.carried, self.lead, self.heading_phrases)
         stock = _is_stock(quantity, indicator, clause, _lead_words(text, quantity.start))
         period = resolve(scopes, self.anchor, stock=stock)
-        own_words = text[:_clause_end(text, quantity.end)]
+        own_words = text[:clause_end(text, quantity.end)]
         start, end = self.doc.span_to_original(offset + quantity.start, offset + quantity.end)
         period_start, period_end = period.iso()
         return Mention(
@@ -163,10 +166,8 @@ def _is_stock(quantity: Quantity, indicator: Indicator | None, clause: str, lead
 
 def _lead_words(text: str, pos: int) -> str:
     """The few characters before a figure, back to a clause boundary or 、."""
-    start = pos
-    while start > 0 and pos - start < LEAD_CHARS and text[start - 1] not in CLAUSE_BOUNDARIES | {"、"}:
-        start -= 1
-    return text[start:pos]
+    lead = text[max(clause_start(text, pos), pos - LEAD_CHARS):pos]
+    return lead[lead.rfind("、") + 1:]
 
 
 def _is_question(paragraph: str) -> bool:
@@ -180,12 +181,4 @@ def _after_publication(phrases: Sequence[PeriodPhrase], anchor: Anchor) -> bool:
 
 def _clause_around(text: str, start: int, end: int) -> str:
     """The clause holding ``text[start:end]``, from the boundary before to the one after."""
-    while start > 0 and text[start - 1] not in CLAUSE_BOUNDARIES:
-        start -= 1
-    return text[start:_clause_end(text, end)]
-
-
-def _clause_end(text: str, pos: int) -> int:
-    while pos < len(text) and text[pos] not in CLAUSE_BOUNDARIES:
-        pos += 1
-    return pos
+    return text[clause_start(text, start):clause_end(text, end)]

@@ -22,6 +22,8 @@ from pingan_analysis.codebook import Codebook, Indicator, Keyword
 #: Characters that end a clause for subject finding. 、 is not one: it joins the nouns of a
 #: subject ("越级到省、进京集体访分别下降11%、13%") as often as it separates figures.
 CLAUSE_BOUNDARIES = frozenset(",;。!?;,!?\n")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_BOUNDARY = re.compile("[" + "".join(sorted(CLAUSE_BOUNDARIES)) + "]")
 _UNIT_SORTS: dict[str, str] = {
     **dict.fromkeys(("人", "名", "位", "人次", "户", "名次"), "persons"),
     **dict.fromkeys(("件", "起", "宗", "次", "件次", "批次", "例", "场", "期", "批", "笔"), "events"),
@@ -117,22 +119,19 @@ def _subjects(sentence: str, quantities: Sequence[QuantitySpan], index: int,
         return [previous[-1]] if index else [_previous_clause(sentence, start)]
     shared = _shared_subject(sentence, start, quantity.start)
     left = [shared] if shared else [_Subject(start, quantity.start, "left")]
-    return [*left, _Subject(quantity.end, _clause_end(sentence, quantity.end), "right")]
+    return [*left, _Subject(quantity.end, clause_end(sentence, quantity.end), "right")]
 
 
 def _subjectless(lead: str) -> bool:
     """A clause that says only when and how much ("10月达到", "是上年同期的"): it goes on
     about the subject of the clause before."""
     rest = _TIME_AND_LINK_WORDS.sub("", _PREDICATE_WORDS.sub("", lead))
-    return sum(1 for char in rest if _is_cjk(char)) <= 1
+    return len(_CJK.findall(rest)) <= 1
 
 
-def _previous_clause(sentence: str, clause_start: int) -> _Subject:
-    end = clause_start - 1
-    start = end
-    while start > 0 and sentence[start - 1] not in CLAUSE_BOUNDARIES:
-        start -= 1
-    return _Subject(max(start, 0), max(end, 0), "left")
+def _previous_clause(sentence: str, start_of_this: int) -> _Subject:
+    end = max(start_of_this - 1, 0)
+    return _Subject(clause_start(sentence, end), end, "left")
 
 
 def _shared_subject(sentence: str, start: int, end: int) -> _Subject | None:
@@ -145,20 +144,23 @@ def _shared_subject(sentence: str, start: int, end: int) -> _Subject | None:
     return _Subject(start, start + first.start(), "left") if first else None
 
 
-def _clause_end(sentence: str, pos: int) -> int:
-    while pos < len(sentence) and sentence[pos] not in CLAUSE_BOUNDARIES:
-        pos += 1
+def _left_limit(sentence: str, quantities: Sequence[QuantitySpan], index: int) -> int:
+    """Where the subject of a figure can begin: after the last clause boundary or figure."""
+    floor = quantities[index - 1].end if index else 0
+    return clause_start(sentence, quantities[index].start, floor)
+
+
+def clause_start(text: str, pos: int, floor: int = 0) -> int:
+    """The start of the clause holding ``pos``: just after the last boundary before it."""
+    while pos > floor and text[pos - 1] not in CLAUSE_BOUNDARIES:
+        pos -= 1
     return pos
 
 
-def _left_limit(sentence: str, quantities: Sequence[QuantitySpan], index: int) -> int:
-    """Where the subject of a figure can begin: after the last clause boundary or figure."""
-    start = quantities[index].start
-    floor = quantities[index - 1].end if index else 0
-    pos = start - 1
-    while pos >= floor and sentence[pos] not in CLAUSE_BOUNDARIES:
-        pos -= 1
-    return max(pos + 1, floor)
+def clause_end(text: str, pos: int) -> int:
+    """The end of the clause holding ``pos``: the next boundary, else the end of the text."""
+    boundary = _BOUNDARY.search(text, pos)
+    return boundary.start() if boundary else len(text)
 
 
 def _right_subject(sentence: str, quantity: QuantitySpan, limit: int) -> _Subject | None:
@@ -168,7 +170,7 @@ def _right_subject(sentence: str, quantity: QuantitySpan, limit: int) -> _Subjec
     pos = quantity.end
     after = _AFTER_FIGURE.match(sentence, pos)
     if after:
-        return _Subject(after.end(), min(limit, _clause_end(sentence, after.end())), "right")
+        return _Subject(after.end(), min(limit, clause_end(sentence, after.end())), "right")
     if quantity.kind != "count" or pos >= len(sentence):
         return None
     start = pos + 1 if sentence[pos] in "“\"'《" else pos
@@ -182,6 +184,8 @@ def _right_subject(sentence: str, quantity: QuantitySpan, limit: int) -> _Subjec
 
 def _listed_subject(sentence: str, quantities: Sequence[QuantitySpan], index: int) -> _Subject | None:
     """After 分别, the n-th figure of a run belongs to the n-th noun of the list before it."""
+    if "分别" not in sentence:
+        return None
     first = index
     while first and _LINKS.match(sentence[quantities[first - 1].end:quantities[first].start]):
         first -= 1
@@ -237,7 +241,7 @@ def _best(sentence: str, subject: _Subject, quantity: QuantitySpan,
 def _gap(sentence: str, start: int, end: int) -> int:
     """Subject characters between a keyword and the figure, predicates and comparisons aside."""
     rest = _PREDICATE_WORDS.sub("", sentence[start:end])
-    return sum(1 for char in rest if _is_cjk(char))
+    return len(_CJK.findall(rest))
 
 
 def _fits(indicator: Indicator, quantity: QuantitySpan) -> bool:

@@ -1,0 +1,94 @@
+"""Extraction throughput and memory on one core: the seed corpus replicated to N MB.
+
+Each copy of a seed text becomes its own document (so the repeated-copy filter of ingest keeps
+it) and is varied slightly (its numbers shifted by the copy index) so no two are identical.
+Documents stream through ingest and extraction one at a time (only that is timed); peak
+resident memory (getrusage) is read at 10, 25 and 50 MB (or the checkpoints up to ``--mb``) to
+show that it stays flat.
+
+Run: ``.venv/bin/python benchmarks/extraction.py [--mb 50] [--profile]``. Prints figures, then
+one line of JSON.
+"""
+from __future__ import annotations
+
+import argparse
+import cProfile
+import json
+import pstats
+import re
+import resource
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from pingan_analysis.codebook import load_codebook
+from pingan_analysis.extract import extract_document
+from pingan_analysis.ingest import ingest, read_text
+
+RELEASES = Path(__file__).resolve().parents[1] / "data" / "raw" / "releases"
+CHECKPOINTS_MB = (10, 25, 50)
+_DIGIT_RUN = re.compile(r"(?<=[^\d.])\d{2,3}(?=[^\d.年月日])")
+
+
+def corpus(megabytes: float) -> Iterator[tuple[str, str]]:
+    """(name, text) documents, seed texts varied by copy index, until ``megabytes`` of UTF-8."""
+    seeds = [(path.stem, read_text(path)) for path in sorted(RELEASES.glob("*.txt"))]
+    budget, copy = megabytes * 1_000_000, 0
+    while budget > 0:
+        for name, text in seeds:
+            varied = _DIGIT_RUN.sub(lambda m: str(int(m.group()) + copy % 7), text)
+            budget -= len(varied.encode("utf-8"))
+            yield f"{name}-{copy}", varied
+            if budget <= 0:
+                return
+        copy += 1
+
+
+def run(megabytes: float) -> dict[str, object]:
+    codebook = load_codebook()
+    checkpoints = [c for c in CHECKPOINTS_MB if c <= megabytes] or [megabytes]
+    done_bytes, mentions, memory, seconds = 0, 0, {}, 0.0
+    for name, text in corpus(megabytes):
+        began = time.perf_counter()  # the copies' making is not timed
+        mentions += sum(1 for _ in extract_document(ingest(text, name), codebook=codebook))
+        seconds += time.perf_counter() - began
+        done_bytes += len(text.encode("utf-8"))
+        while checkpoints and done_bytes >= checkpoints[0] * 1_000_000:
+            memory[checkpoints.pop(0)] = _max_rss_mb()
+    return {
+        "megabytes": round(done_bytes / 1e6, 2), "seconds": round(seconds, 2),
+        "mb_per_s": round(done_bytes / 1e6 / seconds, 3), "mentions": mentions,
+        "mentions_per_s": round(mentions / seconds), "peak_rss_mb_at": memory,
+    }
+
+
+def _max_rss_mb() -> float:
+    """Peak resident memory of the process so far (Linux reports KiB)."""
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def profile(megabytes: float) -> None:
+    """cProfile of a short run: where the time goes, by function (cumulative)."""
+    profiler = cProfile.Profile()
+    profiler.runcall(lambda: [list(extract_document(ingest(t, n))) for n, t in corpus(megabytes)])
+    pstats.Stats(profiler).sort_stats("tottime").print_stats(18)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--mb", type=float, default=50.0, help="megabytes of text to process")
+    parser.add_argument("--profile", action="store_true", help="print a cProfile of 2 MB first")
+    args = parser.parse_args()
+    if args.profile:
+        profile(2.0)
+    figures = run(args.mb)
+    print(f"processed {figures['megabytes']} MB in {figures['seconds']} s: "
+          f"{figures['mb_per_s']} MB/s, {figures['mentions']} mentions, "
+          f"{figures['mentions_per_s']} mentions/s")
+    for mark, peak in figures["peak_rss_mb_at"].items():
+        print(f"peak resident memory after {mark} MB: {peak:.1f} MB")
+    print(json.dumps(figures))
+
+
+if __name__ == "__main__":
+    main()
