@@ -169,11 +169,16 @@ def _statuses(paths: ProjectPaths, plan: list[Step]) -> list[StepStatus]:
 
 def _index_status(paths: ProjectPaths, plan: list[Step], records: Mapping,
                   stale: set[str]) -> StepStatus:
-    """The index and run.json: rewritten whenever any step runs or a step was removed."""
+    """The index and run.json: rewritten whenever any step runs or a step was removed.
+
+    A successful run also clears ``reports/failed/``, so old failures make the index stale.
+    """
     names = {s.name for s in plan}
     why = [f"{name} was removed" for name in records if name not in names]
     why += [f"reports/{n} is missing" for n in ("index.html", "run.json")
             if not (paths.reports_dir / n).is_file()]
+    if (paths.reports_dir / staging.FAILED).exists():
+        why.append(f"reports/{staging.FAILED}/ holds an earlier run's failures")
     if stale:
         why.append(f"{len(stale)} step(s) are stale")
     return StepStatus(INDEX_STEP, bool(why), why)

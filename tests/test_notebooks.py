@@ -1,0 +1,137 @@
+"""Notebook steps: failures named and kept aside, parallel per-city runs, offline HTML."""
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from pingan_analysis import pipeline
+from pingan_analysis.config import ProjectPaths
+from pingan_analysis.exceptions import StepFailedError
+from pipeline_fakes import built_project, fake_plan, frozen_package, new_project, snapshot
+
+CITIES = ("Baoshan", "Laixi", "Qingdao", "Zibo")
+
+
+@pytest.fixture
+def built(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> ProjectPaths:
+    with frozen_package():
+        yield built_project(tmp_path_factory.getbasetemp(), tmp_path / "project")
+
+
+@pytest.fixture(scope="module")
+def fresh(tmp_path_factory: pytest.TempPathFactory) -> ProjectPaths:
+    """A project run once from scratch here, with two jobs (read-only for the tests)."""
+    paths = new_project(tmp_path_factory.mktemp("fresh") / "project")
+    with frozen_package():
+        pipeline.run(paths, plan=fake_plan(paths), jobs=2, progress=lambda line: None)
+    return paths
+
+
+def _break(notebook: Path, position: int, source: str) -> None:
+    nb = nbformat.read(notebook, as_version=4)
+    nb.cells.insert(position, nbformat.v4.new_code_cell(source))
+    nbformat.write(nb, notebook)
+
+
+def _outside_failed(paths: ProjectPaths) -> dict:
+    return {k: v for k, v in snapshot(paths).items() if "/failed/" not in k}
+
+
+def test_failing_notebook_names_notebook_and_cell_and_keeps_last_good_reports(
+        built: ProjectPaths) -> None:
+    notebook = built.notebooks_dir / "02_figure.ipynb"
+    original = notebook.read_bytes()
+    _break(notebook, 4, "raise ValueError('no such column: chars')")
+    before = _outside_failed(built)
+    with pytest.raises(StepFailedError) as failed:
+        pipeline.run(built, plan=fake_plan(built), progress=lambda line: None)
+    problem = failed.value.problem
+    assert "02_figure.ipynb" in problem and "cell 5" in problem
+    assert "ValueError: no such column: chars" in problem
+    assert failed.value.where == str(notebook)
+    assert "reports/failed/02_figure.html" in failed.value.fix
+    assert _outside_failed(built) == before
+    failed_dir = built.reports_dir / "failed"
+    page = (failed_dir / "02_figure.html").read_text(encoding="utf-8")
+    assert 'id="papermill-error-cell"' in page and "no such column" in page
+    executed = nbformat.read(failed_dir / "02_figure.ipynb", as_version=4)
+    assert any("papermill-error-cell-tag" in c.metadata.get("tags", []) for c in executed.cells)
+
+    notebook.write_bytes(original)
+    assert [str(s) for s in pipeline.status(built, fake_plan(built)) if s.stale] == [
+        "index: stale (reports/failed/ holds an earlier run's failures)"]
+    result = pipeline.run(built, plan=fake_plan(built), progress=lambda line: None)
+    assert result.committed and result.ran == []
+    assert not failed_dir.exists()
+
+
+def test_per_city_profiles_run_into_their_own_outputs_and_working_directories(
+        fresh: ProjectPaths) -> None:
+    cwds = set()
+    for city in CITIES:
+        name = f"03_city_{city.lower()}"
+        page = (fresh.reports_dir / "html" / f"{name}.html").read_text(encoding="utf-8")
+        assert re.search(rf"{city}: [1-9]\d* releases", page)
+        assert not any(other in page for other in CITIES if other != city)
+        executed = nbformat.read(fresh.reports_dir / "notebooks" / f"{name}.ipynb", as_version=4)
+        text = "".join(o.get("text", "") for c in executed.cells for o in c.get("outputs", []))
+        cwds.add(re.search(r"^cwd (.+)$", text, re.MULTILINE).group(1))
+    assert len(cwds) == len(CITIES)
+
+
+def test_executed_notebooks_record_the_live_folders_not_the_staging_ones(
+        fresh: ProjectPaths) -> None:
+    executed = nbformat.read(fresh.reports_dir / "notebooks" / "01_count.ipynb", as_version=4)
+    injected = next(c for c in executed.cells if "injected-parameters" in c.metadata["tags"])
+    assert f'processed_dir = "{fresh.processed_dir}"' in injected.source
+    assert ".pingan" not in injected.source
+    assert executed.metadata.papermill["parameters"]["processed_dir"] == str(fresh.processed_dir)
+
+
+class _Resources(HTMLParser):
+    """Every URL a page would load: script and image sources, stylesheet links, frames."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[tuple[str, str]] = []
+        self.scripts_with_src = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        if tag == "script" and found.get("src") is not None:
+            self.scripts_with_src += 1
+        if tag in ("script", "img", "iframe", "source", "video", "audio") and found.get("src"):
+            self.urls.append((tag, found["src"]))
+        if tag == "link" and found.get("href"):
+            self.urls.append((tag, found["href"]))
+
+
+def _resources(page: Path) -> _Resources:
+    parser = _Resources()
+    parser.feed(page.read_text(encoding="utf-8"))
+    return parser
+
+
+@pytest.mark.parametrize("name", ["01_count", "02_figure", "03_city_qingdao"])
+def test_html_is_self_contained_with_code_hidden_and_provenance(fresh: ProjectPaths,
+                                                                name: str) -> None:
+    page = fresh.reports_dir / "html" / f"{name}.html"
+    found = _resources(page)
+    assert found.scripts_with_src == 0
+    assert [u for _, u in found.urls if not u.startswith("data:")] == []
+    text = page.read_text(encoding="utf-8")
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", text)
+    assert "csv.DictReader" not in text and "project_paths" not in text
+    footer = text[text.index('<footer class="pingan-provenance">'):]
+    for label in ("package", "git commit", "releases", "run", "inputs"):
+        assert f"<dt>{label}</dt>" in footer
+    assert "<dd>5</dd>" in footer and "processed/corpus.csv" in footer
+
+
+def test_figures_are_inline_images(fresh: ProjectPaths) -> None:
+    found = _resources(fresh.reports_dir / "html" / "02_figure.html")
+    assert [tag for tag, url in found.urls if url.startswith("data:image/png;base64,")] == ["img"]

@@ -1,0 +1,116 @@
+"""reports/index.html, reports/run.json and the provenance of a run."""
+from __future__ import annotations
+
+import json
+import subprocess
+from html.parser import HTMLParser
+from pathlib import Path
+
+import nbformat
+import papermill
+import pytest
+
+from pingan_analysis import pipeline, reports
+from pingan_analysis.config import ProjectPaths
+from pipeline_fakes import built_project, fake_plan, frozen_package
+
+
+@pytest.fixture
+def built(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> ProjectPaths:
+    with frozen_package():
+        yield built_project(tmp_path_factory.getbasetemp(), tmp_path / "project")
+
+
+class _Rows(HTMLParser):
+    """The index's report table as (link, status) pairs."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[list[str]] = []
+        self.links: list[str] = []
+        self._in_body = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "tbody":
+            self._in_body = True
+        elif tag == "tr" and self._in_body:
+            self.rows.append([])
+        elif tag == "a":
+            self.links.append(dict(attrs)["href"])
+            if self._in_body:
+                self.rows[-1].append(dict(attrs)["href"])
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "tbody":
+            self._in_body = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_body and self.rows and data.strip() in ("ran", "unchanged"):
+            self.rows[-1].append(data.strip())
+
+
+def _index(paths: ProjectPaths) -> _Rows:
+    parser = _Rows()
+    parser.feed((paths.reports_dir / "index.html").read_text(encoding="utf-8"))
+    return parser
+
+
+def test_index_lists_every_report_with_its_status_and_working_links(built: ProjectPaths) -> None:
+    rows = dict(_index(built).rows)
+    expected = {s.report.removeprefix("reports/") for s in fake_plan(built) if s.report}
+    assert set(rows) == expected and set(rows.values()) == {"ran"}
+    for link in _index(built).links:
+        assert (built.reports_dir / link).is_file(), link
+
+    notebook = built.notebooks_dir / "01_count.ipynb"
+    nb = nbformat.read(notebook, as_version=4)
+    nb.cells[-1].source += "\nprint('edited')"
+    nbformat.write(nb, notebook)
+    pipeline.run(built, plan=fake_plan(built), progress=lambda line: None)
+    rows = dict(_index(built).rows)
+    assert rows.pop("html/01_count.html") == "ran"
+    assert set(rows.values()) == {"unchanged"}
+
+
+def test_index_shows_the_validation_summary_and_links_the_validation_report(
+        built: ProjectPaths) -> None:
+    page = (built.reports_dir / "index.html").read_text(encoding="utf-8")
+    assert '<a href="validation.html">' in page
+    assert "<th>rows_quarantined</th><td>0</td>" in page
+    assert "<th>corpus</th><td><table><tr><th>rows</th><td>5</td>" in page
+
+
+def test_summary_values_are_escaped(tmp_path: Path) -> None:
+    summary = tmp_path / "validation_summary.json"
+    summary.write_text(json.dumps({"<script>alert(1)</script>": ["a&b", None]}))
+    page = reports.write_index(tmp_path, [], {"run": "now"}, summary).read_text()
+    assert "<script>" not in page and "&lt;script&gt;" in page and "a&amp;b" in page
+
+
+def test_run_json_records_commit_versions_inputs_parameters_and_timings(
+        built: ProjectPaths) -> None:
+    record = json.loads((built.reports_dir / "run.json").read_text(encoding="utf-8"))
+    assert record["git_commit"] is None  # the test project is not a git checkout
+    assert record["package_versions"]["papermill"] == papermill.__version__
+    assert record["package_versions"]["pingan-analysis"]
+    assert "data/raw/releases.csv" in record["inputs"]
+    assert any(k.startswith("data/raw/releases/") for k in record["inputs"])
+    steps = record["steps"]
+    assert set(steps) == {s.name for s in fake_plan(built)}
+    assert steps["03_city_qingdao"]["parameters"] == {"city": "Qingdao"}
+    assert steps["03_city_qingdao"]["inputs"]["processed/corpus.csv"] != ""
+    assert {s["status"] for s in steps.values()} == {"ran"}
+    assert steps["01_count"]["seconds"] > 0 and steps["01_count"]["last_run"]
+    assert record["started"] <= record["finished"]
+
+
+def test_git_commit_of_a_checkout(tmp_path: Path) -> None:
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.org"]
+    subprocess.run([*git, "init", "-q", str(tmp_path)], check=True)
+    (tmp_path / "a").write_text("a")
+    subprocess.run([*git, "-C", str(tmp_path), "add", "a"], check=True)
+    subprocess.run([*git, "-C", str(tmp_path), "commit", "-qm", "a"], check=True)
+    head = subprocess.run(["git", "-C", str(tmp_path), "rev-parse", "HEAD"], check=True,
+                          capture_output=True, text=True).stdout.strip()
+    assert reports.git_commit(tmp_path) == head
+    assert reports.git_commit(tmp_path / "nowhere") is None
