@@ -140,12 +140,7 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     from pingan_analysis.evaluate import evaluate
 
     report = evaluate(project_paths())
-    print(report.format())
-    if args.details:
-        for heading, rows in (("missed", report.misses()), ("false positives", report.false_positives())):
-            print(f"\n{heading} ({len(rows)}):")
-            for row in rows:
-                print(f"  {row}")
+    print(report.details() if args.details else report.format())
     return 0
 
 
