@@ -1,5 +1,5 @@
-"""Deterministic CSV writing: UTF-8 without BOM, `\\n` line ends, fixed number formatting,
-and atomic replacement so a failed write never leaves half a file.
+"""Deterministic CSV writing (UTF-8 without BOM, `\\n` line ends, fixed number formatting) and
+atomic replacement of any output file, so a failed write never leaves half a file.
 """
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import csv
 import os
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import IO, Any
 
@@ -26,24 +26,38 @@ def format_cell(value: Any) -> str:
 
 
 @contextmanager
-def atomic_text_writer(path: Path) -> Iterator[IO[str]]:
+def atomic_writer(path: Path, binary: bool = False) -> Iterator[IO]:
     """Write ``path`` through a temporary file in its folder, renamed over it only on success.
 
-    A path that exists and is not a regular file (``/dev/null``, a pipe) is written directly.
+    Text is UTF-8 with line ends as written. A path that exists and is not a regular file
+    (``/dev/null``, a pipe) is written directly.
     """
+    text_options = {} if binary else {"encoding": "utf-8", "newline": ""}
+    mode = "wb" if binary else "w"
     if path.exists() and not path.is_file():
-        with path.open("w", encoding="utf-8", newline="") as handle:
+        with path.open(mode, **text_options) as handle:
             yield handle
         return
     path.parent.mkdir(parents=True, exist_ok=True)
     descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as handle:
+        with os.fdopen(descriptor, mode, **text_options) as handle:
             yield handle
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def atomic_text_writer(path: Path) -> AbstractContextManager[IO[str]]:
+    """:func:`atomic_writer` for text."""
+    return atomic_writer(path)
+
+
+def write_bytes_atomic(path: Path, data: bytes) -> None:
+    """Replace ``path`` with ``data`` atomically."""
+    with atomic_writer(path, binary=True) as handle:
+        handle.write(data)
 
 
 def write_csv_rows(handle: IO[str], header: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:

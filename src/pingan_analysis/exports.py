@@ -18,8 +18,6 @@ import hashlib
 import io
 import json
 import logging
-import os
-import tempfile
 import textwrap
 from dataclasses import dataclass
 from datetime import datetime
@@ -29,7 +27,7 @@ from pathlib import Path
 import pandas as pd
 
 from pingan_analysis.codebook import load_codebook
-from pingan_analysis.csvio import format_cell
+from pingan_analysis.csvio import format_cell, write_bytes_atomic
 from pingan_analysis.datasets import typed
 from pingan_analysis.derive import DERIVED_INDICATORS, RATES, measure_of
 from pingan_analysis.tables import (
@@ -201,12 +199,12 @@ BINARY_PANELS: tuple[tuple[str, str, str, str], ...] = (
 def write_panel_files(panel: pd.DataFrame, processed_dir: Path, codebook: Path) -> None:
     """panel.csv, panel_excel.csv, panel.parquet, panel.dta, then datapackage.json."""
     text = panel_text(panel)
-    write_bytes(processed_dir / "panel.csv", csv_bytes(text))
-    write_bytes(processed_dir / "panel_excel.csv", csv_bytes(text, excel=True))
+    write_bytes_atomic(processed_dir / "panel.csv", csv_bytes(text))
+    write_bytes_atomic(processed_dir / "panel_excel.csv", csv_bytes(text, excel=True))
     frame = typed(text)
-    write_bytes(processed_dir / "panel.parquet", parquet_bytes(frame))
-    write_bytes(processed_dir / "panel.dta", stata_bytes(frame))
-    write_bytes(processed_dir / "datapackage.json", datapackage_bytes(processed_dir, codebook))
+    write_bytes_atomic(processed_dir / "panel.parquet", parquet_bytes(frame))
+    write_bytes_atomic(processed_dir / "panel.dta", stata_bytes(frame))
+    write_bytes_atomic(processed_dir / "datapackage.json", datapackage_bytes(processed_dir, codebook))
 
 
 def panel_text(panel: pd.DataFrame) -> pd.DataFrame:
@@ -254,20 +252,6 @@ def stata_bytes(frame: pd.DataFrame) -> bytes:
 def stata_label(column: str) -> str:
     """The variable label: the column's description, shortened to Stata's 80 characters."""
     return textwrap.shorten(PANEL_FIELDS[column].description, STATA_LABEL_LENGTH, placeholder="…")
-
-
-def write_bytes(path: Path, data: bytes) -> None:
-    """Write ``path`` through a temporary file in its folder, renamed over it only on success."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.",
-                                             suffix=".tmp")
-    try:
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(data)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def datapackage_bytes(processed_dir: Path, codebook: Path) -> bytes:
