@@ -247,7 +247,7 @@ class PanelSchema(pa.DataFrameModel):
     lower: Series[float] = pa.Field(nullable=True)
     upper: Series[float] = pa.Field(nullable=True)
     unit: Series[str]
-    n_sources: Series[float] = pa.Field(ge=0, description="releases merged into the row (0: derived)")
+    n_sources: Series[float] = pa.Field(ge=0, description="releases merged into the row (a derived row: its inputs' releases)")
     release_ids: Series[str]
     conflict: Series[str] = pa.Field(isin=("true", "false"), description="sources disagree")
     reference: Series[str] = pa.Field(description="reference rows a derived value used")
