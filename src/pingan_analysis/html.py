@@ -6,6 +6,7 @@ provenance footer. Images are inlined (outputs already are; ``embed_images`` doe
 """
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -37,6 +38,19 @@ footer.pingan-provenance dd { margin: 0; }
 {% endblock body_footer %}
 """
 
+log = logging.getLogger(__name__)
+
+
+class _DropAltTextNotice(logging.Filter):
+    """nbconvert warns of every image without alt text, then gives it a generic one itself;
+    matplotlib's images never have any, so the warning would follow every figure."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("Alternative text is missing")
+
+
+log.addFilter(_DropAltTextNotice())
+
 
 def export_html(nb: nbformat.NotebookNode, target: Path, provenance: Mapping[str, str], *,
                 title: str, hide_code: bool) -> Path:
@@ -45,7 +59,7 @@ def export_html(nb: nbformat.NotebookNode, target: Path, provenance: Mapping[str
         template_name="lab", template_file=TEMPLATE_NAME,
         extra_loaders=[DictLoader({TEMPLATE_NAME: TEMPLATE})],
         exclude_input=hide_code, exclude_input_prompt=hide_code, exclude_output_prompt=hide_code,
-        embed_images=True,
+        embed_images=True, log=log,
     )
     resources = {"metadata": {"name": title}, "provenance": dict(provenance)}
     body, _ = exporter.from_notebook_node(nb, resources=resources)
