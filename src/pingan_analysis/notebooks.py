@@ -6,7 +6,6 @@ working directory and would race between notebooks running in parallel threads.
 """
 from __future__ import annotations
 
-import logging
 import subprocess
 from pathlib import Path
 
@@ -19,8 +18,6 @@ from pingan_analysis.exceptions import StepFailedError
 from pingan_analysis.html import export_html
 from pingan_analysis.reports import footer_items
 from pingan_analysis.steps import Step, StepContext
-
-log = logging.getLogger(__name__)
 
 ERROR_MARKER_TAG = "papermill-error-cell-tag"
 INJECTED_TAG = "injected-parameters"

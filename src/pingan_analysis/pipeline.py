@@ -125,14 +125,22 @@ def base_key(paths: ProjectPaths) -> dict[str, str]:
     return {"package source": keys.package_digest(), "uv.lock": keys.lock_file_digest(paths.root)}
 
 
-def step_key(step: Step, tree: Tree, root: Path, base: Mapping[str, str]) -> dict[str, str]:
+def raw_digests(plan: list[Step], root: Path) -> dict[Path, dict[str, str]]:
+    """The digests of every raw input of the plan, each hashed once however many steps read it."""
+    return {source: keys.source_digests([source], root)
+            for source in dict.fromkeys(s for step in plan for s in step.sources)}
+
+
+def step_key(step: Step, tree: Tree, root: Path, base: Mapping[str, str],
+             raw: Mapping[Path, Mapping[str, str]]) -> dict[str, str]:
     """Everything ``step`` depends on, as ``label -> digest``."""
     key = dict(base)
     if step.notebook is not None:
         key[keys.label(step.notebook, root)] = keys.notebook_digest(step.notebook)
     if step.params:
         key["parameters"] = keys.params_digest(step.params)
-    key.update(keys.source_digests(step.sources, root))
+    for source in step.sources:
+        key.update(raw[source])
     key.update({name: keys.file_digest(tree / name) for name in step.reads})
     return key
 
@@ -154,11 +162,12 @@ def reasons_to_run(step: Step, key: Mapping[str, str], record: Mapping | None, t
 
 def _statuses(paths: ProjectPaths, plan: list[Step]) -> list[StepStatus]:
     records, tree, base = staging.read_state(paths), staging.live_tree(paths), base_key(paths)
+    raw = raw_digests(plan, paths.root)
     stale: set[str] = set()
     out: list[StepStatus] = []
     for step in plan:
-        why = reasons_to_run(step, step_key(step, tree, paths.root, base), records.get(step.name),
-                             tree, force=False)
+        why = reasons_to_run(step, step_key(step, tree, paths.root, base, raw),
+                             records.get(step.name), tree, force=False)
         why += [f"{dep} is stale" for dep in dependencies(step, plan) if dep in stale]
         if why:
             stale.add(step.name)
@@ -194,6 +203,7 @@ class _Run:
         self.progress = progress
         self.records = staging.read_state(paths)
         self.base = base_key(paths)
+        self.raw = raw_digests(plan, paths.root)
         self.started = reports.now()
         self.commit = reports.git_commit(paths.root)
         self.versions = reports.package_versions()
@@ -202,27 +212,35 @@ class _Run:
 
     def execute(self) -> dict[str, StepOutcome]:
         outcomes: dict[str, StepOutcome] = {}
-        running: dict[Future, Step] = {}
-        waiting = list(self.plan)
         with ThreadPoolExecutor(max_workers=self.jobs, thread_name_prefix="pingan-step") as pool:
-            while waiting or running:
-                for step in list(waiting):
-                    deps = dependencies(step, self.plan)
-                    failed = [d for d in deps if d in outcomes and outcomes[d].status in
-                              ("failed", "blocked")]
-                    if failed:
-                        waiting.remove(step)
-                        self._report(outcomes, StepOutcome(
-                            step.name, "blocked", reasons=tuple(f"needs {d}" for d in failed)))
-                    elif all(d in outcomes for d in deps):
-                        waiting.remove(step)
-                        running[pool.submit(self._step, step)] = step
-                if running:
-                    done, _ = wait(running, return_when=FIRST_COMPLETED)
-                    for future in done:
-                        self._report(outcomes, future.result())
-                        del running[future]
+            try:
+                self._schedule(pool, outcomes)
+            except BaseException:  # Ctrl-C: start nothing more, let the running steps end
+                pool.shutdown(cancel_futures=True)
+                raise
         return outcomes
+
+    def _schedule(self, pool: ThreadPoolExecutor, outcomes: dict[str, StepOutcome]) -> None:
+        """Submit each step when its dependencies are done; block it if one of them failed."""
+        waiting: list[Step] = list(self.plan)
+        running: dict[Future, Step] = {}
+        while waiting or running:
+            for step in list(waiting):
+                deps = dependencies(step, self.plan)
+                failed = [d for d in deps if d in outcomes
+                          and outcomes[d].status in ("failed", "blocked")]
+                if failed:
+                    waiting.remove(step)
+                    self._report(outcomes, StepOutcome(
+                        step.name, "blocked", reasons=tuple(f"needs {d}" for d in failed)))
+                elif all(d in outcomes for d in deps):
+                    waiting.remove(step)
+                    running[pool.submit(self._step, step)] = step
+            if running:
+                done, _ = wait(running, return_when=FIRST_COMPLETED)
+                for future in done:
+                    del running[future]
+                    self._report(outcomes, future.result())
 
     def _report(self, outcomes: dict[str, StepOutcome], outcome: StepOutcome) -> None:
         outcomes[outcome.name] = outcome
@@ -230,7 +248,7 @@ class _Run:
 
     def _step(self, step: Step) -> StepOutcome:
         tree = self.stage.tree
-        key = step_key(step, tree, self.paths.root, self.base)
+        key = step_key(step, tree, self.paths.root, self.base, self.raw)
         why = reasons_to_run(step, key, self.records.get(step.name), tree, self.force)
         if not why:
             return StepOutcome(step.name, "skipped", record=self.records[step.name])
@@ -301,8 +319,8 @@ def _write_index(run: _Run, outcomes: Mapping[str, StepOutcome],
 def _write_run_json(run: _Run, outcomes: Mapping[str, StepOutcome],
                     records: Mapping[str, Mapping]) -> None:
     inputs = dict(run.base)
-    for step in run.plan:
-        inputs.update(keys.source_digests(step.sources, run.paths.root))
+    for digests in run.raw.values():
+        inputs.update(digests)
     reports.write_run_json(run.stage.tree.reports, {
         "git_commit": run.commit,
         "package_versions": run.versions,
