@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -58,6 +57,10 @@ class Indicator:
     stock: bool = False
 
 
+#: A keyword head found in a text: (head start, head end, indicator, keyword).
+Head = tuple[int, int, Indicator, Keyword]
+
+
 @dataclass(frozen=True)
 class Codebook:
     """The indicators of one codebook file, and an index of their keyword heads."""
@@ -66,15 +69,20 @@ class Codebook:
     indicators: tuple[Indicator, ...]
 
     def __post_init__(self) -> None:
-        by_first: dict[str, list[tuple[str, Indicator, Keyword]]] = {}
+        entries: dict[str, list[tuple[Indicator, Keyword]]] = {}
         for indicator in self.indicators:
             for keyword in indicator.keywords:
-                by_first.setdefault(keyword.head[0], []).append((keyword.head, indicator, keyword))
-        for entries in by_first.values():
-            entries.sort(key=lambda entry: -len(entry[0]))
-        object.__setattr__(self, "_by_first", by_first)
-        firsts = "".join(re.escape(char) for char in sorted(by_first))
-        object.__setattr__(self, "_head_starts", re.compile(f"[{firsts}]" if firsts else "(?!)"))
+                entries.setdefault(keyword.head, []).append((indicator, keyword))
+        # The scan finds the longest head at each position (one regex, a trie of the heads);
+        # the shorter heads there are its prefixes, listed with it beforehand, longest first.
+        with_prefixes = {
+            head: tuple((len(prefix), indicator, keyword)
+                        for prefix in sorted(_prefixes(head, entries), key=len, reverse=True)
+                        for indicator, keyword in entries[prefix])
+            for head in entries
+        }
+        object.__setattr__(self, "_with_prefixes", with_prefixes)
+        object.__setattr__(self, "_heads", _longest_first_pattern(entries))
         object.__setattr__(self, "_by_id", {i.id: i for i in self.indicators})
 
     def __getitem__(self, indicator_id: str) -> Indicator:
@@ -90,14 +98,48 @@ class Codebook:
         """The domain of an indicator id (the indicators table's ``domain`` column)."""
         return self._by_id[indicator_id].domain
 
-    def heads_in(self, text: str, start: int, end: int) -> Iterator[tuple[int, int, Indicator, Keyword]]:
-        """Every keyword head found in ``text[start:end]``: (head start, head end, indicator, keyword)."""
-        by_first = self._by_first
-        for found in self._head_starts.finditer(text, start, end):
-            pos = found.start()
-            for head, indicator, keyword in by_first[text[pos]]:
-                if pos + len(head) <= end and text.startswith(head, pos):
-                    yield pos, pos + len(head), indicator, keyword
+    def heads_in(self, text: str, start: int = 0, end: int | None = None) -> list[Head]:
+        """Every keyword head found in ``text[start:end]``: (head start, head end, indicator,
+        keyword), by start, the longest head first at one start."""
+        with_prefixes = self._with_prefixes
+        return [
+            (found.start(), found.start() + length, indicator, keyword)
+            for found in self._heads.finditer(text, start, len(text) if end is None else end)
+            for length, indicator, keyword in with_prefixes[found.group(1)]
+        ]
+
+
+def _prefixes(head: str, heads: dict[str, object]) -> list[str]:
+    """The heads that ``head`` starts with, itself included."""
+    return [head[:length] for length in range(1, len(head) + 1) if head[:length] in heads]
+
+
+def _longest_first_pattern(heads: dict[str, object]) -> re.Pattern[str]:
+    """A regex finding, at every position, the longest of ``heads`` starting there.
+
+    The heads are written as a trie (涉(?:黑(?:组织)?|恶)), so that at each position the regex
+    engine follows one path of characters instead of trying every head in turn; inside a
+    lookahead, so that overlapping heads are all found. A lookahead on the heads' first
+    characters lets the scan skip the other positions quickly.
+    """
+    trie: dict[str, dict] = {}
+    for head in heads:
+        node = trie
+        for char in head:
+            node = node.setdefault(char, {})
+        node[""] = {}
+    if not trie:
+        return re.compile("(?!)")
+    firsts = "".join(re.escape(char) for char in sorted(trie))
+    return re.compile(f"(?=[{firsts}])(?=({_trie_pattern(trie)}))")
+
+
+def _trie_pattern(node: dict[str, dict]) -> str:
+    branches = [re.escape(char) + _trie_pattern(child) for char, child in sorted(node.items()) if char]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})"
+    return f"(?:{body})?" if "" in node else body
 
 
 def load_codebook(path: Path | None = None) -> Codebook:

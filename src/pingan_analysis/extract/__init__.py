@@ -129,12 +129,13 @@ class _Walk:
 
     def _mention(self, offset: int, text: str, quantity: Quantity, indicator: Indicator | None,
                  phrases: Sequence[PeriodPhrase]) -> Mention:
-        clause = _clause_around(text, quantity.start, quantity.end)
+        first, last = clause_start(text, quantity.start), clause_end(text, quantity.end)
         before = [p for p in reversed(phrases) if p.end_pos <= quantity.start]
         scopes = (before, self.carried, self.lead, self.heading_phrases)
-        stock = _is_stock(quantity, indicator, clause, _lead_words(text, quantity.start))
+        stock = _is_stock(quantity, indicator, text[first:last],
+                          _lead_words(text, first, quantity.start))
         period = resolve(scopes, self.anchor, stock=stock)
-        own_words = text[:clause_end(text, quantity.end)]
+        own_words = text[:last]
         start, end = self.doc.span_to_original(offset + quantity.start, offset + quantity.end)
         period_start, period_end = period.iso()
         return Mention(
@@ -164,9 +165,9 @@ def _is_stock(quantity: Quantity, indicator: Indicator | None, clause: str, lead
     return names_a_stock(clause)
 
 
-def _lead_words(text: str, pos: int) -> str:
-    """The few characters before a figure, back to a clause boundary or 、."""
-    lead = text[max(clause_start(text, pos), pos - LEAD_CHARS):pos]
+def _lead_words(text: str, clause_first: int, pos: int) -> str:
+    """The few characters before a figure, back to its clause's start or 、."""
+    lead = text[max(clause_first, pos - LEAD_CHARS):pos]
     return lead[lead.rfind("、") + 1:]
 
 
@@ -177,8 +178,3 @@ def _is_question(paragraph: str) -> bool:
 def _after_publication(phrases: Sequence[PeriodPhrase], anchor: Anchor) -> bool:
     starts = [p.period.start for p in phrases if p.period.start]
     return bool(starts and anchor.published and starts[0] > anchor.published)
-
-
-def _clause_around(text: str, start: int, end: int) -> str:
-    """The clause holding ``text[start:end]``, from the boundary before to the one after."""
-    return text[clause_start(text, start):clause_end(text, end)]

@@ -24,6 +24,9 @@ from pingan_analysis.codebook import Codebook, Indicator, Keyword
 CLAUSE_BOUNDARIES = frozenset(",;。!?;,!?\n")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _BOUNDARY = re.compile("[" + "".join(sorted(CLAUSE_BOUNDARIES)) + "]")
+#: Matches up to the last boundary (the greedy ``.*`` backs off from the end, in C).
+_LAST_BOUNDARY = re.compile("(?s:.*)" + _BOUNDARY.pattern)
+_SUBJECT_END = re.compile("[、" + "".join(sorted(CLAUSE_BOUNDARIES)) + "]")
 _UNIT_SORTS: dict[str, str] = {
     **dict.fromkeys(("人", "名", "位", "人次", "户", "名次"), "persons"),
     **dict.fromkeys(("件", "起", "宗", "次", "件次", "批次", "例", "场", "期", "批", "笔"), "events"),
@@ -151,10 +154,12 @@ def _left_limit(sentence: str, quantities: Sequence[QuantitySpan], index: int) -
 
 
 def clause_start(text: str, pos: int, floor: int = 0) -> int:
-    """The start of the clause holding ``pos``: just after the last boundary before it."""
-    while pos > floor and text[pos - 1] not in CLAUSE_BOUNDARIES:
-        pos -= 1
-    return pos
+    """The start of the clause holding ``pos``: just after the last boundary before it (in
+    ``text[floor:pos]``; ``floor`` when there is none)."""
+    if pos <= floor:
+        return pos
+    last = _LAST_BOUNDARY.match(text, floor, pos)
+    return last.end() if last else floor
 
 
 def clause_end(text: str, pos: int) -> int:
@@ -176,10 +181,8 @@ def _right_subject(sentence: str, quantity: QuantitySpan, limit: int) -> _Subjec
     start = pos + 1 if sentence[pos] in "“\"'《" else pos
     if start >= len(sentence) or not _is_cjk(sentence[start]) or _NOT_A_NOUN_AFTER.match(sentence, start):
         return None
-    end = start
-    while end < limit and sentence[end] not in CLAUSE_BOUNDARIES and sentence[end] != "、":
-        end += 1
-    return _Subject(start, end, "right")
+    stop = _SUBJECT_END.search(sentence, start, limit)
+    return _Subject(start, stop.start() if stop else max(start, limit), "right")
 
 
 def _listed_subject(sentence: str, quantities: Sequence[QuantitySpan], index: int) -> _Subject | None:

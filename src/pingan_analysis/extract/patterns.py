@@ -88,11 +88,55 @@ _UPPER = "将近|接近|(?<!附)近|不到|不足|不超过|最多|低于"
 _APPROX = "大约|约为|(?<![预签特节制])约"
 _FILLER = "了?(?:同比|环比|同环比)?(?:分别)?(?:达到|高达|达|为|是|在)?"
 
+
+
+def first_chars(*patterns: str) -> str:
+    """The characters a match of any of ``patterns`` can start with, as a character-class body.
+
+    Each top-level alternative must start with a literal character, after at most one
+    lookbehind (``(?<!附)近``); a lookahead on these characters lets a search skip the other
+    positions at once. Raises ``ValueError`` for any other alternative.
+    """
+    chars = set()
+    for alternative in _top_level_alternatives("|".join(patterns)):
+        body = _LEADING_LOOKBEHIND.sub("", alternative, count=1)
+        if not body or body[0] in "\\()[].?*+{|^$":
+            raise ValueError(f"an alternative does not start with a literal: {alternative!r}")
+        chars.add(body[0])
+    return "".join(re.escape(char) for char in sorted(chars))
+
+
+_LEADING_LOOKBEHIND = re.compile(r"^\(\?<[!=](?:\[[^]]*\]|[^)])*\)")
+
+
+def _top_level_alternatives(pattern: str) -> list[str]:
+    """``pattern`` split at the | that stand outside groups and character classes."""
+    parts, depth, in_class, start, pos = [], 0, False, 0, 0
+    while pos < len(pattern):
+        char = pattern[pos]
+        if char == "\\":
+            pos += 1
+        elif in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char in "()":
+            depth += 1 if char == "(" else -1
+        elif char == "|" and depth == 0:
+            parts.append(pattern[start:pos])
+            start = pos + 1
+        pos += 1
+    return [*parts, pattern[start:]]
+
+
 #: A change verb (with 到/至 when the figure is the level reached) and/or a qualifier word
-#: standing right before the number, read backwards from its start.
+#: standing right before the number, read backwards from its start. A word must start with one
+#: of its first characters, so the search skips the other positions of its window at once;
+#: with no word, the match is empty, at the end.
 BEFORE = re.compile(
+    rf"(?=[{first_chars(_UP, _DOWN, _LOWER, _UPPER, _APPROX)}])"
     rf"(?:(?:(?P<up>{_UP})|(?P<down>{_DOWN}))(?P<to>到|至)?{_FILLER})?"
-    rf"(?:(?P<lower>{_LOWER})|(?P<upper>{_UPPER})|(?P<approx>{_APPROX}))?$"
+    rf"(?:(?P<lower>{_LOWER})|(?P<upper>{_UPPER})|(?P<approx>{_APPROX}))?$|$"
 )
 #: What is glued to a number's first character when it is an ordinal, a rank or a code, not a
 #: quantity: 第3, 十二届五次, 前三名, G20, 3·29, 1+1, 7*24, 2006.2.6, 13:28, 0532-8591.
