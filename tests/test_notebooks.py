@@ -135,3 +135,15 @@ def test_html_is_self_contained_with_code_hidden_and_provenance(fresh: ProjectPa
 def test_figures_are_inline_images(fresh: ProjectPaths) -> None:
     found = _resources(fresh.reports_dir / "html" / "02_figure.html")
     assert [tag for tag, url in found.urls if url.startswith("data:image/png;base64,")] == ["img"]
+
+
+def test_fake_notebooks_also_run_on_their_own_with_default_parameters(
+        fresh: ProjectPaths, tmp_path: Path) -> None:
+    import papermill
+
+    out = tmp_path / "01_count.ipynb"
+    papermill.execute_notebook(str(fresh.notebooks_dir / "01_count.ipynb"), str(out),
+                               cwd=str(fresh.root), progress_bar=False)
+    text = "".join(o.get("text", "") for c in nbformat.read(out, as_version=4).cells
+                   for o in c.get("outputs", []))
+    assert "5 releases" in text

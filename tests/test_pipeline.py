@@ -20,8 +20,9 @@ import pytest
 
 from pingan_analysis import pipeline, staging
 from pingan_analysis.config import ProjectPaths
-from pingan_analysis.exceptions import DataError, LockHeldError
+from pingan_analysis.exceptions import DataError, LockHeldError, StepFailedError
 from pingan_analysis.lock import project_lock
+from pingan_analysis.steps import Step
 from pipeline_fakes import (
     STARTED, add_release, built_project, fake_data_steps, fake_plan, frozen_package, new_project,
     refuse_data, snapshot,
@@ -244,6 +245,16 @@ def test_second_run_is_refused_even_when_nothing_is_stale(built: ProjectPaths,
         holder.wait()
     with project_lock(built.state_dir):
         assert _run(built, lines).ran == []
+
+
+def test_steps_that_read_each_others_outputs_are_refused(built: ProjectPaths,
+                                                         lines: list[str]) -> None:
+    plan = [Step("a", _no_kernel, reads=("processed/b.csv",), writes=("processed/a.csv",)),
+            Step("b", _no_kernel, reads=("processed/a.csv",), writes=("processed/b.csv",))]
+    for force in (False, True):
+        with pytest.raises(StepFailedError, match="depend on each other"):
+            _run(built, lines, plan=plan, force=force)
+    assert not any((built.state_dir / "staging").iterdir())
 
 
 def test_status_lines_read_well(built: ProjectPaths) -> None:

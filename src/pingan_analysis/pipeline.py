@@ -84,7 +84,7 @@ def run(paths: ProjectPaths, *, force: bool = False, jobs: int | None = None,
     started = time.monotonic()
     with project_lock(paths.state_dir):
         staging.recover(paths)
-        plan = ordered(build_plan(paths) if plan is None else plan)
+        plan = build_plan(paths) if plan is None else plan
         if not force and not any(s.stale for s in _statuses(paths, plan)):
             outcomes = [StepOutcome(step.name, "skipped") for step in plan]
             for outcome in outcomes:
@@ -102,11 +102,11 @@ def run(paths: ProjectPaths, *, force: bool = False, jobs: int | None = None,
 
 def status(paths: ProjectPaths, plan: list[Step] | None = None) -> list[StepStatus]:
     """Each step's staleness with reasons, and the index's; reads only, takes no lock."""
-    return _statuses(paths, ordered(build_plan(paths) if plan is None else plan))
+    return _statuses(paths, build_plan(paths) if plan is None else plan)
 
 
 def ordered(plan: list[Step]) -> list[Step]:
-    """The plan with every step after the steps it depends on (stable otherwise)."""
+    """The plan with every step after the steps it depends on; refuses a cycle."""
     placed: list[Step] = []
     waiting = list(plan)
     while waiting:
@@ -164,16 +164,15 @@ def _statuses(paths: ProjectPaths, plan: list[Step]) -> list[StepStatus]:
     records, tree, base = staging.read_state(paths), staging.live_tree(paths), base_key(paths)
     raw = raw_digests(plan, paths.root)
     stale: set[str] = set()
-    out: list[StepStatus] = []
-    for step in plan:
+    found: dict[str, StepStatus] = {}
+    for step in ordered(plan):
         why = reasons_to_run(step, step_key(step, tree, paths.root, base, raw),
                              records.get(step.name), tree, force=False)
         why += [f"{dep} is stale" for dep in dependencies(step, plan) if dep in stale]
         if why:
             stale.add(step.name)
-        out.append(StepStatus(step.name, bool(why), why))
-    out.append(_index_status(paths, plan, records, stale))
-    return out
+        found[step.name] = StepStatus(step.name, bool(why), why)
+    return [*(found[s.name] for s in plan), _index_status(paths, plan, records, stale)]
 
 
 def _index_status(paths: ProjectPaths, plan: list[Step], records: Mapping,
@@ -236,6 +235,8 @@ class _Run:
                 elif all(d in outcomes for d in deps):
                     waiting.remove(step)
                     running[pool.submit(self._step, step)] = step
+            if waiting and not running:
+                ordered(waiting)  # nothing can start: raises, naming the steps in a cycle
             if running:
                 done, _ = wait(running, return_when=FIRST_COMPLETED)
                 for future in done:
