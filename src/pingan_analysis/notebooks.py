@@ -57,12 +57,17 @@ def run_notebook_step(step: Step, ctx: StepContext) -> None:
 
 
 def execute(step: Step, ctx: StepContext, output: Path) -> nbformat.NotebookNode:
-    """papermill with absolute data paths, the step's own working directory and one kernel."""
-    parameters = {
+    """papermill with absolute data paths, the step's own working directory and one kernel.
+
+    The staging folders are passed only to notebooks that declare them as parameters, so a
+    notebook without figures has no ``figures_dir`` forced on it.
+    """
+    staged = {
         "processed_dir": str(ctx.tree.processed),
         "figures_dir": str(ctx.tree.reports / "figures"),
-        **step.params,
     }
+    declared = papermill.inspect_notebook(str(step.notebook))
+    parameters = {**{k: v for k, v in staged.items() if k in declared}, **step.params}
     (ctx.tree.reports / "figures").mkdir(parents=True, exist_ok=True)
     return papermill.execute_notebook(
         str(step.notebook), str(output), parameters=parameters,
