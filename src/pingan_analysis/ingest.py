@@ -161,6 +161,8 @@ class NormalisedText:
         if not 0 <= start <= end <= len(self.text):
             raise IndexError(f"span {start}..{end} is not within the normalised text "
                              f"(0..{len(self.text)})")
+        if not self.dropped_at:  # the usual text: nothing dropped, offsets unchanged
+            return start, end
         first = self.to_original(start)
         return (first, first) if start == end else (first, self.to_original(end - 1) + 1)
 
@@ -480,7 +482,7 @@ def split_sentences(text: str, start: int, end: int) -> Iterator[tuple[int, int]
     """
     quotes = [(m.start(), m.end()) for m in _SHORT_QUOTE.finditer(text, start, end)]
     cuts = [m.end() for m in _TERMINATOR.finditer(text, start, end)
-            if not _inside_quote(m.start(), quotes)]
+            if not (quotes and _inside_quote(m.start(), quotes))]
     begin = start
     for cut in [*cuts, end]:
         span = _strip_span(text, begin, cut)

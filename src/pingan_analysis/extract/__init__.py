@@ -19,7 +19,7 @@ from pingan_analysis.extract.modality import modality, opens_plan_section, close
 from pingan_analysis.extract.periods import (
     Anchor, Period, PeriodPhrase, find_phrases, infer_published, names_a_stock, resolve,
 )
-from pingan_analysis.ingest import Document, Sentence, ingest_file
+from pingan_analysis.ingest import Document, ingest_file, split_sentences
 from pingan_analysis.tables import Mention
 
 __all__ = ["ReleaseContext", "extract_document", "extract_file"]
@@ -58,8 +58,12 @@ def extract_document(
     without a period phrase get no period.
     """
     walk = _Walk(doc, _anchor(doc, context), codebook or load_codebook())
-    for sentence in doc.sentences():
-        yield from walk.sentence(sentence)
+    for index, paragraph in enumerate(doc.paragraphs):
+        walk.enter_paragraph(index)
+        for start, end in split_sentences(doc.text, paragraph.start, paragraph.end):
+            mentions = walk.sentence(start, end)
+            if mentions:
+                yield from mentions
 
 
 def _anchor(doc: Document, context: ReleaseContext | None) -> Anchor:
@@ -78,7 +82,6 @@ class _Walk:
     doc: Document
     anchor: Anchor
     codebook: Codebook
-    paragraph: int = -1
     #: The period phrase of a reporter's question ("自去年9月以来,…请介绍一下相关情况?"): it
     #: dates the answer that follows, until the next question or a section heading.
     lead: list[PeriodPhrase] = field(default_factory=list)
@@ -88,25 +91,27 @@ class _Walk:
     heading_phrases: list[PeriodPhrase] = field(default_factory=list)
     in_plan_section: bool = False
 
-    def sentence(self, sentence: Sentence) -> Iterator[tuple[Mention, str]]:
-        if sentence.paragraph != self.paragraph:
-            self._enter_paragraph(sentence.paragraph)
-        text = self.doc.text[sentence.start:sentence.end]
+    def sentence(self, start: int, end: int) -> list[tuple[Mention, str]]:
+        """The mentions of the sentence ``doc.text[start:end]`` of the current paragraph."""
+        text = self.doc.text[start:end]
         quantities = find_quantities(text)
         ends = text.endswith(FULL_STOPS)
         # a sentence without figures matters only for the phrases it carries on
         needed = quantities or not ends or "截" in text or "到" in text
         phrases = find_phrases(text, self.anchor) if needed else []
+        mentions = []
         if quantities:
-            source = self._original(sentence.start, sentence.end)
+            source = self._original(start, end)
             indicators = map_sentence(text, quantities, self.codebook)
-            for quantity, indicator in zip(quantities, indicators):
-                yield self._mention(sentence.start, text, quantity, indicator, phrases), source
-        carried = [*reversed(phrases), *self.carried]
-        self.carried = [p for p in carried if p.until] if ends else carried
+            mentions = [(self._mention(start, text, quantity, indicator, phrases), source)
+                        for quantity, indicator in zip(quantities, indicators)]
+        if phrases or self.carried:
+            carried = [*reversed(phrases), *self.carried]
+            self.carried = [p for p in carried if p.until] if ends else carried
+        return mentions
 
-    def _enter_paragraph(self, index: int) -> None:
-        self.paragraph = index
+    def enter_paragraph(self, index: int) -> None:
+        """Start paragraph ``index``: its sentences carry no phrase from the last paragraph."""
         self.carried = []
         paragraph = self.doc.paragraphs[index]
         text = self.doc.text[paragraph.start:paragraph.end]

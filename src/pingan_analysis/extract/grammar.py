@@ -24,8 +24,9 @@ then reads only the few characters around each candidate. The rules, in the orde
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from pingan_analysis.extract import patterns
 from pingan_analysis.extract.numbers import (
@@ -42,7 +43,8 @@ _FUZZY_RANGE = frozenset("数几")
 _FUZZY_UPPER = frozenset("近")
 _SUFFIX_QUALIFIERS = {"以上": "lower", "以下": "upper", "以内": "upper", "左右": "approx",
                       "上下": "approx"}
-_SMALL_CHINESE = re.compile(r"[一二两三四五六七八九]")
+#: A small Chinese numeral alone (两, 六): a name with some units, an article as 一.
+_SMALL_CHINESE = frozenset("一二两三四五六七八九")
 _HUNDRED = Decimal(100)
 
 
@@ -68,9 +70,11 @@ class Quantity:
     multiple_form: str
 
 
-@dataclass(frozen=True, slots=True)
-class _Numeral:
-    """The number part of a candidate before context is read: span start, value, interval."""
+class _Numeral(NamedTuple):
+    """The number part of a candidate before context is read: span start, value, interval.
+
+    (Internal records are named tuples: immutable, and cheaper to make per candidate than a
+    frozen dataclass.)"""
 
     start: int
     value: Decimal
@@ -80,8 +84,7 @@ class _Numeral:
     small_chinese: bool
 
 
-@dataclass(frozen=True, slots=True)
-class _Context:
+class _Context(NamedTuple):
     """What the words right before a number say about it."""
 
     direction: str
@@ -154,7 +157,7 @@ def _figure(match: re.Match[str]) -> _Numeral:
     value = parse_decimal(token + mult)
     if match["approx1"] or match["approx2"] or match["approx3"]:
         return _approximate(match.start("number"), value)
-    small = bool(_SMALL_CHINESE.fullmatch(token)) and not mult
+    small = token in _SMALL_CHINESE and not mult
     return _Numeral(match.start("number"), value, "exact", value, value, small)
 
 
@@ -174,14 +177,14 @@ def _range(match: re.Match[str]) -> _Numeral:
         low *= multiplier_value(trailing)
     if low >= high:
         raise ValueError(f"not a range: {first}…{second}")
-    small = high < 10 and bool(_SMALL_CHINESE.fullmatch(match["number2"]))
+    small = high < 10 and match["number2"] in _SMALL_CHINESE
     return _Numeral(match.start("number"), (low + high) / 2, "range", low, high, small)
 
 
 def _tenths_as_percent(numeral: _Numeral) -> _Numeral:
     """三成 is 30%: 成 counts tenths."""
-    return replace(
-        numeral, value=numeral.value * 10,
+    return numeral._replace(
+        value=numeral.value * 10,
         lower=None if numeral.lower is None else numeral.lower * 10,
         upper=None if numeral.upper is None else numeral.upper * 10,
     )
@@ -222,7 +225,7 @@ def _context(text: str, start: int) -> _Context:
     window_start = max(0, start - patterns.WINDOW)
     before = patterns.BEFORE.search(text, window_start, start)
     qualifier = _prefix_qualifier(before)
-    anchor = _qualifier_start(before, start)
+    anchor = before.start(qualifier) if qualifier else start  # where the qualifier word starts
     glued = patterns.GLUED.search(text, max(0, start - 2), start)
     adjacent = patterns.ADJACENT.search(text, max(0, anchor - 1), anchor)
     direction = "up" if before and before["up"] else "down" if before and before["down"] else ""
@@ -238,13 +241,8 @@ def _context(text: str, start: int) -> _Context:
 def _prefix_qualifier(before: re.Match[str] | None) -> str:
     if before is None:
         return ""
-    return next((name for name in ("lower", "upper", "approx") if before[name]), "")
-
-
-def _qualifier_start(before: re.Match[str] | None, start: int) -> int:
-    """Where the qualifier word before a number starts (the number's start if there is none)."""
-    qualifier = _prefix_qualifier(before)
-    return before.start(qualifier) if before is not None and qualifier else start
+    lower, upper, approx = before.group("lower", "upper", "approx")
+    return "lower" if lower else "upper" if upper else "approx" if approx else ""
 
 
 def _excluded(numeral: _Numeral, unit: str, context: _Context) -> bool:

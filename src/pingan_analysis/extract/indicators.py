@@ -14,8 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from pingan_analysis.codebook import Codebook, Indicator, Keyword
 
@@ -64,8 +63,7 @@ class QuantitySpan(Protocol):
     kind: str
 
 
-@dataclass(frozen=True)
-class _Subject:
+class _Subject(NamedTuple):
     """Where to look for a figure's subject: ``sentence[start:end]``, searched from ``side``."""
 
     start: int

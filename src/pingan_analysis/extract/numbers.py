@@ -40,6 +40,8 @@ def parse_number(token: str) -> float:
 
 def parse_decimal(token: str) -> Decimal:
     """:func:`parse_number` as an exact :class:`~decimal.Decimal`."""
+    if token.isascii() and token.isdigit():  # the usual token, read directly
+        return Decimal(token)
     text = unicodedata.normalize("NFKC", token).strip()
     arabic = _ARABIC.fullmatch(text)
     if arabic:
@@ -51,6 +53,7 @@ def parse_decimal(token: str) -> Decimal:
     raise ValueError(f"not a number: {token!r}")
 
 
+@lru_cache(maxsize=64)
 def multiplier_value(multipliers: str) -> Decimal:
     """The product of a run of multiplier characters: ``"千万"`` → 10^7, ``""`` → 1."""
     value = Decimal(1)
