@@ -105,7 +105,8 @@ def write_summary(step: Step, ctx: StepContext) -> None:
     """processed/validation_summary.json, in the shape the real validation step writes."""
     with (ctx.tree.processed / "corpus.csv").open(encoding="utf-8") as handle:
         n = sum(1 for _ in csv.DictReader(handle))
-    summary = {"tables": {"corpus": {"rows": n}}, "rows_quarantined": 0, "conflicts": 0}
+    summary = {"tables": {"corpus": {"rows_checked": n, "rows_failed": 0, "failures": {}}},
+               "rows_checked": n, "rows_quarantined": 0, "targets_kept": 0, "warnings": 0}
     (ctx.tree.processed / "validation_summary.json").write_text(json.dumps(summary))
 
 

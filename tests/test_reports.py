@@ -29,9 +29,12 @@ class _Rows(HTMLParser):
         self.rows: list[list[str]] = []
         self.links: list[str] = []
         self._in_body = False
+        self._in_reports = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "tbody":
+        if tag == "table":
+            self._in_reports = dict(attrs).get("id") == "reports"
+        if tag == "tbody" and self._in_reports:
             self._in_body = True
         elif tag == "tr" and self._in_body:
             self.rows.append([])
@@ -76,13 +79,24 @@ def test_index_shows_the_validation_summary_and_links_the_validation_report(
         built: ProjectPaths) -> None:
     page = (built.reports_dir / "index.html").read_text(encoding="utf-8")
     assert '<a href="validation.html">' in page
-    assert "<th>rows_quarantined</th><td>0</td>" in page
-    assert "<th>corpus</th><td><table><tr><th>rows</th><td>5</td>" in page
+    assert "5 rows checked in 1 tables; 0 quarantined" in page
+    assert '<tr><td>corpus</td><td class="num">5</td><td class="num">0</td><td>none</td></tr>' in page
+
+
+def test_summary_counts_failed_checks_and_the_panels_conflicts(tmp_path: Path) -> None:
+    summary = tmp_path / "validation_summary.json"
+    summary.write_text(json.dumps({"rows_checked": 9, "rows_quarantined": 2, "tables": {
+        "indicators": {"rows_checked": 9, "rows_failed": 2,
+                       "failures": {"unit_fits_codebook": 1, "decline_at_most_100_pct": 1}}}}))
+    (tmp_path / "panel.csv").write_text("indicator,conflict\na,true\nb,false\nc,true\n")
+    page = reports.write_index(tmp_path, [], {"run": "now"}, summary).read_text()
+    assert "2 quarantined" in page and "2 panel values whose sources conflict" in page
+    assert "decline_at_most_100_pct × 1, unit_fits_codebook × 1" in page
 
 
 def test_summary_values_are_escaped(tmp_path: Path) -> None:
     summary = tmp_path / "validation_summary.json"
-    summary.write_text(json.dumps({"<script>alert(1)</script>": ["a&b", None]}))
+    summary.write_text(json.dumps({"tables": {"<script>alert(1)</script>": {"failures": {"a&b": 1}}}}))
     page = reports.write_index(tmp_path, [], {"run": "now"}, summary).read_text()
     assert "<script>" not in page and "&lt;script&gt;" in page and "a&amp;b" in page
 

@@ -157,7 +157,8 @@ def test_summary_counts_rows_and_checks(paths: ProjectPaths) -> None:
     assert indicators["rows_failed"] == len(EXPECTED_INDICATOR_FAILURES)
     assert indicators["failures"]["decline_at_most_100_pct"] == 1
     assert summary["rows_quarantined"] == len(EXPECTED_INDICATOR_FAILURES)
-    assert summary["conflicts"] == 0 and summary["targets_kept"] == 1
+    assert "conflicts" not in summary  # known only once the panel is built
+    assert summary["targets_kept"] == 1
 
 
 def test_outputs_are_byte_identical_across_runs_utf8_and_newline(paths: ProjectPaths) -> None:

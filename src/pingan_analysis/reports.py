@@ -105,22 +105,38 @@ def write_index(reports_dir: Path, entries: list[IndexEntry], provenance: Mappin
 
 
 def _summary_html(summary_file: Path) -> str:
+    """The validation summary in words and one table, for a reader who never opens Python."""
     try:
         summary = json.loads(summary_file.read_text(encoding="utf-8"))
     except FileNotFoundError:
         return f"<p>No validation summary: {escape(summary_file.name)} was not written.</p>"
-    return _render(summary)
+    tables = summary.get("tables", {})
+    conflicts = _panel_conflicts(summary_file.parent / "panel.csv")
+    sentence = (f"{summary.get('rows_checked', 0):,} rows checked in {len(tables)} tables; "
+                f"{summary.get('rows_quarantined', 0):,} quarantined (kept in "
+                f"validation_failures.csv, left out of the panel); "
+                f"{summary.get('targets_kept', 0):,} targets kept and marked; "
+                f"{summary.get('warnings', 0):,} warnings; "
+                f"{conflicts:,} panel values whose sources conflict.")
+    rows = "".join(
+        f"<tr><td>{escape(name)}</td><td class=\"num\">{counts.get('rows_checked', '')}</td>"
+        f"<td class=\"num\">{counts.get('rows_failed', '')}</td>"
+        f"<td>{escape(_check_counts(counts.get('failures', {})))}</td></tr>"
+        for name, counts in sorted(tables.items()))
+    return (f"<p>{escape(sentence)}</p><table><thead><tr><th>Table</th><th>Rows checked</th>"
+            f"<th>Rows failed</th><th>Failed checks</th></tr></thead><tbody>{rows}</tbody></table>")
 
 
-def _render(value: object) -> str:
-    """Any JSON value as nested HTML tables and lists."""
-    if isinstance(value, dict):
-        rows = "".join(f"<tr><th>{escape(str(k))}</th><td>{_render(v)}</td></tr>"
-                       for k, v in value.items())
-        return f"<table>{rows}</table>"
-    if isinstance(value, list):
-        return "<ul>" + "".join(f"<li>{_render(v)}</li>" for v in value) + "</ul>"
-    return escape("" if value is None else str(value))
+def _check_counts(failures: Mapping[str, int]) -> str:
+    return ", ".join(f"{check} × {count}" for check, count in sorted(failures.items())) or "none"
+
+
+def _panel_conflicts(panel_csv: Path) -> int:
+    """Panel rows marked ``conflict`` (read with the csv module: the index imports nothing heavy)."""
+    if not panel_csv.is_file():
+        return 0
+    with panel_csv.open(encoding="utf-8", newline="") as handle:
+        return sum(row.get("conflict") == "true" for row in csv.DictReader(handle))
 
 
 _INDEX = """<!DOCTYPE html>
@@ -141,7 +157,7 @@ footer {{ margin-top: 2em; color: #555; font-size: 12px; }}
 </head>
 <body>
 <h1>pingan-analysis reports</h1>
-<table>
+<table id="reports">
 <thead><tr><th>Report</th><th>Status</th><th>Last run</th><th>Took</th></tr></thead>
 <tbody>
 {rows}

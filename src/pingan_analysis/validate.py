@@ -353,7 +353,6 @@ def _summary(failures: pd.DataFrame, tables: dict[str, pd.DataFrame], valid: pd.
         "rows_quarantined": len(tables["indicators"]) - len(valid),
         "targets_kept": int((valid["is_target"] == "true").sum()),
         "warnings": int(failures["check"].isin(WARNING_CHECKS).sum()),
-        "conflicts": 0,
     }
 
 
