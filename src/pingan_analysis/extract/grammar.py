@@ -24,7 +24,6 @@ then reads only the few characters around each candidate. The rules, in the orde
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import NamedTuple
 
@@ -46,16 +45,17 @@ _SUFFIX_QUALIFIERS = {"以上": "lower", "以下": "upper", "以内": "upper", "
 #: A small Chinese numeral alone (两, 六): a name with some units, an article as 一.
 _SMALL_CHINESE = frozenset("一二两三四五六七八九")
 _HUNDRED = Decimal(100)
+_CONNECTORS = frozenset("、和及与")
 
 
-@dataclass(frozen=True, slots=True)
-class Quantity:
+class Quantity(NamedTuple):
     """One figure found in a string: offsets (end exclusive) and its reading.
 
     ``value`` is in base units (万/亿 scaled, 万元 → 元); ``lower``/``upper`` bound what the
     words allow (None where open); ``qualifier`` is one of ``tables.QUALIFIERS``, ``kind`` one
     of ``tables.MENTION_KINDS``; ``direction`` is "up"/"down" for changes, "" otherwise;
     ``multiple_form`` is "increase" (提高1.1倍) or "ratio" (是…的2倍) for multiples, else "".
+    A named tuple: immutable, and made for every figure at a third of a frozen dataclass's cost.
     """
 
     start: int
@@ -71,10 +71,7 @@ class Quantity:
 
 
 class _Numeral(NamedTuple):
-    """The number part of a candidate before context is read: span start, value, interval.
-
-    (Internal records are named tuples: immutable, and cheaper to make per candidate than a
-    frozen dataclass.)"""
+    """The number part of a candidate before context is read: span start, value, interval."""
 
     start: int
     value: Decimal
@@ -98,7 +95,8 @@ def find_quantities(text: str) -> list[Quantity]:
     """Every quantity in ``text`` (one normalised sentence, or any string), in order."""
     found: list[Quantity] = []
     for match in patterns.QUANTITY.finditer(text):
-        if match["skip"] is None:
+        skip, unit, time, pct = match.group("skip", "unit", "time", "pct")
+        if skip is None and (unit or time or pct):  # a figure needs a unit
             quantity = _read(text, match, found[-1] if found else None)
             if quantity is not None:
                 found.append(quantity)
@@ -227,14 +225,16 @@ def _context(text: str, start: int) -> _Context:
     qualifier = _prefix_qualifier(before)
     anchor = before.start(qualifier) if qualifier else start  # where the qualifier word starts
     glued = patterns.GLUED.search(text, max(0, start - 2), start)
-    adjacent = patterns.ADJACENT.search(text, max(0, anchor - 1), anchor)
+    # a list connector right before the number or its qualifier word: it may share the change
+    # verb of the figure before it (分别下降36.01%、85.7%)
+    connector_at = anchor - 1 if anchor and text[anchor - 1] in _CONNECTORS else -1
     direction = "up" if before and before["up"] else "down" if before and before["down"] else ""
     return _Context(
         direction=direction,
         level=bool(before and before["to"]),
         qualifier=qualifier,
         blocked=glued is not None,
-        connector_at=adjacent.start() if adjacent else -1,
+        connector_at=connector_at,
     )
 
 

@@ -16,7 +16,7 @@ import re
 from collections.abc import Sequence
 from typing import NamedTuple, Protocol
 
-from pingan_analysis.codebook import Codebook, Indicator, Keyword
+from pingan_analysis.codebook import Codebook, Head, Indicator, Keyword
 
 #: Characters that end a clause for subject finding. 、 is not one: it joins the nouns of a
 #: subject ("越级到省、进京集体访分别下降11%、13%") as often as it separates figures.
@@ -40,10 +40,13 @@ _BOTH = re.compile(r"[均都](?:为|达|是|有|超|在|保持)")
 _TIME_AND_LINK_WORDS = re.compile(r"\d+|其中|单月|逐月|逐年|全年|今年|去年|上年|同期|[年月日季度的之倍,、]")
 _CONJUNCTIONS = re.compile(r"以及|[、和与及]")
 #: Words that may stand between a keyword and its figure: predicates, comparisons, measures.
+#: Every alternative starts with a literal character, so that the regex engine skips the other
+#: positions by their first character (four times faster than with a group or class first).
+_COMPARED = r"[^,;。]{0,8}?(?=下降|上升|提高|增长|增加|减少|降低)"
 _PREDICATE_WORDS = re.compile(
     r"同比|环比|分别|下降|上升|提高|增长|增加|减少|降低|达到|保持在|稳定在|保持|突破|超过|累计|总计|共计"
-    r"|合计|年均|月均|日均|全年|全部|实现|连续|位居|排名|总数|总量|人数|数量|(?:较|比)[^,;。]{0,8}?"
-    r"(?=下降|上升|提高|增长|增加|减少|降低)|[达为是共均有超逾近约了已占居在数的]"
+    r"|合计|年均|月均|日均|全年|全部|实现|连续|位居|排名|总数|总量|人数|数量"
+    rf"|较{_COMPARED}|比{_COMPARED}|" + "|".join("达为是共均有超逾近约了已占居在数的")
 )
 #: The most subject characters a keyword may leave before the figure and still name its subject
 #: ("视频监控共享平台3.1万路"); a longer rest is a noun phrase of its own ("审结合同诈骗…案件13件").
@@ -225,18 +228,29 @@ def _best(sentence: str, subject: _Subject, quantity: QuantitySpan,
     best_key: tuple[int, int] | None = None
     best: set[str] = set()
     winner: Indicator | None = None
-    for start, end, indicator, keyword in codebook.heads_in(sentence, subject.start, subject.end):
+    left = subject.side == "left"
+    heads = codebook.heads_in(sentence, subject.start, subject.end)  # by start
+    if left:
+        heads.sort(key=_head_end, reverse=True)
+    # nearest the figure first: once a head fits, only heads as near can still win or tie
+    for start, end, indicator, keyword in heads:
+        nearness = end if left else -start
+        if best_key is not None and nearness < best_key[0]:
+            break
         if not _fits(indicator, quantity) or not _context_found(sentence, start, keyword):
             continue
-        if subject.side == "left" and _gap(sentence, end, subject.end) > MAX_HEAD_GAP:
+        if left and _gap(sentence, end, subject.end) > MAX_HEAD_GAP:
             continue
-        nearness = end if subject.side == "left" else -start
         key = (nearness, keyword.length)
         if best_key is None or key > best_key:
             best_key, best, winner = key, {indicator.id}, indicator
         elif key == best_key:
             best.add(indicator.id)
     return bool(best), (winner if len(best) == 1 else None)
+
+
+def _head_end(head: Head) -> int:
+    return head[1]
 
 
 def _gap(sentence: str, start: int, end: int) -> int:

@@ -4,9 +4,9 @@
 上亿, 万余) with its multiplier, 余/多, an optional range's second end, the unit and a trailing
 qualifier word. Short quoted names (“6955十户联防”, “3个100%”) and book titles (《…27条措施》)
 and political formulae (四个全面, 八项规定) are matched as ``skip`` so that nothing inside them is
-read. :data:`BEFORE`, :data:`GLUED` and
-:data:`ADJACENT` read the few characters before a candidate (verbs of change, qualifier words,
-第 and codes, list connectors); they are searched only in a short window ending at the number.
+read. :data:`BEFORE` and :data:`GLUED` read the few characters before a candidate (verbs of
+change, qualifier words, 第 and codes); they are searched only in a short window ending at the
+number.
 """
 from __future__ import annotations
 
@@ -141,6 +141,3 @@ BEFORE = re.compile(
 #: What is glued to a number's first character when it is an ordinal, a rank or a code, not a
 #: quantity: 第3, 十二届五次, 前三名, G20, 3·29, 1+1, 7*24, 2006.2.6, 13:28, 0532-8591.
 GLUED = re.compile(r"(?:[第届前A-Za-z·+*/×#]|[0-9０-９][.．:：\-])$")
-#: A list connector right before a number or its qualifier word: the figure may share the
-#: change verb of the one before it (分别下降36.01%、85.7%).
-ADJACENT = re.compile(r"(?P<connector>[、和及与])$")
