@@ -18,15 +18,9 @@ import statsmodels.api as sm
 from matplotlib import pyplot as plt
 from scipy import stats
 
+from pingan_analysis.derive import CRIME_MEASURE_BY_INDICATOR, CRIME_MEASURES
 from pingan_analysis.figures import city_label
 
-#: Crime measures in order of preference (police incidents are recorded closest to the event),
-#: with their English and Chinese names.
-CRIME_MEASURES: dict[str, tuple[str, str]] = {
-    "criminal_police_incidents": ("criminal police incidents", "刑事警情"),
-    "criminal_cases_filed": ("criminal cases filed", "刑事案件立案"),
-    "criminal_cases_occurred": ("criminal cases occurred", "刑事发案"),
-}
 DENSITY_INDICATOR = "grid_workers_per_10k"
 #: Fewer points than this and no line is fitted: two points always lie on one.
 MIN_POINTS_FOR_FIT = 3
@@ -79,7 +73,7 @@ def crime_grid_points(panel: pd.DataFrame) -> pd.DataFrame:
 
 def _crime_rows(panel: pd.DataFrame) -> pd.DataFrame:
     """Each city's preferred crime measure, over its longest period (latest end on a tie)."""
-    ids = {f"{indicator}_annualised": rank for rank, indicator in enumerate(CRIME_MEASURES)}
+    ids = {f"{measure.indicator}_annualised": rank for rank, measure in enumerate(CRIME_MEASURES)}
     crime = panel[panel["indicator"].isin(ids) & (panel["kind"] == "change_pct")].copy()
     crime["rank"] = crime["indicator"].map(ids)
     crime["span"] = pd.to_datetime(crime["period_end"]) - pd.to_datetime(crime["period_start"])
@@ -98,7 +92,7 @@ def _point(crime: pd.Series, density: pd.Series) -> dict:
     release_ids = sorted(set(str(crime["release_ids"]).split(";")) | set(str(density["release_ids"]).split(";")))
     return {
         "city_en": crime["city_en"], "city_zh": crime["city_zh"], "crime_indicator": measure,
-        "crime_measure": CRIME_MEASURES[measure][0], "crime_change": crime["value"],
+        "crime_measure": CRIME_MEASURE_BY_INDICATOR[measure].name_en, "crime_change": crime["value"],
         "crime_lower": crime["lower"], "crime_upper": crime["upper"],
         "crime_period_start": _iso(crime["period_start"]), "crime_period_end": _iso(crime["period_end"]),
         "crime_years": round(years, 2), "density": density["value"],

@@ -29,12 +29,31 @@ YEAR_DAYS = 365.25
 #: Longest period (days, inclusive) whose change is read as year on year rather than annualised.
 YEAR_ON_YEAR_MAX_DAYS = 366
 
-CRIME_MEASURES: dict[str, str] = {
-    "criminal_police_incidents": "police incidents (刑事警情: calls to the police classed as criminal)",
-    "criminal_cases_filed": "filed cases (刑事案件立案: cases the police placed on file)",
-    "criminal_cases_occurred": "occurred cases (刑事发案: cases occurring, as the political-legal "
-                               "organs count them)",
-}
+@dataclass(frozen=True)
+class CrimeMeasure:
+    """One of the ways releases count crime; they differ and are never pooled."""
+
+    indicator: str
+    name_en: str
+    name_zh: str
+    definition: str
+
+    @property
+    def description(self) -> str:
+        return f"{self.name_en} ({self.name_zh}: {self.definition})"
+
+
+#: The crime measures, in order of preference when one must be chosen: police incidents are
+#: recorded closest to the event, occurred cases furthest from it.
+CRIME_MEASURES: tuple[CrimeMeasure, ...] = (
+    CrimeMeasure("criminal_police_incidents", "police incidents", "刑事警情",
+                 "calls to the police classed as criminal"),
+    CrimeMeasure("criminal_cases_filed", "filed cases", "刑事案件立案",
+                 "cases the police placed on file"),
+    CrimeMeasure("criminal_cases_occurred", "occurred cases", "刑事发案",
+                 "cases occurring, as the political-legal organs count them"),
+)
+CRIME_MEASURE_BY_INDICATOR: dict[str, CrimeMeasure] = {m.indicator: m for m in CRIME_MEASURES}
 
 
 @dataclass(frozen=True)
@@ -90,7 +109,7 @@ RATES: tuple[Rate, ...] = (
          reference=_population, compute=_per_10k, increasing=True),
 )
 DERIVED_INDICATORS: tuple[str, ...] = (
-    *(rate.derived for rate in RATES), *(f"{crime}_annualised" for crime in CRIME_MEASURES),
+    *(rate.derived for rate in RATES), *(f"{crime}_annualised" for crime in CRIME_MEASURE_BY_INDICATOR),
 )
 
 
@@ -103,7 +122,8 @@ def derive(reconciled: pd.DataFrame, reference: pd.DataFrame) -> pd.DataFrame:
 
 def measure_of(indicator: str) -> str:
     """The crime measure an indicator (or its annualised form) counts; empty for others."""
-    return CRIME_MEASURES.get(indicator.removesuffix("_annualised"), "")
+    measure = CRIME_MEASURE_BY_INDICATOR.get(indicator.removesuffix("_annualised"))
+    return measure.description if measure else ""
 
 
 def _interval_map(row: pd.Series, function: Callable[[float], float], increasing: bool) -> dict:
@@ -155,7 +175,7 @@ def annualise(change_pct: float, years: float) -> float:
 
 def _annualised_rows(reconciled: pd.DataFrame) -> Iterator[dict]:
     crimes = reconciled[(reconciled["kind"] == "change_pct")
-                        & reconciled["indicator"].isin(list(CRIME_MEASURES))]
+                        & reconciled["indicator"].isin(list(CRIME_MEASURE_BY_INDICATOR))]
     for _, row in crimes.iterrows():
         years = period_years(row["period_start"], row["period_end"])
         if years is None or row["value"] <= -100:
