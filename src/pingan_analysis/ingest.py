@@ -497,9 +497,10 @@ def _inside_quote(pos: int, quotes: Sequence[tuple[int, int]]) -> bool:
 
 
 def _strip_span(text: str, start: int, end: int) -> tuple[int, int] | None:
-    piece = text[start:end]
-    stripped = piece.strip()
-    if not stripped:
-        return None
-    first = start + len(piece) - len(piece.lstrip())
-    return first, first + len(stripped)
+    """``[start, end)`` without white space at either end (moved over character by character:
+    there is seldom any, and a sentence is not copied to find out); None if nothing is left."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return (start, end) if start < end else None

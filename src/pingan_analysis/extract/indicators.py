@@ -14,14 +14,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from operator import itemgetter
 from typing import NamedTuple, Protocol
 
-from pingan_analysis.codebook import Codebook, Head, Indicator, Keyword
+from pingan_analysis.codebook import Codebook, Indicator, Keyword
 
 #: Characters that end a clause for subject finding. 、 is not one: it joins the nouns of a
 #: subject ("越级到省、进京集体访分别下降11%、13%") as often as it separates figures.
 CLAUSE_BOUNDARIES = frozenset(",;。!?;,!?\n")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_HEAD_END = itemgetter(1)  # of a (start, end, indicator, keyword) head
 _BOUNDARY = re.compile("[" + "".join(sorted(CLAUSE_BOUNDARIES)) + "]")
 #: Matches up to the last boundary (the greedy ``.*`` backs off from the end, in C).
 _LAST_BOUNDARY = re.compile("(?s:.*)" + _BOUNDARY.pattern)
@@ -231,13 +233,17 @@ def _best(sentence: str, subject: _Subject, quantity: QuantitySpan,
     left = subject.side == "left"
     heads = codebook.heads_in(sentence, subject.start, subject.end)  # by start
     if left:
-        heads.sort(key=_head_end, reverse=True)
+        heads.sort(key=_HEAD_END, reverse=True)
+    kind = quantity.kind
+    sort = unit_sort(quantity.unit) if kind in _COUNTED_KINDS else None
     # nearest the figure first: once a head fits, only heads as near can still win or tie
     for start, end, indicator, keyword in heads:
         nearness = end if left else -start
         if best_key is not None and nearness < best_key[0]:
             break
-        if not _fits(indicator, quantity) or not _context_found(sentence, start, keyword):
+        if kind not in indicator.kinds or (sort and indicator.unit and unit_sort(indicator.unit) != sort):
+            continue  # the indicator takes neither this kind nor a count in this sort of unit
+        if keyword.context and not _context_found(sentence, start, keyword):
             continue
         if left and _gap(sentence, end, subject.end) > MAX_HEAD_GAP:
             continue
@@ -249,23 +255,10 @@ def _best(sentence: str, subject: _Subject, quantity: QuantitySpan,
     return bool(best), (winner if len(best) == 1 else None)
 
 
-def _head_end(head: Head) -> int:
-    return head[1]
-
-
 def _gap(sentence: str, start: int, end: int) -> int:
     """Subject characters between a keyword and the figure, predicates and comparisons aside."""
     rest = _PREDICATE_WORDS.sub("", sentence[start:end])
     return len(_CJK.findall(rest))
-
-
-def _fits(indicator: Indicator, quantity: QuantitySpan) -> bool:
-    """The indicator takes this kind of figure, and a count or amount in a unit of its sort."""
-    if quantity.kind not in indicator.kinds:
-        return False
-    if quantity.kind not in _COUNTED_KINDS or not indicator.unit:
-        return True
-    return unit_sort(quantity.unit) == unit_sort(indicator.unit)
 
 
 def unit_sort(unit: str) -> str:

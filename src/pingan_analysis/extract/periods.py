@@ -14,6 +14,7 @@ import calendar
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 from datetime import date
 
 #: Congresses and plenums that releases date their achievements from ("党的十八大以来").
@@ -49,8 +50,13 @@ def _calendar_part_pattern(prefix: str, *, year_end: bool = True) -> str:
 
 
 #: The characters a time phrase can start with: a lookahead on them lets the regex skip the
-#: other positions of a sentence quickly (five times faster on the seed corpus).
-_FIRST_CHARS = r"(?=[截到自从0-9今本去上下前明次第一二两三四五六七八九十党疫这近过最目当现至全年])"
+#: other positions of a sentence quickly (five times faster on the seed corpus). A digit starts
+#: one only when a year, month, quarter or range follows within a few characters: the digits
+#: inside other figures (most candidates) are passed over at once.
+_FIRST_CHARS = (
+    r"(?=[截到自从今本去上下前明次第一二两三四五六七八九十党疫这近过最目当现至全年]"
+    r"|[0-9](?:[0-9]{0,3}[年月季\s\-—–~～至到]|[0-9一二两三四五六七八九十]{0,2}年))"
+)
 _PHRASE = re.compile(
     _FIRST_CHARS
     + r"(?P<asof>截至|截止到?|到)?"
@@ -72,9 +78,9 @@ _BASE_BEFORE = ("较", "比", "与", "同", "是", "对比", "低于", "高于",
 _BASE_AFTER = ("同期", "相比", "相较", "水平")
 
 
-@dataclass(frozen=True)
-class Period:
-    """A span of days; either end may be unknown (``None``)."""
+class Period(NamedTuple):
+    """A span of days; either end may be unknown (``None``). (A named tuple: one is made for
+    every figure, at a third of a frozen dataclass's cost.)"""
 
     start: date | None = None
     end: date | None = None
@@ -323,7 +329,8 @@ _STOCK_VERBS = re.compile(
     r"|覆盖|采集"
 )
 #: A publication byline: a date with a time of day ("2020-04-15 13:28").
-_BYLINE = re.compile(r"(?<!\d)(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?\s*\d{1,2}:\d{2}")
+#: (The lookbehind follows the first digit, so that the search skips to digits at once.)
+_BYLINE = re.compile(r"(\d(?<!\d\d)\d{3})[-/.年](\d{1,2})[-/.月](\d{1,2})日?\s*\d{1,2}:\d{2}")
 _FULL_DATE = re.compile(r"(?<!\d)(\d{4})(?:年(\d{1,2})月(\d{1,2})日|-(\d{1,2})-(\d{1,2})(?!\d))")
 
 
