@@ -32,6 +32,7 @@ _UNIT_SORTS: dict[str, str] = {
     **dict.fromkeys(("人", "名", "位", "人次", "户", "名次"), "persons"),
     **dict.fromkeys(("件", "起", "宗", "次", "件次", "批次", "例", "场", "期", "批", "笔"), "events"),
     **dict.fromkeys(("元", "美元"), "money"),
+    "%": "percent",
 }
 _COUNTED_KINDS = frozenset(("count", "amount"))
 #: Words that can stand between a figure and the next without a subject of its own: the next
@@ -263,8 +264,6 @@ def _gap(sentence: str, start: int, end: int) -> int:
 
 def unit_sort(unit: str) -> str:
     """``persons``, ``events``, ``money``, ``percent`` or ``things`` (any other measure word)."""
-    if unit == "%":
-        return "percent"
     return _UNIT_SORTS.get(unit, "things")
 
 
