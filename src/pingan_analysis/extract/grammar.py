@@ -220,29 +220,22 @@ def _scaled_time(match: re.Match[str]) -> bool:
 
 
 def _context(text: str, start: int) -> _Context:
-    window_start = max(0, start - patterns.WINDOW)
-    before = patterns.BEFORE.search(text, window_start, start)
-    qualifier = _prefix_qualifier(before)
+    # BEFORE always matches: at worst the empty string at the number's start
+    before = patterns.BEFORE.search(text, max(0, start - patterns.WINDOW), start)
+    up, down, to, lower, upper, approx = before.group("up", "down", "to", "lower", "upper", "approx")
+    qualifier = "lower" if lower else "upper" if upper else "approx" if approx else ""
     anchor = before.start(qualifier) if qualifier else start  # where the qualifier word starts
     glued = patterns.GLUED.search(text, max(0, start - 2), start)
     # a list connector right before the number or its qualifier word: it may share the change
     # verb of the figure before it (分别下降36.01%、85.7%)
     connector_at = anchor - 1 if anchor and text[anchor - 1] in _CONNECTORS else -1
-    direction = "up" if before and before["up"] else "down" if before and before["down"] else ""
     return _Context(
-        direction=direction,
-        level=bool(before and before["to"]),
+        direction="up" if up else "down" if down else "",
+        level=bool(to),
         qualifier=qualifier,
         blocked=glued is not None,
         connector_at=connector_at,
     )
-
-
-def _prefix_qualifier(before: re.Match[str] | None) -> str:
-    if before is None:
-        return ""
-    lower, upper, approx = before.group("lower", "upper", "approx")
-    return "lower" if lower else "upper" if upper else "approx" if approx else ""
 
 
 def _excluded(numeral: _Numeral, unit: str, context: _Context) -> bool:
