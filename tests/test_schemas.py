@@ -7,10 +7,9 @@ import pandas as pd
 import pytest
 
 from conftest import MANIFEST, REPO_ROOT
-from pingan_analysis.config import DEFAULT_CODEBOOK
 from pingan_analysis.exceptions import DataError
 from pingan_analysis.schemas import (
-    MENTION_NUMBER_COLUMNS, CodebookSchema, ManifestSchema, MentionsSchema, PanelSchema,
+    MENTION_NUMBER_COLUMNS, ManifestSchema, MentionsSchema, PanelSchema,
     ReferenceSchema, check_descriptions, describe_check, parse_numbers, schema_failures,
     table_failures,
 )
@@ -41,11 +40,10 @@ def mention_failures(*rows: dict[str, str]) -> list[tuple[int, str, str]]:
     return [(f.row, f.column, f.check) for f in failures]
 
 
-def test_seed_manifest_reference_and_codebook_are_valid(manifest: pd.DataFrame) -> None:
+def test_seed_manifest_and_reference_are_valid(manifest: pd.DataFrame) -> None:
     reference = text_table(REPO_ROOT / "data/raw/reference/population.csv")
     assert schema_failures(ManifestSchema, manifest) == []
     assert schema_failures(ReferenceSchema, reference.assign(value=reference["value"].astype(float))) == []
-    assert schema_failures(CodebookSchema, text_table(DEFAULT_CODEBOOK)) == []
 
 
 @pytest.mark.parametrize(("column", "value", "check"), [

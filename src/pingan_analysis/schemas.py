@@ -13,7 +13,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
-from typing import Optional
 
 import pandas as pd
 import pandera.pandas as pa
@@ -305,35 +304,11 @@ class ReferenceSchema(pa.DataFrameModel):
         return (df["source_title"] != "") & ((df["source_url"] != "") | (df["quote"] != ""))
 
 
-class CodebookSchema(pa.DataFrameModel):
-    """The indicator codebook (``codebook.csv``), one row per indicator."""
-
-    id: Series[str] = pa.Field(str_matches=r"^[a-z][a-z0-9_]*$", unique=True)
-    name_zh: Series[str] = pa.Field(str_length={"min_value": 1})
-    name_en: Series[str] = pa.Field(str_length={"min_value": 1})
-    domain: Series[str] = pa.Field(isin=DOMAINS)
-    unit: Series[str] = pa.Field(str_length={"min_value": 1})
-    kinds: Series[str] = pa.Field(description="|-separated mention kinds")
-    keywords: Series[str] = pa.Field(str_length={"min_value": 1}, description="|-separated")
-    description: Series[str]
-    stock: Optional[Series[str]] = pa.Field(
-        isin=("", "yes", "no", "true", "false", "1", "0", "y", "n"),
-        description="yes for counts of things that exist at a date (grids, cameras)")
-
-    class Config:
-        strict = True
-
-    @pa.check("kinds", name="known_kinds")
-    def known_kinds(cls, series: Series[str]) -> Series[bool]:
-        """Every kind listed is one of the mention kinds (count, amount, percent, change_…)."""
-        return series.map(lambda kinds: bool(kinds) and set(kinds.split("|")) <= set(MENTION_KINDS))
-
-
 @cache
 def check_descriptions() -> dict[str, str]:
     """Every named check of every schema → its description (the check's docstring)."""
     descriptions: dict[str, str] = {}
-    for model in (ManifestSchema, IndicatorsSchema, PanelSchema, ReferenceSchema, CodebookSchema):
+    for model in (ManifestSchema, IndicatorsSchema, PanelSchema, ReferenceSchema):
         schema = model.to_schema()
         checks = [*schema.checks, *(c for column in schema.columns.values() for c in column.checks)]
         descriptions.update({c.name: " ".join(c.description.split()) for c in checks
