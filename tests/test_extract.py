@@ -87,6 +87,27 @@ def test_a_next_years_work_section_holds_targets() -> None:
     assert {m.modality for m in rows if m.start < plan_start} == {"reported"}
 
 
+def test_a_planned_stock_covers_the_plan_period_an_achieved_one_its_end() -> None:
+    text = ("2021年工作回顾\n全县共组建应急救援队伍12支。\n"
+            "2022年工作计划\n计划再组建应急救援队伍5支。\n")
+    context = ReleaseContext("county", date(2022, 1, 10), date(2021, 1, 1), date(2021, 12, 31))
+    rows = {m.text: m for m, _ in extract_document(ingest(text, "county.txt"), context)}
+    achieved, planned = rows["12支"], rows["5支"]
+    assert (achieved.modality, achieved.period_start, achieved.period_end) == (
+        "reported", "2021-12-31", "2021-12-31")
+    assert (planned.modality, planned.period_start, planned.period_end) == (
+        "target", "2022-01-01", "2022-12-31")
+
+
+def test_a_figure_per_unit_is_a_norm_not_a_stock() -> None:
+    text = "各乡镇按照每500户配备1名专职调解员的标准,共配备调解员86名。"
+    context = ReleaseContext("paper", date(2022, 3, 1), date(2021, 1, 1), date(2021, 12, 31))
+    rows = {m.text: m for m, _ in extract_document(ingest(text, "paper.txt"), context)}
+    for norm in ("500户", "1名"):
+        assert (rows[norm].period_start, rows[norm].period_end) == ("2021-01-01", "2021-12-31")
+    assert (rows["86名"].period_start, rows["86名"].period_end) == ("2021-12-31", "2021-12-31")
+
+
 def test_other_styles_full_width_and_invisible_characters() -> None:
     text = ("来源:某某日报　２０２１－０３－０２　０９:１５\n"
             "截至目前，全市共有网格员１２００名，\u200b今年１至２月刑事警情同比下降８.５%。\n"

@@ -110,6 +110,31 @@ def test_stock_verbs() -> None:
     assert names_a_stock("配备专(兼)职网格员")
     assert not names_a_stock("破获刑事案件")
     assert not names_a_stock("侦办涉黑案件")
+    # set up, cover, install: what they count exists at a date (other outlets' wording)
+    assert names_a_stock("与周边8个县区搭建矛盾纠纷联调平台")
+    assert names_a_stock("政务服务大厅涵盖12类156项审批事项")
+    assert names_a_stock("目前已在全县14个乡镇安装应急广播")
+
+
+def test_the_work_ahead_runs_from_publication_with_no_end() -> None:
+    assert period_of("下一步,全县将新建", NO_MANIFEST) == ("2021-03-02", "")
+    assert period_of("他表示,今后我市将继续推进", NO_MANIFEST) == ("2021-03-02", "")
+    assert period_of("下一步,全县将新建", UNANCHORED) == ("", "")
+
+
+@pytest.mark.parametrize("text", [
+    "全力服务保障2022年亚洲青年运动会筹办,新建",  # an event's name, mid-clause
+    "在2019年全市政法工作会议上,表彰",
+    "印发《2021年全县平安建设工作要点》,明确",  # a document's title
+    "学习《关于2020年度综治考核的通报》精神,",
+])
+def test_a_year_in_a_name_is_not_a_period(text: str) -> None:
+    assert find_phrases(text, NO_MANIFEST) == []
+
+
+def test_a_year_opening_a_clause_dates_it_even_before_an_event_word() -> None:
+    assert period_of("2019年全县召开调解工作会议", NO_MANIFEST) == ("2019-01-01", "2019-12-31")
+    assert period_of("从2015年全运会开始,累计", NO_MANIFEST) == ("2015-01-01", "2021-03-02")
 
 
 def test_published_from_byline_or_dateline() -> None:

@@ -15,7 +15,9 @@ from pathlib import Path
 from pingan_analysis.codebook import Codebook, Indicator, load_codebook
 from pingan_analysis.extract.grammar import Quantity, find_quantities
 from pingan_analysis.extract.indicators import clause_end, clause_start, map_sentence
-from pingan_analysis.extract.modality import modality, opens_plan_section, closes_plan_section
+from pingan_analysis.extract.modality import (
+    TARGET, closes_plan_section, modality, opens_plan_section,
+)
 from pingan_analysis.extract.periods import (
     Anchor, Period, PeriodPhrase, find_phrases, infer_published, names_a_stock, resolve,
 )
@@ -137,10 +139,14 @@ class _Walk:
         first, last = clause_start(text, quantity.start), clause_end(text, quantity.end)
         before = [p for p in reversed(phrases) if p.end_pos <= quantity.start]
         scopes = (before, self.carried, self.lead, self.heading_phrases)
-        stock = _is_stock(quantity, indicator, text[first:last],
-                          _lead_words(text, first, quantity.start))
+        stock = _is_stock(quantity, indicator, text[first:last], text[first:quantity.start])
         period = resolve(scopes, self.anchor, stock=stock)
-        own_words = text[:last]
+        planned = modality(text[:last], in_plan_section=self.in_plan_section,
+                           period_start=period.start, published=self.anchor.published)
+        if stock and planned == TARGET:
+            # a plan's figure ("成立五个工作组" under "2014年工作思路") covers the plan's period;
+            # only an achieved stock stands at a date
+            period = resolve(scopes, self.anchor, stock=False)
         start, end = self.doc.span_to_original(offset + quantity.start, offset + quantity.end)
         period_start, period_end = period.iso()
         return Mention(
@@ -148,8 +154,7 @@ class _Walk:
             value=quantity.value, unit=quantity.unit, qualifier=quantity.qualifier,
             lower=quantity.lower, upper=quantity.upper, kind=quantity.kind,
             direction=quantity.direction, period_start=period_start, period_end=period_end,
-            modality=modality(own_words, in_plan_section=self.in_plan_section,
-                              period_start=period.start, published=self.anchor.published),
+            modality=planned,
             indicator=indicator.id if indicator else "", multiple_form=quantity.multiple_form,
         )
 
@@ -158,10 +163,15 @@ class _Walk:
         return self.doc.original[first:last]
 
 
-def _is_stock(quantity: Quantity, indicator: Indicator | None, clause: str, lead: str) -> bool:
+def _is_stock(quantity: Quantity, indicator: Indicator | None, clause: str, before: str) -> bool:
     """Counts of things that exist (by the codebook, or by verbs like 建成, 配备) and coverage
-    shares are stocks, dated at a point; what was added (新增) is a flow."""
-    if quantity.kind not in ("count", "percent") or "新增" in lead:
+    shares are stocks, dated at a point; what was added (新增) is a flow, and so is a figure per
+    unit (每300-400户…配备1人: a norm or a rate, not a count of what exists).
+
+    ``before`` is the clause up to the figure."""
+    if quantity.kind not in ("count", "percent") or "每" in before:
+        return False
+    if "新增" in _lead_words(before):
         return False
     if indicator is not None and indicator.stock:
         return True
@@ -170,9 +180,9 @@ def _is_stock(quantity: Quantity, indicator: Indicator | None, clause: str, lead
     return names_a_stock(clause)
 
 
-def _lead_words(text: str, clause_first: int, pos: int) -> str:
-    """The few characters before a figure, back to its clause's start or 、."""
-    lead = text[max(clause_first, pos - LEAD_CHARS):pos]
+def _lead_words(before: str) -> str:
+    """The few characters before a figure (``before``: its clause up to it), back to 、."""
+    lead = before[-LEAD_CHARS:]
     return lead[lead.rfind("、") + 1:]
 
 

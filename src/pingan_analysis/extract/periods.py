@@ -69,6 +69,7 @@ _PHRASE = re.compile(
     r"|(?:党的)?(?P<era>十八届[三四]中全会|十八大|十九大|二十大|疫情)(?:发生)?(?=以来)"
     rf"|(?P<decade>这|近|过去|最近)?(?P<n>{_NUMWORD})年(?(decade)来?|来)"
     r"|(?P<now>目前|当前|现在|至今)|(?P<today>今天|今日)|(?P<wholeyear>全年|年内|年度内)"
+    r"|(?P<onward>下一步|今后)"
     r")"
     r"(?P<suffix>(?:以来|起|开始|至今))?"
 )
@@ -127,7 +128,8 @@ def find_phrases(text: str, anchor: Anchor) -> list[PeriodPhrase]:
     """Every time phrase of ``text`` that can date a figure, in text order."""
     phrases = []
     for match in _PHRASE.finditer(text):
-        if match.end() == match.start() or _is_comparison_base(text, match):
+        if (match.end() == match.start() or _is_comparison_base(text, match)
+                or _in_a_name(text, match)):
             continue
         phrase = _phrase(match, anchor, text)
         if phrase is not None:
@@ -157,6 +159,25 @@ def resolve(scopes: Iterable[Sequence[PeriodPhrase]], anchor: Anchor, *, stock: 
     else:
         period = ordered[index].period
     return Period(period.end, period.end) if stock else period
+
+
+def _in_a_name(text: str, match: re.Match[str]) -> bool:
+    """A year inside a book or document title ("《…2019年…》"), or naming an event in the middle
+    of a clause ("结合2015年世界休闲体育大会的筹办"): part of a name, not the period of a figure."""
+    pos = match.start()
+    if text.rfind("《", 0, pos) > text.rfind("》", 0, pos):
+        return True
+    bare_year = (match["y"] and not match["since"] and not match["asof"]
+                 and match.end() == match.end("y") + 1)  # "2015年" and nothing more
+    mid_clause = pos > 0 and text[pos - 1] not in _BOUNDARY_CHARS
+    return bool(bare_year and mid_clause and _EVENT_NAME.match(text, match.end()))
+
+
+_EVENT_NAME = re.compile(
+    r"[^\s,;。!?:、“”《》()]{0,12}?"
+    r"(?:大会|会议|年会|运动会|奥运会|冬奥会|亚运会|全运会|锦标赛|联赛|博览会|世博会|交易会|展览会|洽谈会"
+    r"|峰会|论坛|艺术节|文化节|旅游节|啤酒节|电影节)"
+)
 
 
 def _is_comparison_base(text: str, match: re.Match[str]) -> bool:
@@ -220,6 +241,8 @@ def _span(groups: dict[str, str | None], anchor: Anchor, text: str, pos: int,
     if groups["today"]:
         published = anchor.published
         return (Period(published, published), False) if published else (_UNRESOLVED, False)
+    if groups["onward"]:  # "下一步,…", "今后": the work ahead, from publication, end open
+        return (Period(anchor.published, None), False) if anchor.published else (_UNRESOLVED, False)
     return None
 
 
@@ -326,7 +349,7 @@ def _month_end(year: int, month: int) -> date:
 #: Verbs that make a count a stock: things built, set up or staffed exist at a date.
 _STOCK_VERBS = re.compile(
     r"建成|建立|成立|设立|设有|共有|现有|已有|拥有|配备|配齐|划分|组建|组成|打造|登记|注册|入驻|挂牌"
-    r"|覆盖|采集"
+    r"|覆盖|涵盖|采集|搭建|安装"
 )
 #: A publication byline: a date with a time of day ("2020-04-15 13:28").
 #: (The lookbehind follows the first digit, so that the search skips to digits at once.)
