@@ -38,8 +38,10 @@ def parse_number(token: str) -> float:
     return float(parse_decimal(token))
 
 
+@lru_cache(maxsize=4096)
 def parse_decimal(token: str) -> Decimal:
-    """:func:`parse_number` as an exact :class:`~decimal.Decimal`."""
+    """:func:`parse_number` as an exact :class:`~decimal.Decimal` (cached: the same short
+    tokens, 1, 2, 100, 13.5, recur throughout a corpus)."""
     if token.isascii() and token.isdigit():  # the usual token, read directly
         return Decimal(token)
     text = unicodedata.normalize("NFKC", token).strip()
