@@ -74,7 +74,7 @@ def _max_rss_mb() -> float:
 
 
 def profile(megabytes: float) -> None:
-    """cProfile of a short run: where the time goes, by function (cumulative)."""
+    """cProfile of a short run: where the time goes, by function (own time)."""
     profiler = cProfile.Profile()
     profiler.runcall(lambda: [list(extract_document(ingest(t, n))) for n, t in corpus(megabytes)])
     pstats.Stats(profiler).sort_stats("tottime").print_stats(18)
