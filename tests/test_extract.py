@@ -1,7 +1,6 @@
 """The extraction contract (extract/__init__.py) on every seed release and on random texts."""
 from __future__ import annotations
 
-import dataclasses
 from datetime import date
 from pathlib import Path
 
@@ -23,7 +22,7 @@ def _context(row: dict[str, str]) -> ReleaseContext:
 
 def _check_row(mention: Mention, original: str) -> None:
     assert mention.text == original[mention.start:mention.end] and mention.text
-    assert [f.name for f in dataclasses.fields(Mention)] == list(MENTION_COLUMNS)
+    assert list(Mention._fields) == list(MENTION_COLUMNS)
     assert isinstance(mention.value, float) and isinstance(mention.start, int)
     assert all(b is None or isinstance(b, float) for b in (mention.lower, mention.upper))
     assert mention.qualifier in QUALIFIERS and mention.kind in MENTION_KINDS
