@@ -10,19 +10,25 @@ Throughput is UTF-8 input bytes per second, by the wall clock and by the process
 (``time.process_time``): on a machine busy with other work the wall figure drops, the CPU figure
 does not, so report both.
 
-Run: ``.venv/bin/python benchmarks/extraction.py [--mb 50] [--profile]``. Prints figures, then
-one line of JSON.
+With ``--jobs N`` (default: the machine's cores) the same corpus is then run again across N
+worker processes, as the pipeline's corpus step does for a large corpus: the wall-clock figure
+of the whole machine.
+
+Run: ``.venv/bin/python benchmarks/extraction.py [--mb 50] [--jobs N] [--profile]``. Prints
+figures, then one line of JSON.
 """
 from __future__ import annotations
 
 import argparse
 import cProfile
 import json
+import os
 import pstats
 import re
 import resource
 import time
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from pingan_analysis.codebook import load_codebook
@@ -68,6 +74,25 @@ def run(megabytes: float) -> dict[str, object]:
     }
 
 
+def _count_mentions(document: tuple[str, str]) -> tuple[int, int]:
+    """(UTF-8 bytes, mentions) of one document: the work a corpus-step process does."""
+    name, text = document
+    return len(text.encode("utf-8")), sum(1 for _ in extract_document(ingest(text, name)))
+
+
+def run_parallel(megabytes: float, jobs: int) -> dict[str, object]:
+    """The corpus across ``jobs`` processes; wall-clock throughput of the whole run."""
+    documents = list(corpus(megabytes))
+    began = time.perf_counter()
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        counts = list(pool.map(_count_mentions, documents, chunksize=8))
+    seconds = time.perf_counter() - began
+    done_bytes = sum(size for size, _ in counts)
+    return {"jobs": jobs, "seconds": round(seconds, 2),
+            "mb_per_s": round(done_bytes / 1e6 / seconds, 3),
+            "mentions": sum(found for _, found in counts)}
+
+
 def _max_rss_mb() -> float:
     """Peak resident memory of the process so far (Linux reports KiB)."""
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
@@ -83,6 +108,8 @@ def profile(megabytes: float) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mb", type=float, default=50.0, help="megabytes of text to process")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
+                        help="worker processes for the whole-machine figure (1: skip it)")
     parser.add_argument("--profile", action="store_true", help="print a cProfile of 2 MB first")
     args = parser.parse_args()
     if args.profile:
@@ -94,6 +121,10 @@ def main() -> None:
           f"{figures['mentions_per_s']} mentions/s wall")
     for mark, peak in figures["peak_rss_mb_at"].items():
         print(f"peak resident memory after {mark} MB: {peak:.1f} MB")
+    if args.jobs > 1:
+        figures["parallel"] = run_parallel(args.mb, args.jobs)
+        print(f"across {args.jobs} processes: {figures['parallel']['mb_per_s']} MB/s wall "
+              f"({figures['parallel']['seconds']} s, {figures['parallel']['mentions']} mentions)")
     print(json.dumps(figures))
 
 
