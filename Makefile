@@ -28,7 +28,7 @@ test: $(STAMP) ## run the test suite
 
 lab: $(STAMP) ## open JupyterLab with a kernel that sees the package
 	$(VENV)/bin/python -m ipykernel install --sys-prefix --name pingan-analysis --display-name "pingan-analysis (.venv)" >/dev/null
-	$(VENV)/bin/jupyter lab notebooks/
+	$(VENV)/bin/jupyter lab notebooks/ $(if $(filter 0,$(shell id -u)),--allow-root)
 
 clean-env: ## remove the virtual environment
 	rm -rf $(VENV)
