@@ -69,7 +69,24 @@ def _within(series: pd.Series, low: float, high: float) -> pd.Series:
     return series.isna() | series.between(low, high)
 
 
-class ManifestSchema(pa.DataFrameModel):
+class PeriodSchema(pa.DataFrameModel):
+    """The period columns every table with figures has, and their checks (inherited)."""
+
+    period_start: Series[str] = pa.Field(description="first day covered (may be empty)")
+    period_end: Series[str] = pa.Field(description="last day covered (may be empty)")
+
+    @pa.check("period_start", "period_end", name="date_or_empty")
+    def date_or_empty(cls, series: Series[str]) -> Series[bool]:
+        """The date is empty or a real calendar date written YYYY-MM-DD."""
+        return (series == "") | _real_date(series)
+
+    @pa.dataframe_check(name="period_ordered")
+    def period_ordered(cls, df: pd.DataFrame) -> Series[bool]:
+        """The period starts on or before the day it ends."""
+        return _not_after(df["period_start"], df["period_end"])
+
+
+class ManifestSchema(PeriodSchema):
     """``data/raw/releases.csv``: one row per release text of the corpus."""
 
     release_id: Series[str] = pa.Field(str_matches=RELEASE_ID_PATTERN, unique=True,
@@ -104,16 +121,6 @@ class ManifestSchema(pa.DataFrameModel):
         """The release was published today or earlier, not in the future."""
         return parse_dates(series).isna() | (parse_dates(series) <= pd.Timestamp(date.today()))
 
-    @pa.check("period_start", "period_end", name="date_or_empty")
-    def date_or_empty(cls, series: Series[str]) -> Series[bool]:
-        """The date is empty or a real calendar date written YYYY-MM-DD."""
-        return (series == "") | _real_date(series)
-
-    @pa.dataframe_check(name="period_ordered")
-    def period_ordered(cls, df: pd.DataFrame) -> Series[bool]:
-        """The period starts on or before the day it ends."""
-        return _not_after(df["period_start"], df["period_end"])
-
     @pa.dataframe_check(name="period_before_published")
     def period_before_published(cls, df: pd.DataFrame) -> Series[bool]:
         """A release reports on a period that ended by the day it was published."""
@@ -133,7 +140,7 @@ class ManifestSchema(pa.DataFrameModel):
         return df["file"] == df["release_id"] + ".txt"
 
 
-class MentionsSchema(pa.DataFrameModel):
+class MentionsSchema(PeriodSchema):
     """``data/processed/mentions.csv``: every quantity of every release, with its span."""
 
     release_id: Series[str] = pa.Field(str_length={"min_value": 1}, description="the release")
@@ -156,11 +163,6 @@ class MentionsSchema(pa.DataFrameModel):
 
     class Config:
         strict = True
-
-    @pa.check("period_start", "period_end", name="date_or_empty")
-    def date_or_empty(cls, series: Series[str]) -> Series[bool]:
-        """The date is empty or a real calendar date written YYYY-MM-DD."""
-        return (series == "") | _real_date(series)
 
     @pa.dataframe_check(name="offsets_ordered")
     def offsets_ordered(cls, df: pd.DataFrame) -> Series[bool]:
@@ -198,11 +200,6 @@ class MentionsSchema(pa.DataFrameModel):
         """A multiple (kind change_multiple) says how it is phrased; other figures leave it empty."""
         return (df["kind"] == "change_multiple") == (df["multiple_form"] != "")
 
-    @pa.dataframe_check(name="period_ordered")
-    def period_ordered(cls, df: pd.DataFrame) -> Series[bool]:
-        """The period starts on or before the day it ends."""
-        return _not_after(df["period_start"], df["period_end"])
-
 
 class IndicatorsSchema(MentionsSchema):
     """``data/processed/indicators.csv``: mentions mapped to a codebook indicator, with their
@@ -231,7 +228,7 @@ class IndicatorsSchema(MentionsSchema):
         return (df["modality"] != "reported") | ordered
 
 
-class PanelSchema(pa.DataFrameModel):
+class PanelSchema(PeriodSchema):
     """``data/processed/panel.csv``: one row per city × period × indicator × kind."""
 
     city_zh: Series[str] = pa.Field(str_length={"min_value": 1})
@@ -253,16 +250,6 @@ class PanelSchema(pa.DataFrameModel):
 
     class Config:
         strict = True
-
-    @pa.check("period_start", "period_end", name="date_or_empty")
-    def date_or_empty(cls, series: Series[str]) -> Series[bool]:
-        """The date is empty or a real calendar date written YYYY-MM-DD."""
-        return (series == "") | _real_date(series)
-
-    @pa.dataframe_check(name="period_ordered")
-    def period_ordered(cls, df: pd.DataFrame) -> Series[bool]:
-        """The period starts on or before the day it ends."""
-        return _not_after(df["period_start"], df["period_end"])
 
     @pa.dataframe_check(name="value_within_common_interval")
     def value_within_common_interval(cls, df: pd.DataFrame) -> Series[bool]:
