@@ -29,7 +29,7 @@ def city_figures(city_en: str, processed_dir: str | Path | None = None,
                  codebook: Codebook | None = None) -> pd.DataFrame:
     """The city's validated indicator mentions, with the codebook's names, in reading order."""
     rows = processed_table("indicators_valid", processed_dir)
-    known = sorted(rows["city_en"].unique())
+    known = sorted(rows["city_en"].dropna().unique())
     if city_en not in known:
         raise DataError(f"no validated figures for the city {city_en!r}",
                         fix=f"use one of the corpus's cities: {', '.join(known)}")
@@ -81,7 +81,13 @@ def _interval(lower: float, upper: float) -> str:
     return f"[{low}, {high}]"
 
 
-def _period(start: str, end: str) -> str:
-    if not start and not end:
+def _period(start: pd.Timestamp, end: pd.Timestamp) -> str:
+    """``2019-01-01 – 2019-12-31``, ``as of 2019-12-31`` for a stock, ``… – 2019-12-31`` for a
+    running total whose start is not stated."""
+    if pd.isna(start) and pd.isna(end):
         return "unknown"
-    return f"as of {end}" if start == end else f"{start} – {end}"
+    if start == end:
+        return f"as of {end:%Y-%m-%d}"
+    first = "…" if pd.isna(start) else f"{start:%Y-%m-%d}"
+    last = "…" if pd.isna(end) else f"{end:%Y-%m-%d}"
+    return f"{first} – {last}"

@@ -12,19 +12,22 @@ import pandas as pd
 import seaborn as sns
 
 from pingan_analysis.config import project_paths
-from pingan_analysis.exceptions import DataError
+from pingan_analysis.datasets import COLUMN_TYPES, read_text_table, typed
 from pingan_analysis.figures import save_figure
 
 
+#: Column types of the corpus step's own tables, beside the shared ones of :mod:`datasets`.
+CORPUS_COLUMN_TYPES: dict[str, str] = {
+    **COLUMN_TYPES, "chars": "int", "kept_chars": "int", "repeat_chars": "int",
+    "boilerplate_chars": "int", "paragraphs": "int", "dropped_blocks": "int", "mentions": "int",
+    "indicator_mentions": "int",
+}
+
+
 def processed_table(name: str, processed_dir: str | Path | None = None) -> pd.DataFrame:
-    """Read ``<processed_dir>/<name>.csv`` with every column as it was written (text kept as text)."""
+    """``<processed_dir>/<name>.csv`` (default: the project's ``data/processed``), typed."""
     folder = Path(processed_dir) if processed_dir else project_paths().processed_dir
-    path = folder / f"{name}.csv"
-    if not path.is_file():
-        raise DataError(f"no {name}.csv in {folder}", where=str(path),
-                        fix="run `pingan run` (or `make report`) to build the processed tables")
-    return pd.read_csv(path, dtype={"release_id": "string", "doc": "string", "text": "string"},
-                       keep_default_na=False, na_values={"value": [""], "lower": [""], "upper": [""]})
+    return typed(read_text_table(folder / f"{name}.csv"), CORPUS_COLUMN_TYPES)
 
 
 def corpus_overview(processed_dir: str | Path | None = None) -> pd.DataFrame:
@@ -45,22 +48,22 @@ def dropped_by_reason(processed_dir: str | Path | None = None) -> pd.DataFrame:
     """Characters and blocks dropped per release and reason (repeated copy, page boilerplate)."""
     blocks = dropped_blocks(processed_dir)
     blocks["chars"] = blocks["end"] - blocks["start"]
-    return (blocks.groupby(["release_id", "reason"], as_index=False)
+    return (blocks.groupby(["release_id", "reason"], as_index=False, observed=True)
             .agg(blocks=("start", "size"), chars=("chars", "sum")))
 
 
 def mention_counts(by: list[str], processed_dir: str | Path | None = None) -> pd.DataFrame:
     """Mentions counted per the given columns (e.g. ``["release_id", "kind"]``), as a wide table."""
     mentions = processed_table("mentions", processed_dir)
-    counts = mentions.groupby(by).size()
+    counts = mentions.groupby(by, observed=True, dropna=False).size()
     return counts.unstack(fill_value=0) if len(by) > 1 else counts.rename("mentions").to_frame()
 
 
 def indicator_coverage(processed_dir: str | Path | None = None) -> pd.DataFrame:
     """Share of mentions mapped to a codebook indicator, per release."""
     mentions = processed_table("mentions", processed_dir)
-    mapped = mentions["indicator"].ne("")
-    return (mentions.assign(mapped=mapped).groupby("release_id")
+    mapped = mentions["indicator"].notna()
+    return (mentions.assign(mapped=mapped).groupby("release_id", observed=True)
             .agg(mentions=("mapped", "size"), mapped=("mapped", "sum"))
             .assign(mapped_share=lambda t: t["mapped"] / t["mentions"]))
 
