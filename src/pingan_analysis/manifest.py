@@ -47,9 +47,6 @@ class CsvTable:
     frame: pd.DataFrame
     lines: list[int]
 
-    def where(self, row: int) -> str:
-        return f"{self.path}, line {self.lines[row]}"
-
 
 @dataclass(frozen=True)
 class NewRelease:
