@@ -33,7 +33,7 @@ def processed_table(name: str, processed_dir: str | Path | None = None) -> pd.Da
 def corpus_overview(processed_dir: str | Path | None = None) -> pd.DataFrame:
     """One row per release: size, what ingestion kept and dropped, mentions found."""
     corpus = processed_table("corpus", processed_dir)
-    corpus["dropped_share"] = 1 - corpus["kept_chars"] / corpus["chars"]
+    corpus["dropped_share"] = (corpus["repeat_chars"] + corpus["boilerplate_chars"]) / corpus["chars"]
     columns = ["release_id", "city_en", "published", "kind", "chars", "kept_chars", "repeat_chars",
                "boilerplate_chars", "dropped_share", "mentions", "indicator_mentions"]
     return corpus[columns]
