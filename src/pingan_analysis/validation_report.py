@@ -10,11 +10,13 @@ from __future__ import annotations
 import json
 from html import escape
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
 from pingan_analysis.config import ProjectPaths, project_paths
 from pingan_analysis.csvio import atomic_text_writer
+from pingan_analysis.datasets import read_text_table
 from pingan_analysis.exceptions import DataError
 from pingan_analysis.validate import (
     FAILURES_FILE, SUMMARY_FILE, TABLE_ORDER, VALID_INDICATORS_FILE, WARNING_CHECKS, describe,
@@ -46,7 +48,7 @@ def load_summary(processed_dir: str | Path | None = None) -> dict:
 
 def load_failures(processed_dir: str | Path | None = None) -> pd.DataFrame:
     """``validation_failures.csv``, with each check's description in plain words."""
-    failures = pd.read_csv(_required(_folder(processed_dir) / FAILURES_FILE), dtype=str, keep_default_na=False)
+    failures = read_text_table(_required(_folder(processed_dir) / FAILURES_FILE))
     return failures.assign(description=failures["check"].map(describe))
 
 
@@ -85,20 +87,16 @@ def conflicts(processed_dir: str | Path | None = None) -> pd.DataFrame:
     folder = _folder(processed_dir)
     if not (folder / "panel.csv").is_file():
         return pd.DataFrame(columns=list(CONFLICT_COLUMNS))
-    panel = pd.read_csv(folder / "panel.csv", dtype=str, keep_default_na=False)
+    panel = read_text_table(folder / "panel.csv")
     disputed = panel[panel["conflict"].str.lower() == "true"]
-    sources = _valid_indicators(folder)
+    sources = read_text_table(_required(folder / VALID_INDICATORS_FILE))
     return disputed.assign(sources=[_sources_of(row, sources) for row in disputed.itertuples()]) \
         [list(CONFLICT_COLUMNS)].reset_index(drop=True)
 
 
-def _valid_indicators(processed_dir: Path) -> pd.DataFrame:
-    return pd.read_csv(_required(processed_dir / VALID_INDICATORS_FILE), dtype=str,
-                       keep_default_na=False)
-
-
-def _sources_of(row, indicators: pd.DataFrame) -> str:
-    """What each release merged into a panel row states: `release: text (sentence)`."""
+def _sources_of(row: Any, indicators: pd.DataFrame) -> str:
+    """What each release merged into a panel row (an ``itertuples`` row) states:
+    `release: text — sentence`, one line each."""
     kinds = {row.kind, "change_multiple"} if row.kind == "change_pct" else {row.kind}
     match = indicators[(indicators["city_zh"] == row.city_zh)
                        & (indicators["indicator"] == row.indicator)
