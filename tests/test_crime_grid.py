@@ -123,6 +123,19 @@ def test_caveats_name_mixed_measures_periods_and_population_breaks() -> None:
     assert "2 releases: news_report, transcript" in notes
 
 
+def test_caveats_carry_the_panels_population_break_notes() -> None:
+    panel = _linear_panel({"Qingdao": 57.6, "Zibo": 16.2, "Baoshan": 204.4}, slope=-0.1, intercept=0)
+    is_density = panel["indicator"] == "grid_workers_per_10k"
+    panel["note"] = ""
+    panel.loc[is_density & (panel["city_en"] == "Qingdao"), "note"] = (
+        "population: census 2020-11-01 count used as the baseline for a 2019 figure; the 2019 "
+        "year-end estimate 9499800 differs by -5.7% (series break at the census)")
+    points = crime_grid.crime_grid_points(panel)
+    notes = crime_grid.caveats(points, crime_grid.fit_crime_on_density(points))
+    breaks = [note for note in notes if note.startswith("Densities divide")]
+    assert len(breaks) == 1 and "Qingdao: population: census" in breaks[0] and "Zibo" not in breaks[0]
+
+
 def test_interval_bars_are_asymmetric_and_open_ends_draw_nothing() -> None:
     panel = _panel([
         _row("A", "criminal_police_incidents_annualised", -2.0, "2019-01-01", "2019-12-31",

@@ -30,7 +30,7 @@ MIN_POINTS_FOR_P_VALUES = 6
 POINT_COLUMNS: tuple[str, ...] = (
     "city_en", "city_zh", "crime_indicator", "crime_measure", "crime_change", "crime_lower",
     "crime_upper", "crime_period_start", "crime_period_end", "crime_years", "density",
-    "density_lower", "density_upper", "density_as_of", "release_ids", "reference",
+    "density_lower", "density_upper", "density_as_of", "release_ids", "reference", "population_note",
 )
 
 
@@ -98,7 +98,7 @@ def _point(crime: pd.Series, density: pd.Series) -> dict:
         "crime_years": round(years, 2), "density": density["value"],
         "density_lower": density["lower"], "density_upper": density["upper"],
         "density_as_of": _iso(density["period_end"]), "release_ids": ";".join(r for r in release_ids if r),
-        "reference": density["reference"],
+        "reference": density["reference"], "population_note": density.get("note", ""),
     }
 
 
@@ -164,6 +164,11 @@ def caveats(points: pd.DataFrame, fit: CrimeGridFit, manifest: pd.DataFrame | No
     if any("year_end" in r for r in references) and any("census" in r for r in references):
         notes.append("Population mixes census counts and year-end estimates; estimates before the 2020 "
                      "census undercount (Qingdao 2019 by about 57万), biasing per-capita densities.")
+    breaks = [f"{city}: {note}" for city, note in zip(points["city_en"], points["population_note"])
+              if isinstance(note, str) and "series break" in note]
+    if breaks:
+        notes.append("Densities divide by a population of another year than the figure's: "
+                     + "; ".join(breaks) + ".")
     if manifest is not None:
         cities = manifest[manifest["city_en"].isin(points["city_en"])]
         notes.append(f"Every figure is the government's own report ({len(cities)} releases: "
