@@ -69,6 +69,24 @@ def _within(series: pd.Series, low: float, high: float) -> pd.Series:
     return series.isna() | series.between(low, high)
 
 
+def _figure_within(df: pd.DataFrame, low: float, high: float) -> pd.Series:
+    """True where value, lower and upper are each empty or in ``[low, high]``."""
+    return _within(df["value"], low, high) & _within(df["lower"], low, high) & _within(
+        df["upper"], low, high)
+
+
+def _value_in_interval(df: pd.DataFrame) -> pd.Series:
+    """True where ``lower <= value <= upper``, an empty end being open."""
+    return ((df["lower"].isna() | (df["lower"] <= df["value"]))
+            & (df["upper"].isna() | (df["value"] <= df["upper"])))
+
+
+def _period_ended_by_published(df: pd.DataFrame) -> pd.Series:
+    """True where neither end of the period is after the publication date (or a date is missing)."""
+    return _not_after(df["period_end"], df["published"]) & _not_after(
+        df["period_start"], df["published"])
+
+
 class PeriodSchema(pa.DataFrameModel):
     """The period columns every table with figures has, and their checks (inherited)."""
 
@@ -124,8 +142,7 @@ class ManifestSchema(PeriodSchema):
     @pa.dataframe_check(name="period_before_published")
     def period_before_published(cls, df: pd.DataFrame) -> Series[bool]:
         """A release reports on a period that ended by the day it was published."""
-        return _not_after(df["period_end"], df["published"]) & _not_after(
-            df["period_start"], df["published"])
+        return _period_ended_by_published(df)
 
     @pa.dataframe_check(name="release_id_names_release")
     def release_id_names_release(cls, df: pd.DataFrame) -> Series[bool]:
@@ -172,23 +189,18 @@ class MentionsSchema(PeriodSchema):
     @pa.dataframe_check(name="value_within_interval")
     def value_within_interval(cls, df: pd.DataFrame) -> Series[bool]:
         """The figure lies in the interval its words allow: lower <= value <= upper, where given."""
-        return ((df["lower"].isna() | (df["lower"] <= df["value"]))
-                & (df["upper"].isna() | (df["value"] <= df["upper"])))
+        return _value_in_interval(df)
 
     @pa.dataframe_check(name="percent_within_0_100")
     def percent_within_0_100(cls, df: pd.DataFrame) -> Series[bool]:
         """A share or rate (kind percent) lies between 0 and 100%."""
-        inside = _within(df["value"], 0, 100) & _within(df["lower"], 0, 100) & _within(
-            df["upper"], 0, 100)
-        return (df["kind"] != "percent") | inside
+        return (df["kind"] != "percent") | _figure_within(df, 0, 100)
 
     @pa.dataframe_check(name="decline_at_most_100_pct")
     def decline_at_most_100_pct(cls, df: pd.DataFrame) -> Series[bool]:
         """A decline cannot exceed 100%: nothing can fall by more than all of it."""
         declines = (df["kind"] == "change_pct") & (df["direction"] == "down")
-        inside = _within(df["value"], 0, 100) & _within(df["lower"], 0, 100) & _within(
-            df["upper"], 0, 100)
-        return ~declines | inside
+        return ~declines | _figure_within(df, 0, 100)
 
     @pa.dataframe_check(name="change_has_direction")
     def change_has_direction(cls, df: pd.DataFrame) -> Series[bool]:
@@ -223,9 +235,7 @@ class IndicatorsSchema(MentionsSchema):
     def reported_period_before_published(cls, df: pd.DataFrame) -> Series[bool]:
         """A reported (achieved) figure covers a period that ended by the release's publication;
         only targets may lie in the future."""
-        ordered = _not_after(df["period_end"], df["published"]) & _not_after(
-            df["period_start"], df["published"])
-        return (df["modality"] != "reported") | ordered
+        return (df["modality"] != "reported") | _period_ended_by_published(df)
 
 
 class PanelSchema(PeriodSchema):
@@ -254,9 +264,7 @@ class PanelSchema(PeriodSchema):
     @pa.dataframe_check(name="value_within_common_interval")
     def value_within_common_interval(cls, df: pd.DataFrame) -> Series[bool]:
         """Unless the sources conflict, the value lies in the interval they all allow."""
-        inside = ((df["lower"].isna() | (df["lower"] <= df["value"]))
-                  & (df["upper"].isna() | (df["value"] <= df["upper"])))
-        return (df["conflict"] == "true") | inside
+        return (df["conflict"] == "true") | _value_in_interval(df)
 
 
 class ReferenceSchema(pa.DataFrameModel):
