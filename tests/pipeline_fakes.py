@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import shutil
 import sys
 import time
@@ -22,7 +21,7 @@ from unittest import mock
 from pingan_analysis import keys
 from pingan_analysis.config import ProjectPaths
 from pingan_analysis.exceptions import DataError
-from pingan_analysis.steps import Step, StepContext, build_plan
+from pingan_analysis.steps import Runner, Step, StepContext, build_plan
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 #: Tests pin the package digest: others edit the package's source while these tests run.
@@ -133,7 +132,7 @@ def write_validation_page(step: Step, ctx: StepContext) -> None:
     (ctx.tree.reports / "validation.html").write_text(page, encoding="utf-8")
 
 
-def fake_data_steps(paths: ProjectPaths, summary=write_summary) -> list[Step]:
+def fake_data_steps(paths: ProjectPaths, summary: Runner = write_summary) -> list[Step]:
     """corpus → summary → validation page, and a reference step that reads no release."""
     return [
         Step("corpus", write_corpus, sources=(paths.manifest, paths.releases_dir),
@@ -148,8 +147,9 @@ def fake_data_steps(paths: ProjectPaths, summary=write_summary) -> list[Step]:
     ]
 
 
-def fake_plan(paths: ProjectPaths, summary=write_summary) -> list[Step]:
-    return build_plan(paths, fake_data_steps(paths, summary))
+def fake_plan(paths: ProjectPaths) -> list[Step]:
+    """The fake data steps, then the tiny notebooks of the project."""
+    return build_plan(paths, fake_data_steps(paths))
 
 
 if __name__ == "__main__":
@@ -161,4 +161,4 @@ if __name__ == "__main__":
             else fake_plan(project))
     pipeline.run(project, plan=plan, progress=lambda line: None)
     heavy = sorted({"pandas", "numpy", "papermill", "nbconvert", "pandera"} & set(sys.modules))
-    print(json.dumps({"heavy_modules": heavy, "pid": os.getpid()}))
+    print(json.dumps({"heavy_modules": heavy}))
