@@ -19,6 +19,7 @@ import pandera.pandas as pa
 from pandera.typing import Series
 
 from pingan_analysis.codebook import DOMAINS
+from pingan_analysis.csvio import format_cell
 from pingan_analysis.exceptions import DataError
 from pingan_analysis.tables import (
     ADMIN_LEVELS, DIRECTIONS, MENTION_KINDS, MODALITIES, MULTIPLE_FORMS, QUALIFIERS, RELEASE_KINDS,
@@ -395,13 +396,7 @@ def schema_failures(model: type[pa.DataFrameModel], frame: pd.DataFrame) -> list
         if case.schema_context == "DataFrameSchema" and case.column != judged:
             continue
         key = (row, check, case.column if case.schema_context == "Column" else "")
+        # The failing value as the CSV holds it (no trailing .0 on whole numbers).
         failures.setdefault(key, SchemaFailure(row, str(case.column), check,
-                                                        _cell(case.failure_case)))
+                                               format_cell(case.failure_case)))
     return sorted(failures.values(), key=lambda f: (f.row, f.column, f.check))
-
-
-def _cell(value: object) -> str:
-    """A failing value as text, as the CSV holds it (no trailing .0 on whole numbers)."""
-    if isinstance(value, float):
-        return "" if value != value else format(value, ".15g")
-    return str(value)
