@@ -30,8 +30,9 @@ from pingan_analysis.codebook import load_codebook
 from pingan_analysis.csvio import format_cell, write_bytes_atomic
 from pingan_analysis.datasets import typed
 from pingan_analysis.derive import DERIVED_INDICATORS, RATES, measure_of
+from pingan_analysis.reconcile import MERGE_KEY
 from pingan_analysis.tables import (
-    ADMIN_LEVELS, MENTION_KINDS, MODALITIES, MULTIPLE_FORMS, QUALIFIERS,
+    ADMIN_LEVELS, DIRECTIONS, MENTION_KINDS, MODALITIES, MULTIPLE_FORMS, QUALIFIERS,
 )
 
 log = logging.getLogger(__name__)
@@ -73,7 +74,7 @@ MENTION_FIELDS: dict[str, Field] = {
     "upper": Field("number", "highest value the words allow; empty when open"),
     "kind": _text("count, amount (money), percent, change_pct, change_pp or change_multiple",
                   MENTION_KINDS),
-    "direction": _text("up or down for changes; empty otherwise", ("up", "down")),
+    "direction": _text("up or down for changes; empty otherwise", DIRECTIONS),
     "period_start": Field("date", "first day the figure covers (as-of date for a stock)"),
     "period_end": Field("date", "last day the figure covers (as-of date for a stock)"),
     "modality": _text("reported (achieved) or target (plan, goal)", MODALITIES),
@@ -170,7 +171,8 @@ class Table:
     line_terminator: str = "\n"
 
 
-PANEL_KEY: tuple[str, ...] = ("city_zh", "period_start", "period_end", "indicator", "kind")
+#: One panel row per merge key, so the merge key is the panel's primary key.
+PANEL_KEY: tuple[str, ...] = tuple(MERGE_KEY)
 TABLES: tuple[Table, ...] = (
     Table("corpus", "corpus.csv", "Releases ingested: sizes and what ingestion dropped",
           CORPUS_FIELDS, ("release_id",)),
