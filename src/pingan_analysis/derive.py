@@ -6,6 +6,11 @@ reference row(s) it divided by. Intervals go through the arithmetic: each formul
 in the reported figure, so it is evaluated at both interval ends (a decreasing one, like
 residents per grid cell, swaps them). Reference figures are taken as exact.
 
+A city without population data (or without a land area) keeps its reported rows and gets no
+per-capita (or per-km²) rows, with a warning naming the city and the rate left out. Its rates
+are left out rather than written with an empty value because ``PanelSchema`` requires a value
+in every panel row.
+
 Crime changes: the three crime measures differ (police incidents, filed cases, occurred cases)
 and are never pooled; ``measure`` names which one a row is. A change over a period longer than a
 year is annualised by compounding, (1 + c)^(1/years) − 1; a change over a year or less is read
@@ -28,6 +33,7 @@ PER_10K = 10_000.0
 YEAR_DAYS = 365.25
 #: Longest period (days, inclusive) whose change is read as year on year rather than annualised.
 YEAR_ON_YEAR_MAX_DAYS = 366
+
 
 @dataclass(frozen=True)
 class CrimeMeasure:
@@ -138,11 +144,8 @@ def _interval_map(row: pd.Series, function: Callable[[float], float], increasing
 
 
 def _rate_rows(reconciled: pd.DataFrame, reference: pd.DataFrame) -> Iterator[dict]:
-    """Rate rows for every count of a rated indicator whose city the reference covers.
-
-    A city missing from the reference still has its reported rows; its rates are left out
-    (the panel's ``value`` is never empty) with a warning naming what is missing.
-    """
+    """Rate rows for every count of a rated indicator whose city the reference covers; for a
+    city it does not cover, a warning and no rate row (see the module docstring)."""
     counts = reconciled[reconciled["kind"] == "count"]
     for rate in RATES:
         for _, row in counts[counts["indicator"] == rate.source].iterrows():
