@@ -17,7 +17,7 @@ import hashlib
 import json
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
@@ -71,7 +71,8 @@ class Context:
 
 @dataclass(frozen=True)
 class ContextCheck:
-    """A check that needs more than the row; its docstring-like ``description`` is shown to readers."""
+    """A check that needs more than the row; ``description`` is shown to readers, as a schema
+    check's docstring is."""
 
     name: str
     column: str
@@ -221,8 +222,8 @@ def validate_project(paths: ProjectPaths) -> ValidationResult:
     from pingan_analysis.validation_report import write_validation_report
 
     result = validate_tables(paths, paths.processed_dir)
-    report = write_validation_report(paths, paths.processed_dir, paths.reports_dir)
-    return ValidationResult(result.processed_dir, result.summary, report)
+    return replace(result, report=write_validation_report(paths, paths.processed_dir,
+                                                          paths.reports_dir))
 
 
 def validate_tables(paths: ProjectPaths, processed_dir: Path) -> ValidationResult:
