@@ -12,6 +12,7 @@ import pytest
 
 from pingan_analysis.config import ProjectPaths
 from pingan_analysis.csvio import atomic_text_writer, write_csv_rows
+from pingan_analysis.datasets import read_text_table
 from pingan_analysis.exceptions import DataError
 from pingan_analysis.panel import PANEL_TABLE_COLUMNS, build_panel, check_panel
 from pingan_analysis.tables import INDICATORS_TABLE_COLUMNS, PANEL_COLUMNS
@@ -183,8 +184,7 @@ def test_the_panel_of_the_real_corpus(project: Path) -> None:
     build_corpus_tables(paths, paths.processed_dir, jobs=1)
     validate_tables(paths, paths.processed_dir)
     panel = build_panel(paths, paths.processed_dir)
-    valid = pd.read_csv(paths.processed_dir / "indicators_valid.csv", dtype=str,
-                        keep_default_na=False)
+    valid = read_text_table(paths.processed_dir / "indicators_valid.csv")
     texts = {f"{r.release_id}:{r.start}-{r.end}": r.text for r in valid.itertuples()}
     assert set(panel["city_en"]) == {"Baoshan", "Laixi", "Qingdao", "Zibo"}
     assert {source for sources in panel["sources"] for source in sources.split(";")} <= set(texts)

@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from conftest import MANIFEST, REPO_ROOT
+from pingan_analysis.datasets import read_text_table
 from pingan_analysis.exceptions import DataError
 from pingan_analysis.schemas import (
     MENTION_NUMBER_COLUMNS, ManifestSchema, MentionsSchema, PanelSchema,
@@ -16,13 +17,9 @@ from pingan_analysis.schemas import (
 from pingan_analysis.tables import MENTIONS_TABLE_COLUMNS, PANEL_COLUMNS
 
 
-def text_table(path) -> pd.DataFrame:
-    return pd.read_csv(path, dtype=str, keep_default_na=False)
-
-
 @pytest.fixture
 def manifest() -> pd.DataFrame:
-    return text_table(MANIFEST)
+    return read_text_table(MANIFEST)
 
 
 def mention(**changes: str) -> dict[str, str]:
@@ -41,7 +38,7 @@ def mention_failures(*rows: dict[str, str]) -> list[tuple[int, str, str]]:
 
 
 def test_seed_manifest_and_reference_are_valid(manifest: pd.DataFrame) -> None:
-    reference = text_table(REPO_ROOT / "data/raw/reference/population.csv")
+    reference = read_text_table(REPO_ROOT / "data/raw/reference/population.csv")
     assert schema_failures(ManifestSchema, manifest) == []
     assert schema_failures(ReferenceSchema, reference.assign(value=reference["value"].astype(float))) == []
 

@@ -11,12 +11,12 @@ import csv
 import json
 from pathlib import Path
 
-import pandas as pd
 import pytest
 
 from pingan_analysis.codebook import load_codebook
 from pingan_analysis.config import ProjectPaths
 from pingan_analysis.csvio import atomic_text_writer, write_csv_rows
+from pingan_analysis.datasets import read_text_table
 from pingan_analysis.exceptions import DataError
 from pingan_analysis.manifest import add_release
 from pingan_analysis.tables import FAILURE_COLUMNS, INDICATORS_TABLE_COLUMNS, MENTIONS_TABLE_COLUMNS
@@ -199,7 +199,7 @@ def outputs(paths: ProjectPaths) -> list[Path]:
 
 
 def test_a_table_missing_a_column_is_structural_and_writes_nothing(paths: ProjectPaths) -> None:
-    table = pd.read_csv(paths.processed_dir / "indicators.csv", dtype=str, keep_default_na=False)
+    table = read_text_table(paths.processed_dir / "indicators.csv")
     table.drop(columns="unit").to_csv(paths.processed_dir / "indicators.csv", index=False)
     with pytest.raises(DataError, match="lacks column.*unit"):
         validate_tables(paths, paths.processed_dir)

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from pingan_analysis.config import ProjectPaths
+from pingan_analysis.datasets import read_text_table
 from pingan_analysis.tables import PANEL_COLUMNS
 from pingan_analysis.validate import validate_tables
 from pingan_analysis.validation_report import (
@@ -43,7 +44,7 @@ def test_report_is_offline_and_has_no_scripts(paths: ProjectPaths) -> None:
 
 def test_markup_in_a_release_is_shown_as_text(paths: ProjectPaths) -> None:
     failures = paths.processed_dir / "validation_failures.csv"
-    table = pd.read_csv(failures, dtype=str, keep_default_na=False)
+    table = read_text_table(failures)
     table.loc[0, "sentence"] = "网格<script>alert(1)</script>共48600个。"
     table.to_csv(failures, index=False, lineterminator="\n")
     page = report(paths)
@@ -73,7 +74,7 @@ def test_check_counts_cover_every_table(paths: ProjectPaths) -> None:
 
 def test_conflicts_list_what_each_source_says(paths: ProjectPaths) -> None:
     assert conflicts(paths.processed_dir).empty  # no panel yet
-    valid = pd.read_csv(paths.processed_dir / "indicators_valid.csv", dtype=str, keep_default_na=False)
+    valid = read_text_table(paths.processed_dir / "indicators_valid.csv")
     grid = valid[valid["indicator"] == "grid_cells"].iloc[0]
     row = dict.fromkeys(PANEL_COLUMNS, "")
     row.update(city_zh=grid["city_zh"], indicator="grid_cells", kind="count",
