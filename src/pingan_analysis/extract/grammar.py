@@ -94,28 +94,36 @@ class _Context(NamedTuple):
 def find_quantities(text: str) -> list[Quantity]:
     """Every quantity in ``text`` (one normalised sentence, or any string), in order."""
     found: list[Quantity] = []
+    previous = None
     for match in patterns.QUANTITY.finditer(text):
         skip, unit, time, pct = match.group("skip", "unit", "time", "pct")
         if skip is None and (unit or time or pct):  # a figure needs a unit
-            quantity = _read(text, match, found[-1] if found else None)
+            quantity = _read(text, match, previous, "%" if pct else _unit(match, unit, time))
             if quantity is not None:
                 found.append(quantity)
+                previous = quantity
     return found
 
 
-def _read(text: str, match: re.Match[str], previous: Quantity | None) -> Quantity | None:
-    if match["pct"] is not None:
-        unit, suffix = "%", match["pct_suffix"]
+def _read(text: str, match: re.Match[str], previous: Quantity | None,
+          unit: str | None) -> Quantity | None:
+    """The quantity of a candidate with its unit (see :func:`_unit`), or None if it is none."""
+    if unit is None:
+        return None
+    pct = match["pct"] is not None
+    if pct:
+        suffix_group = "pct_suffix"
         numeral = _percent_words(match)
     else:
-        unit, suffix = _unit(match), match["suffix"]
-        numeral = None if unit is None else _numeral(match)
+        suffix_group = "suffix"
+        numeral = _numeral(match)
     if numeral is None:
         return None
-    context = _context(text, match.start() if match["pct"] else numeral.start)
+    context = _context(text, match.start() if pct else numeral.start)
     if _excluded(numeral, unit, context):
         return None
-    end = match.start("suffix" if match["pct"] is None else "pct_suffix") if suffix else match.end()
+    suffix = match[suffix_group]
+    end = match.start(suffix_group) if suffix else match.end()
     if unit == TENTHS_UNIT:
         numeral = _tenths_as_percent(numeral)
     kind, direction, form = _kind(unit, numeral.value, context, previous)
@@ -203,11 +211,11 @@ def _fuzzy_multiplier(word: str) -> Decimal:
     return parse_decimal(word) if word[0] == "十" else multiplier_value(word)
 
 
-def _unit(match: re.Match[str]) -> str | None:
-    """The unit as reported, 次 appended for 件(次); None when there is none or it is time."""
-    if match["time"] is not None:
-        return match["time"] if _scaled_time(match) else None
-    unit = match["unit"]
+def _unit(match: re.Match[str], unit: str | None, time: str | None) -> str | None:
+    """The unit as reported (``unit``, ``time``: the match's groups), 次 appended for 件(次);
+    None when there is none or it is time."""
+    if time is not None:
+        return time if _scaled_time(match) else None
     if unit is None:
         return None
     return unit + "次" if match["times"] else unit
@@ -225,17 +233,27 @@ def _context(text: str, start: int) -> _Context:
     up, down, to, lower, upper, approx = before.group("up", "down", "to", "lower", "upper", "approx")
     qualifier = "lower" if lower else "upper" if upper else "approx" if approx else ""
     anchor = before.start(qualifier) if qualifier else start  # where the qualifier word starts
-    glued = patterns.GLUED.search(text, max(0, start - 2), start)
     # a list connector right before the number or its qualifier word: it may share the change
     # verb of the figure before it (分别下降36.01%、85.7%)
     connector_at = anchor - 1 if anchor and text[anchor - 1] in _CONNECTORS else -1
-    return _Context(
-        direction="up" if up else "down" if down else "",
-        level=bool(to),
-        qualifier=qualifier,
-        blocked=glued is not None,
-        connector_at=connector_at,
-    )
+    return _Context("up" if up else "down" if down else "", bool(to), qualifier,
+                    _glued(text, start), connector_at)
+
+
+def _glued(text: str, start: int) -> bool:
+    """Whether an ordinal mark, a letter or a code's digit is glued to the number at ``start``.
+
+    The regex ``patterns.GLUED`` searched in the two characters before ``start``, written out
+    as character tests (a regex search costs as much as the whole rest of :func:`_context`);
+    as ``$`` does, a line break may stand between the mark and the number.
+    """
+    last = text[start - 1] if start else ""
+    if last in patterns.GLUED_MARKS:
+        return True
+    if start < 2:
+        return False
+    return (text[start - 2] in patterns.GLUED_DIGITS and last in patterns.GLUED_SEPARATORS
+            or last == "\n" and text[start - 2] in patterns.GLUED_MARKS)
 
 
 def _excluded(numeral: _Numeral, unit: str, context: _Context) -> bool:

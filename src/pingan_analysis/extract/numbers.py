@@ -75,11 +75,13 @@ def split_multiplier(token: str) -> tuple[str, str]:
     return token[: trailing.start()], trailing.group()
 
 
+@lru_cache(maxsize=1024)
 def last_digit_step(value: Decimal) -> Decimal:
     """One unit of the last non-zero digit of a value: 7600 → 100, 29000 → 1000, 3.5 → 0.1.
 
     Used for the 余/多 interval, [value, value + step]. Trailing zeros as written never count
-    as "last digit" (2.90万 and 2.9万 are the same figure).
+    as "last digit" (2.90万 and 2.9万 are the same figure). Cached: normalising costs ten
+    hash lookups, and equal values (2.90, 2.9) have the same step, so the cache cannot mix them.
     """
     if value == 0:
         return Decimal(1)

@@ -4,13 +4,14 @@
 上亿, 万余) with its multiplier, 余/多, an optional range's second end, the unit and a trailing
 qualifier word. Short quoted names (“6955十户联防”, “3个100%”) and book titles (《…27条措施》)
 and political formulae (四个全面, 八项规定) are matched as ``skip`` so that nothing inside them is
-read. :data:`BEFORE` and :data:`GLUED` read the few characters before a candidate (verbs of
-change, qualifier words, 第 and codes); they are searched only in a short window ending at the
-number.
+read. :data:`BEFORE` and the ``GLUED_*`` sets read the few characters before a candidate (verbs
+of change and qualifier words, searched only in a short window ending at the number; 第 and
+codes).
 """
 from __future__ import annotations
 
 import re
+import string
 from collections.abc import Iterable
 
 from pingan_analysis.extract.units import (
@@ -140,4 +141,8 @@ BEFORE = re.compile(
 )
 #: What is glued to a number's first character when it is an ordinal, a rank or a code, not a
 #: quantity: 第3, 十二届五次, 前三名, G20, 3·29, 1+1, 7*24, 2006.2.6, 13:28, 0532-8591.
-GLUED = re.compile(r"(?:[第届前A-Za-z·+*/×#]|[0-9０-９][.．:：\-])$")
+#: Read as character tests by ``grammar._glued``: a mark right before the number, or a digit and
+#: a separator.
+GLUED_MARKS = frozenset("第届前·+*/×#" + string.ascii_letters)
+GLUED_DIGITS = frozenset("0123456789０１２３４５６７８９")
+GLUED_SEPARATORS = frozenset(".．:：-")
