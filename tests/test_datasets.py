@@ -8,7 +8,7 @@ import pytest
 
 from pingan_analysis.csvio import atomic_text_writer, write_csv_rows
 from pingan_analysis.datasets import (
-    load_indicators, load_manifest, load_mentions, load_panel, load_reference,
+    load_indicators, load_manifest, load_mentions, load_panel, load_reference, read_text_table,
 )
 from pingan_analysis.exceptions import DataError
 from pingan_analysis.tables import INDICATORS_TABLE_COLUMNS, MENTIONS_TABLE_COLUMNS
@@ -36,6 +36,9 @@ def test_load_panel_types_its_columns(processed: Path) -> None:
 
 def test_empty_codes_are_missing_and_empty_text_stays_text(processed: Path) -> None:
     panel = load_panel(processed)
+    as_text = read_text_table(processed / "panel.csv")
+    assert (as_text["unit"] == "").any()  # seed figures without a unit: the case under test
+    assert (panel["unit"].isna() == (as_text["unit"] == "")).all()  # a code: "" becomes missing
     reported = panel[panel["indicator"] == "grid_workers"]
     assert (reported["reference"] == "").all()  # free text: "" means none
     assert panel["domain"].notna().all()
@@ -79,7 +82,7 @@ def test_a_missing_table_says_how_to_build_it(tmp_path: Path) -> None:
         load_panel(tmp_path)
 
 
-def test_the_package_exports_the_loaders(processed: Path) -> None:
+def test_the_package_exports_the_loaders() -> None:
     import pingan_analysis
 
     assert pingan_analysis.load_panel is load_panel
