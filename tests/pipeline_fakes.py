@@ -18,6 +18,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from unittest import mock
 
+import pytest
+
 from pingan_analysis import keys
 from pingan_analysis.config import ProjectPaths
 from pingan_analysis.exceptions import DataError
@@ -60,6 +62,13 @@ def built_project(scratch: Path, root: Path) -> ProjectPaths:
         _built["template"] = template.root
     shutil.copytree(_built["template"], root, symlinks=True)
     return ProjectPaths(root)
+
+
+@pytest.fixture
+def built(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ProjectPaths]:
+    """A project the fake pipeline has already run once (test modules import this fixture)."""
+    with frozen_package():
+        yield built_project(tmp_path_factory.getbasetemp(), tmp_path / "project")
 
 
 def snapshot(paths: ProjectPaths) -> dict[str, tuple[int, bytes]]:

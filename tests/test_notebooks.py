@@ -11,15 +11,9 @@ import pytest
 from pingan_analysis import pipeline
 from pingan_analysis.config import ProjectPaths
 from pingan_analysis.exceptions import StepFailedError
-from pipeline_fakes import built_project, fake_plan, frozen_package, new_project, snapshot
+from pipeline_fakes import built, fake_plan, frozen_package, new_project, snapshot  # built: a fixture
 
 CITIES = ("Baoshan", "Laixi", "Qingdao", "Zibo")
-
-
-@pytest.fixture
-def built(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> ProjectPaths:
-    with frozen_package():
-        yield built_project(tmp_path_factory.getbasetemp(), tmp_path / "project")
 
 
 @pytest.fixture(scope="module")

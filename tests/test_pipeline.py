@@ -23,20 +23,13 @@ from pingan_analysis.config import ProjectPaths
 from pingan_analysis.exceptions import DataError, LockHeldError, StepFailedError
 from pingan_analysis.lock import project_lock
 from pingan_analysis.steps import Step
-from pipeline_fakes import (
-    STARTED, add_release, built_project, fake_data_steps, fake_plan, frozen_package, new_project,
+from pipeline_fakes import (  # built: a fixture
+    STARTED, add_release, built, fake_data_steps, fake_plan, frozen_package, new_project,
     refuse_data, snapshot,
 )
 
 TESTS = Path(__file__).resolve().parent
 FAKES = TESTS / "pipeline_fakes.py"
-
-
-@pytest.fixture
-def built(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> ProjectPaths:
-    """A project the fake pipeline has already run once."""
-    with frozen_package():
-        yield built_project(tmp_path_factory.getbasetemp(), tmp_path / "project")
 
 
 @pytest.fixture

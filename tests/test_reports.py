@@ -8,17 +8,10 @@ from pathlib import Path
 
 import nbformat
 import papermill
-import pytest
 
 from pingan_analysis import pipeline, reports
 from pingan_analysis.config import ProjectPaths
-from pipeline_fakes import built_project, fake_plan, frozen_package
-
-
-@pytest.fixture
-def built(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> ProjectPaths:
-    with frozen_package():
-        yield built_project(tmp_path_factory.getbasetemp(), tmp_path / "project")
+from pipeline_fakes import built, fake_plan  # built: a fixture
 
 
 class _Rows(HTMLParser):
