@@ -246,8 +246,6 @@ class PanelSchema(PeriodSchema):
     city_en: Series[str]
     province: Series[str]
     admin_level: Series[str] = pa.Field(isin=("", *ADMIN_LEVELS))
-    period_start: Series[str]
-    period_end: Series[str]
     indicator: Series[str] = pa.Field(str_length={"min_value": 1})
     kind: Series[str] = pa.Field(str_length={"min_value": 1})
     value: Series[float]
