@@ -194,7 +194,7 @@ def _prepare_release(paths: ProjectPaths, manifest: pd.DataFrame, cities: pd.Dat
                      fields: dict[str, str], *, option_names: bool = False) -> NewRelease:
     """Read, identify and validate one release against ``manifest``; raise DataError if refused."""
     data = _read_release_bytes(file)
-    decode_bytes(data, str(file))
+    decode_bytes(data, str(file))  # only to refuse an empty, binary, HTML or undecodable file
     sha256 = hashlib.sha256(data).hexdigest()
     _refuse_duplicate(manifest, sha256, file)
     row = {column: (fields.get(column) or "").strip() for column in MANIFEST_COLUMNS}
