@@ -278,19 +278,14 @@ class _Line(NamedTuple):
     text: str
 
 
-_LINE_CONTENT = re.compile(r"[^\r\n]+")
+#: A line's content without the white space around it (``\s`` is what ``str.strip`` strips): from
+#: its first to its last non-space character, never across \r or \n.
+_LINE_CONTENT = re.compile(r"[^\S\r\n]*(\S(?:[^\r\n]*\S)?)")
 
 
 def _lines(text: str) -> list[_Line]:
     """Non-empty lines with their surrounding white space stripped (offsets exact)."""
-    lines = []
-    for match in _LINE_CONTENT.finditer(text):
-        raw = match.group()
-        stripped = raw.strip()
-        if stripped:
-            start = match.start() + len(raw) - len(raw.lstrip())
-            lines.append(_Line(start, start + len(stripped), stripped))
-    return lines
+    return [_Line(match.start(1), match.end(1), match[1]) for match in _LINE_CONTENT.finditer(text)]
 
 
 _SENTENCE_FINAL = re.compile("[。!?;]")
@@ -362,6 +357,8 @@ def _is_navigation(line: str) -> bool:
 
 def _is_breadcrumb(line: str) -> bool:
     """Three or more short segments joined by ">": "地方网 > 山东 > 青岛市 > 正文"."""
+    if ">" not in line and "›" not in line and "»" not in line:  # the usual line: no split
+        return False
     parts = _CRUMB_SEPARATOR.split(line)
     return len(parts) >= 3 and all(0 < len(p) <= 12 and not _SENTENCE_FINAL.search(p)
                                    for p in parts)
@@ -480,19 +477,29 @@ def split_sentences(text: str, start: int, end: int) -> Iterator[tuple[int, int]
     SHORT_QUOTE_MAX_CHARS, e.g. a slogan “打黑恶;反盗抢”) is never cut: it is one item of its
     sentence. A longer quote is reported speech, and its sentences are cut as any others.
     """
-    quotes = [(m.start(), m.end()) for m in _SHORT_QUOTE.finditer(text, start, end)]
-    cuts = [m.end() for m in _TERMINATOR.finditer(text, start, end)
-            if not (quotes and _inside_quote(m.start(), quotes))]
+    quotes = [m.span() for m in _SHORT_QUOTE.finditer(text, start, end)]
+    if quotes:
+        starts = [quote_start for quote_start, _ in quotes]
+        cuts = [m.end() for m in _TERMINATOR.finditer(text, start, end)
+                if not _inside_quote(m.start(), quotes, starts)]
+    else:
+        cuts = [m.end() for m in _TERMINATOR.finditer(text, start, end)]
+    cuts.append(end)
     begin = start
-    for cut in [*cuts, end]:
-        span = _strip_span(text, begin, cut)
-        if span:
-            yield span
+    for cut in cuts:
+        # the usual sentence has no white space at either end: no call to find that out
+        if begin < cut and not (text[begin].isspace() or text[cut - 1].isspace()):
+            yield begin, cut
+        else:
+            span = _strip_span(text, begin, cut)
+            if span:
+                yield span
         begin = cut
 
 
-def _inside_quote(pos: int, quotes: Sequence[tuple[int, int]]) -> bool:
-    index = bisect_right(quotes, pos, key=lambda quote: quote[0]) - 1
+def _inside_quote(pos: int, quotes: Sequence[tuple[int, int]], starts: Sequence[int]) -> bool:
+    """Whether ``pos`` is inside one of ``quotes`` (spans by start; ``starts``: their starts)."""
+    index = bisect_right(starts, pos) - 1
     return index >= 0 and quotes[index][0] < pos < quotes[index][1] - 1
 
 
