@@ -102,11 +102,12 @@ class Codebook:
         """Every keyword head found in ``text[start:end]``: (head start, head end, indicator,
         keyword), by start, the longest head first at one start."""
         with_prefixes = self._with_prefixes
-        return [
-            (found.start(), found.start() + length, indicator, keyword)
-            for found in self._heads.finditer(text, start, len(text) if end is None else end)
-            for length, indicator, keyword in with_prefixes[found.group(1)]
-        ]
+        heads = []
+        for found in self._heads.finditer(text, start, len(text) if end is None else end):
+            at = found.start()
+            heads.extend([(at, at + length, indicator, keyword)
+                          for length, indicator, keyword in with_prefixes[found[1]]])
+        return heads
 
 
 def _prefixes(head: str, heads: dict[str, object]) -> list[str]:

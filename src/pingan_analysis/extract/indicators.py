@@ -236,13 +236,15 @@ def _best(sentence: str, subject: _Subject, quantity: QuantitySpan,
     if left:
         heads.sort(key=_HEAD_END, reverse=True)
     kind = quantity.kind
-    sort = unit_sort(quantity.unit) if kind in _COUNTED_KINDS else None
+    sorts = _UNIT_SORTS  # unit_sort, inlined in the loop below
+    sort = sorts.get(quantity.unit, "things") if kind in _COUNTED_KINDS else None
     # nearest the figure first: once a head fits, only heads as near can still win or tie
     for start, end, indicator, keyword in heads:
         nearness = end if left else -start
         if best_key is not None and nearness < best_key[0]:
             break
-        if kind not in indicator.kinds or (sort and indicator.unit and unit_sort(indicator.unit) != sort):
+        if kind not in indicator.kinds or (
+                sort and indicator.unit and sorts.get(indicator.unit, "things") != sort):
             continue  # the indicator takes neither this kind nor a count in this sort of unit
         if keyword.context and not _context_found(sentence, start, keyword):
             continue

@@ -147,7 +147,11 @@ def resolve(scopes: Iterable[Sequence[PeriodPhrase]], anchor: Anchor, *, stock: 
     else its start is unknown.
     """
     ordered = [phrase for scope in scopes for phrase in scope]
-    index = next((i for i, phrase in enumerate(ordered) if not phrase.day), None)
+    index = None
+    for position, phrase in enumerate(ordered):
+        if not phrase.day:
+            index = position
+            break
     if index is None:
         period = anchor.reporting
     elif not ordered[index].resolved:
