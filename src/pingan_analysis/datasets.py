@@ -60,8 +60,10 @@ def read_text_table(path: Path) -> pd.DataFrame:
                         fix="build the tables first: `pingan run` in the project") from error
 
 
-def _processed(processed_dir: Path | None) -> Path:
-    return project_paths().processed_dir if processed_dir is None else Path(processed_dir)
+def processed_folder(processed_dir: str | Path | None = None) -> Path:
+    """The folder of processed tables: as given, else (``None`` or ``""``, as a notebook's
+    default parameter) the project's ``data/processed``."""
+    return Path(processed_dir) if processed_dir else project_paths().processed_dir
 
 
 def _paths(root: Path | None) -> ProjectPaths:
@@ -70,19 +72,19 @@ def _paths(root: Path | None) -> ProjectPaths:
 
 def load_panel(processed_dir: Path | None = None) -> pd.DataFrame:
     """``panel.csv``: one row per city × period × indicator × kind, typed."""
-    return typed(read_text_table(_processed(processed_dir) / "panel.csv"))
+    return typed(read_text_table(processed_folder(processed_dir) / "panel.csv"))
 
 
 def load_mentions(processed_dir: Path | None = None) -> pd.DataFrame:
     """``mentions.csv``: every quantity of every release, with its span, typed."""
-    return typed(read_text_table(_processed(processed_dir) / "mentions.csv"))
+    return typed(read_text_table(processed_folder(processed_dir) / "mentions.csv"))
 
 
 def load_indicators(processed_dir: Path | None = None, valid_only: bool = True) -> pd.DataFrame:
     """The mentions mapped to an indicator: ``indicators_valid.csv`` (rows that passed
     validation) by default, ``indicators.csv`` (all of them) with ``valid_only=False``."""
     name = "indicators_valid.csv" if valid_only else "indicators.csv"
-    return typed(read_text_table(_processed(processed_dir) / name))
+    return typed(read_text_table(processed_folder(processed_dir) / name))
 
 
 def load_manifest(root: Path | None = None) -> pd.DataFrame:

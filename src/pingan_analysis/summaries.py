@@ -11,8 +11,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import seaborn as sns
 
-from pingan_analysis.config import project_paths
-from pingan_analysis.datasets import COLUMN_TYPES, read_text_table, typed
+from pingan_analysis.datasets import COLUMN_TYPES, processed_folder, read_text_table, typed
 from pingan_analysis.figures import save_figure
 
 
@@ -26,8 +25,8 @@ CORPUS_COLUMN_TYPES: dict[str, str] = {
 
 def processed_table(name: str, processed_dir: str | Path | None = None) -> pd.DataFrame:
     """``<processed_dir>/<name>.csv`` (default: the project's ``data/processed``), typed."""
-    folder = Path(processed_dir) if processed_dir else project_paths().processed_dir
-    return typed(read_text_table(folder / f"{name}.csv"), CORPUS_COLUMN_TYPES)
+    return typed(read_text_table(processed_folder(processed_dir) / f"{name}.csv"),
+                 CORPUS_COLUMN_TYPES)
 
 
 def corpus_overview(processed_dir: str | Path | None = None) -> pd.DataFrame:

@@ -14,9 +14,9 @@ from typing import Any
 
 import pandas as pd
 
-from pingan_analysis.config import ProjectPaths, project_paths
+from pingan_analysis.config import ProjectPaths
 from pingan_analysis.csvio import atomic_text_writer
-from pingan_analysis.datasets import read_text_table
+from pingan_analysis.datasets import processed_folder, read_text_table
 from pingan_analysis.exceptions import DataError
 from pingan_analysis.validate import (
     FAILURES_FILE, SUMMARY_FILE, TABLE_ORDER, VALID_INDICATORS_FILE, WARNING_CHECKS, describe,
@@ -43,12 +43,12 @@ mark { background: #ffe08a; } .none { color: #666; font-style: italic; }
 
 def load_summary(processed_dir: str | Path | None = None) -> dict:
     """``validation_summary.json`` of ``processed_dir``."""
-    return json.loads(_required(_folder(processed_dir) / SUMMARY_FILE).read_text(encoding="utf-8"))
+    return json.loads(_required(processed_folder(processed_dir) / SUMMARY_FILE).read_text(encoding="utf-8"))
 
 
 def load_failures(processed_dir: str | Path | None = None) -> pd.DataFrame:
     """``validation_failures.csv``, with each check's description in plain words."""
-    failures = read_text_table(_required(_folder(processed_dir) / FAILURES_FILE))
+    failures = read_text_table(_required(processed_folder(processed_dir) / FAILURES_FILE))
     return failures.assign(description=failures["check"].map(describe))
 
 
@@ -84,7 +84,7 @@ def conflicts(processed_dir: str | Path | None = None) -> pd.DataFrame:
 
     Empty when ``panel.csv`` does not exist yet (validation runs before the panel is built).
     """
-    folder = _folder(processed_dir)
+    folder = processed_folder(processed_dir)
     if not (folder / "panel.csv").is_file():
         return pd.DataFrame(columns=list(CONFLICT_COLUMNS))
     panel = read_text_table(folder / "panel.csv")
@@ -105,11 +105,6 @@ def _sources_of(row: Any, indicators: pd.DataFrame) -> str:
                        & (indicators["period_end"] == row.period_end)
                        & indicators["release_id"].isin(row.release_ids.split(";"))]
     return "\n".join(f"{m.release_id}: {m.text} — {m.sentence}" for m in match.itertuples())
-
-
-def _folder(processed_dir: str | Path | None) -> Path:
-    """The folder of processed tables: as given, else the project's ``data/processed``."""
-    return Path(processed_dir) if processed_dir else project_paths().processed_dir
 
 
 def _required(path: Path) -> Path:
