@@ -5,6 +5,7 @@ hashes its inputs, finds nothing stale and returns without importing pandas or p
 """
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import time
@@ -85,14 +86,16 @@ def run(paths: ProjectPaths, *, force: bool = False, jobs: int | None = None,
     with project_lock(paths.state_dir):
         staging.recover(paths)
         plan = build_plan(paths) if plan is None else plan
-        if not force and not any(s.stale for s in _statuses(paths, plan)):
+        records, step_keys = staging.read_state(paths), _StepKeys(paths, plan)
+        if not force and not any(s.stale for s in _statuses(paths, plan, records, step_keys)):
             outcomes = [StepOutcome(step.name, "skipped") for step in plan]
             for outcome in outcomes:
                 progress(str(outcome))
             return RunResult(outcomes, time.monotonic() - started, committed=False)
         stage = staging.create(paths)
         try:
-            scheduler = _Run(paths, plan, stage, force, jobs, verbose, progress)
+            scheduler = _Run(paths, plan, stage, records, step_keys, force, jobs, verbose,
+                             progress)
             outcomes = scheduler.execute()
             _finish(scheduler, outcomes)
         finally:
@@ -102,7 +105,8 @@ def run(paths: ProjectPaths, *, force: bool = False, jobs: int | None = None,
 
 def status(paths: ProjectPaths, plan: list[Step] | None = None) -> list[StepStatus]:
     """Each step's staleness with reasons, and the index's; reads only, takes no lock."""
-    return _statuses(paths, build_plan(paths) if plan is None else plan)
+    plan = build_plan(paths) if plan is None else plan
+    return _statuses(paths, plan, staging.read_state(paths), _StepKeys(paths, plan))
 
 
 def ordered(plan: list[Step]) -> list[Step]:
@@ -120,54 +124,73 @@ def ordered(plan: list[Step]) -> list[Step]:
     return placed
 
 
-def base_key(paths: ProjectPaths) -> dict[str, str]:
-    """The code every step depends on: the package's source and the lock file."""
-    return {"package source": keys.package_digest(), "uv.lock": keys.lock_file_digest(paths.root)}
+class _StepKeys:
+    """Step keys, with what several steps share hashed only once per status or run.
 
+    The code (package source, lock file) and the raw inputs are hashed up front, each once
+    however many steps read it (the releases folder feeds several); a notebook once however
+    many cities it runs for; a file of a tree once however many steps read it (a per-city
+    notebook reads the same table for every city). That last holds while a run builds the
+    staged tree too: a step's key is taken only once every step writing what it reads has
+    finished, and nothing writes that file again. (A step's own outputs, which it is about to
+    rewrite, are hashed through :attr:`tree_digest` only where the tree stays as it is: status.)
+    """
 
-def raw_digests(plan: list[Step], root: Path) -> dict[Path, dict[str, str]]:
-    """The digests of every raw input of the plan, each hashed once however many steps read it."""
-    return {source: keys.source_digests([source], root)
-            for source in dict.fromkeys(s for step in plan for s in step.sources)}
+    def __init__(self, paths: ProjectPaths, plan: list[Step]) -> None:
+        self.root = paths.root
+        #: The code every step depends on.
+        self.base = {"package source": keys.package_digest(),
+                     "uv.lock": keys.lock_file_digest(paths.root)}
+        #: The digests of each raw input of the plan (a folder: of every file below it).
+        self.raw = {source: keys.source_digests([source], paths.root)
+                    for source in dict.fromkeys(s for step in plan for s in step.sources)}
+        self._notebook_digest = functools.cache(keys.notebook_digest)
+        self.tree_digest = functools.cache(keys.file_digest)
 
+    def of(self, step: Step, tree: Tree) -> dict[str, str]:
+        """Everything ``step`` depends on, as ``label -> digest``."""
+        key = dict(self.base)
+        if step.notebook is not None:
+            key[keys.label(step.notebook, self.root)] = self._notebook_digest(step.notebook)
+        if step.params:
+            key["parameters"] = keys.params_digest(step.params)
+        for source in step.sources:
+            key.update(self.raw[source])
+        key.update({name: self.tree_digest(tree / name) for name in step.reads})
+        return key
 
-def step_key(step: Step, tree: Tree, root: Path, base: Mapping[str, str],
-             raw: Mapping[Path, Mapping[str, str]]) -> dict[str, str]:
-    """Everything ``step`` depends on, as ``label -> digest``."""
-    key = dict(base)
-    if step.notebook is not None:
-        key[keys.label(step.notebook, root)] = keys.notebook_digest(step.notebook)
-    if step.params:
-        key["parameters"] = keys.params_digest(step.params)
-    for source in step.sources:
-        key.update(raw[source])
-    key.update({name: keys.file_digest(tree / name) for name in step.reads})
-    return key
+    def inputs(self) -> dict[str, str]:
+        """The code and every raw input, as run.json records them."""
+        return {label: digest for digests in (self.base, *self.raw.values())
+                for label, digest in digests.items()}
 
 
 def reasons_to_run(step: Step, key: Mapping[str, str], record: Mapping | None, tree: Tree,
-                   force: bool) -> list[str]:
-    """Why ``step`` must run: forced, never run, a changed input, a missing or edited output."""
+                   force: bool, digest_of: Callable[[Path], str]) -> list[str]:
+    """Why ``step`` must run: forced, never run, a changed input, a missing or edited output.
+
+    ``digest_of`` hashes the outputs: :func:`keys.file_digest`, or the status pass's cache.
+    """
     if force:
         return ["--force"]
     if not record:
         return ["never run"]
     why = keys.changes(record["key"], key)
     for name in step.writes:
-        digest = keys.file_digest(tree / name)
+        digest = digest_of(tree / name)
         if digest != record["outputs"].get(name):
             why.append(f"{name} is missing" if digest == keys.MISSING else f"{name} was edited")
     return why
 
 
-def _statuses(paths: ProjectPaths, plan: list[Step]) -> list[StepStatus]:
-    records, tree, base = staging.read_state(paths), staging.live_tree(paths), base_key(paths)
-    raw = raw_digests(plan, paths.root)
+def _statuses(paths: ProjectPaths, plan: list[Step], records: Mapping[str, Mapping],
+              step_keys: _StepKeys) -> list[StepStatus]:
+    tree = staging.live_tree(paths)
     stale: set[str] = set()
     found: dict[str, StepStatus] = {}
     for step in ordered(plan):
-        why = reasons_to_run(step, step_key(step, tree, paths.root, base, raw),
-                             records.get(step.name), tree, force=False)
+        why = reasons_to_run(step, step_keys.of(step, tree), records.get(step.name), tree,
+                             force=False, digest_of=step_keys.tree_digest)
         why += [f"{dep} is stale" for dep in dependencies(step, plan) if dep in stale]
         if why:
             stale.add(step.name)
@@ -195,14 +218,15 @@ def _index_status(paths: ProjectPaths, plan: list[Step], records: Mapping,
 class _Run:
     """One run's scheduler: each step starts once the steps it depends on have finished."""
 
-    def __init__(self, paths: ProjectPaths, plan: list[Step], stage: Stage, force: bool,
+    def __init__(self, paths: ProjectPaths, plan: list[Step], stage: Stage,
+                 records: Mapping[str, Mapping], step_keys: _StepKeys, force: bool,
                  jobs: int | None, verbose: bool, progress: Progress) -> None:
         self.paths, self.plan, self.stage, self.force, self.verbose = paths, plan, stage, force, verbose
         self.jobs = max(1, jobs or os.cpu_count() or 1)
         self.progress = progress
-        self.records = staging.read_state(paths)
-        self.base = base_key(paths)
-        self.raw = raw_digests(plan, paths.root)
+        #: The step records of the last successful run.
+        self.records = records
+        self.step_keys = step_keys
         self.started = reports.now()
         self.commit = reports.git_commit(paths.root)
         self.versions = reports.package_versions()
@@ -249,8 +273,9 @@ class _Run:
 
     def _step(self, step: Step) -> StepOutcome:
         tree = self.stage.tree
-        key = step_key(step, tree, self.paths.root, self.base, self.raw)
-        why = reasons_to_run(step, key, self.records.get(step.name), tree, self.force)
+        key = self.step_keys.of(step, tree)
+        why = reasons_to_run(step, key, self.records.get(step.name), tree, self.force,
+                             keys.file_digest)
         if not why:
             return StepOutcome(step.name, "skipped", record=self.records[step.name])
         ctx = StepContext(self.paths, tree, self.stage.failed_dir, self.stage.work_dir(step.name),
@@ -274,7 +299,7 @@ def _finish(run: _Run, outcomes: dict[str, StepOutcome]) -> None:
         staging.publish_failures(run.paths, run.stage)
         raise _run_error(failures)
     records = {s.name: dict(outcomes[s.name].record) for s in run.plan}
-    _drop_removed(run.paths, run.stage, records)
+    _drop_removed(run, records)
     _write_index(run, outcomes, records)
     _write_run_json(run, outcomes, records)
     staging.write_state(run.stage, records)
@@ -297,12 +322,12 @@ def _run_error(failures: list[StepOutcome]) -> PinganError:
     return error
 
 
-def _drop_removed(paths: ProjectPaths, stage: Stage, records: Mapping[str, object]) -> None:
+def _drop_removed(run: _Run, records: Mapping[str, object]) -> None:
     """Delete the outputs of steps that are no longer in the plan (a deleted notebook)."""
-    for name, record in staging.read_state(paths).items():
+    for name, record in run.records.items():
         if name not in records:
             for output in record["outputs"]:
-                (stage.tree / output).unlink(missing_ok=True)
+                (run.stage.tree / output).unlink(missing_ok=True)
 
 
 def _write_index(run: _Run, outcomes: Mapping[str, StepOutcome],
@@ -319,9 +344,6 @@ def _write_index(run: _Run, outcomes: Mapping[str, StepOutcome],
 
 def _write_run_json(run: _Run, outcomes: Mapping[str, StepOutcome],
                     records: Mapping[str, Mapping]) -> None:
-    inputs = dict(run.base)
-    for digests in run.raw.values():
-        inputs.update(digests)
     reports.write_run_json(run.stage.tree.reports, {
         "git_commit": run.commit,
         "package_versions": run.versions,
@@ -329,7 +351,7 @@ def _write_run_json(run: _Run, outcomes: Mapping[str, StepOutcome],
         "finished": reports.now(),
         "force": run.force,
         "jobs": run.jobs,
-        "inputs": inputs,
+        "inputs": run.step_keys.inputs(),
         "steps": {s.name: {"status": outcomes[s.name].status,
                            "seconds": round(outcomes[s.name].seconds, 3),
                            "last_run": records[s.name]["finished"],
