@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from pingan_analysis.config import DEFAULT_CODEBOOK
@@ -38,7 +38,7 @@ class Keyword:
     context: tuple[str, ...]
     head: str
 
-    @property
+    @cached_property  # read for every head that fits a figure
     def length(self) -> int:
         """Characters matched in all: a longer keyword is a more specific one."""
         return len(self.head) + sum(map(len, self.context))
@@ -105,8 +105,8 @@ class Codebook:
         heads = []
         for found in self._heads.finditer(text, start, len(text) if end is None else end):
             at = found.start()
-            heads.extend([(at, at + length, indicator, keyword)
-                          for length, indicator, keyword in with_prefixes[found[1]]])
+            for length, indicator, keyword in with_prefixes[found[1]]:
+                heads.append((at, at + length, indicator, keyword))
         return heads
 
 

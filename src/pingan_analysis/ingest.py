@@ -285,7 +285,8 @@ _LINE_CONTENT = re.compile(r"[^\S\r\n]*(\S(?:[^\r\n]*\S)?)")
 
 def _lines(text: str) -> list[_Line]:
     """Non-empty lines with their surrounding white space stripped (offsets exact)."""
-    return [_Line(match.start(1), match.end(1), match[1]) for match in _LINE_CONTENT.finditer(text)]
+    return [_Line(match.start(1), match.end(1), match[1])
+            for match in _LINE_CONTENT.finditer(text)]
 
 
 _SENTENCE_FINAL = re.compile("[。!?;]")

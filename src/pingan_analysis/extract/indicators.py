@@ -248,7 +248,9 @@ def _best(sentence: str, subject: _Subject, quantity: QuantitySpan,
             continue  # the indicator takes neither this kind nor a count in this sort of unit
         if keyword.context and not _context_found(sentence, start, keyword):
             continue
-        if left and _gap(sentence, end, subject.end) > MAX_HEAD_GAP:
+        # a gap counts some of the characters between: no more than there are
+        if (left and subject.end - end > MAX_HEAD_GAP
+                and _gap(sentence, end, subject.end) > MAX_HEAD_GAP):
             continue
         key = (nearness, keyword.length)
         if best_key is None or key > best_key:
