@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import fcntl
 import os
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -22,8 +21,8 @@ from pingan_analysis.exceptions import LockHeldError
 
 LOCK_NAME = "lock"
 
-_held: dict[Path, int] = {}
-_held_guard = threading.Lock()
+#: The lock files this process holds.
+_held: set[Path] = set()
 
 
 @contextmanager
@@ -33,27 +32,15 @@ def project_lock(state_dir: Path) -> Iterator[None]:
     Raises :class:`LockHeldError` at once if another process holds it.
     """
     path = (Path(state_dir) / LOCK_NAME).resolve()
-    with _held_guard:
-        if path in _held:
-            _held[path] += 1
-            reentered = True
-        else:
-            reentered = False
-    if reentered:
-        try:
-            yield
-        finally:
-            with _held_guard:
-                _held[path] -= 1
+    if path in _held:  # re-entered: the outer block holds the lock and releases it
+        yield
         return
     fd = _acquire(path)
-    with _held_guard:
-        _held[path] = 1
+    _held.add(path)
     try:
         yield
     finally:
-        with _held_guard:
-            del _held[path]
+        _held.discard(path)
         os.close(fd)
 
 
