@@ -136,10 +136,10 @@ class _Walk:
 
     def _mention(self, offset: int, text: str, quantity: Quantity, indicator: Indicator | None,
                  phrases: Sequence[PeriodPhrase]) -> Mention:
-        first, last = clause_start(text, quantity.start), clause_end(text, quantity.end)
+        last = clause_end(text, quantity.end)
         before = [p for p in reversed(phrases) if p.end_pos <= quantity.start]
         scopes = (before, self.carried, self.lead, self.heading_phrases)
-        stock = _is_stock(quantity, indicator, text[first:last], text[first:quantity.start])
+        stock = _is_stock(quantity, indicator, text, last)
         period = resolve(scopes, self.anchor, stock=stock)
         planned = modality(text[:last], in_plan_section=self.in_plan_section,
                            period_start=period.start, published=self.anchor.published)
@@ -163,18 +163,21 @@ class _Walk:
         return self.doc.original[first:last]
 
 
-def _is_stock(quantity: Quantity, indicator: Indicator | None, clause: str, before: str) -> bool:
+def _is_stock(quantity: Quantity, indicator: Indicator | None, text: str, clause_end: int) -> bool:
     """Counts of things that exist (by the codebook, or by verbs like 建成, 配备) and coverage
     shares are stocks, dated at a point; what was added (新增) is a flow, and so is a figure per
     unit (每300-400户…配备1人: a norm or a rate, not a count of what exists).
 
-    ``before`` is the clause up to the figure."""
-    if quantity.kind not in ("count", "percent") or "每" in before:
-        return False
-    if "新增" in _lead_words(before):
+    ``text`` is the sentence, ``clause_end`` the end of the figure's clause in it."""
+    if quantity.kind not in ("count", "percent"):
+        return False  # decided before the clause is looked for: changes and amounts are common
+    first = clause_start(text, quantity.start)
+    before = text[first:quantity.start]
+    if "每" in before or "新增" in _lead_words(before):
         return False
     if indicator is not None and indicator.stock:
         return True
+    clause = text[first:clause_end]
     if quantity.kind == "percent":
         return "覆盖" in clause
     return names_a_stock(clause)

@@ -128,11 +128,9 @@ def _read(text: str, match: re.Match[str], previous: Quantity | None,
         numeral = _tenths_as_percent(numeral)
     kind, direction, form = _kind(unit, numeral.value, context, previous)
     qualifier, lower, upper = _interval(numeral, context.qualifier, suffix, kind)
-    return Quantity(
-        start=numeral.start, end=end, value=float(numeral.value), unit=_reported_unit(unit),
-        qualifier=qualifier, lower=_float(lower), upper=_float(upper), kind=kind,
-        direction=direction, multiple_form=form,
-    )
+    # positional, in field order: half the cost of keywords, for every figure
+    return Quantity(numeral.start, end, float(numeral.value), _reported_unit(unit), qualifier,
+                    _float(lower), _float(upper), kind, direction, form)
 
 
 def _percent_words(match: re.Match[str]) -> _Numeral | None:
