@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import calendar
 import re
+from itertools import chain
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -146,7 +147,7 @@ def resolve(scopes: Iterable[Sequence[PeriodPhrase]], anchor: Anchor, *, stock: 
     cumulative flow ends at that date and starts where an outer phrase (a day included) starts,
     else its start is unknown.
     """
-    ordered = [phrase for scope in scopes for phrase in scope]
+    ordered = list(chain.from_iterable(scopes))
     index = None
     for position, phrase in enumerate(ordered):
         if not phrase.day:
