@@ -82,14 +82,18 @@ def data_steps(paths: ProjectPaths) -> list[Step]:
     raw = (paths.manifest, paths.releases_dir, paths.codebook)
     return [
         Step("corpus", _corpus, sources=raw,
-             writes=_processed("mentions.csv", "indicators.csv", "corpus.csv")),
+             writes=_processed("mentions.csv", "indicators.csv", "corpus.csv",
+                               "dropped_blocks.csv")),
         Step("validate", _validate, sources=(*raw, paths.reference_dir),
              reads=_processed("mentions.csv", "indicators.csv"),
              writes=_processed("validation_failures.csv", "indicators_valid.csv",
                                "validation_summary.json")),
-        Step("panel", _panel, sources=(paths.reference_dir,),
-             reads=_processed("indicators_valid.csv"),
-             writes=_processed("panel.csv", "panel.parquet", "panel.dta", "datapackage.json")),
+        # datapackage.json describes (sizes, sha256) every processed table, and the codebook.
+        Step("panel", _panel, sources=(paths.reference_dir, paths.codebook),
+             reads=_processed("indicators_valid.csv", "mentions.csv", "indicators.csv",
+                              "corpus.csv", "dropped_blocks.csv", "validation_failures.csv"),
+             writes=_processed("panel.csv", "panel_excel.csv", "panel.parquet", "panel.dta",
+                               "datapackage.json")),
         Step("validation_report", _validation_report, sources=(paths.manifest, paths.codebook),
              reads=_processed("indicators.csv", "validation_failures.csv",
                               "indicators_valid.csv", "validation_summary.json"),
