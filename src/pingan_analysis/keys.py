@@ -18,6 +18,8 @@ MISSING = "missing"
 PACKAGE_DIR = Path(pingan_analysis.__file__).resolve().parent
 #: The lock file of the environment the package was installed from (an editable checkout).
 CHECKOUT_LOCK = PACKAGE_DIR.parents[1] / "uv.lock"
+#: The labels of :func:`code_digests` in every step's key.
+CODE_LABELS = ("package source", "uv.lock")
 _CHUNK = 1 << 20
 
 
@@ -65,6 +67,11 @@ def package_digest() -> str:
         digest.update(path.relative_to(PACKAGE_DIR).as_posix().encode())
         digest.update(file_digest(path).encode())
     return digest.hexdigest()
+
+
+def code_digests(root: Path) -> dict[str, str]:
+    """The code every step depends on: the package's source and the lock file."""
+    return dict(zip(CODE_LABELS, (package_digest(), lock_file_digest(root))))
 
 
 def lock_file_digest(root: Path) -> str:

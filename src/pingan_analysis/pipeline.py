@@ -139,8 +139,7 @@ class _StepKeys:
     def __init__(self, paths: ProjectPaths, plan: list[Step]) -> None:
         self.root = paths.root
         #: The code every step depends on.
-        self.base = {"package source": keys.package_digest(),
-                     "uv.lock": keys.lock_file_digest(paths.root)}
+        self.base = keys.code_digests(paths.root)
         #: The digests of each raw input of the plan (a folder: of every file below it).
         self.raw = {source: keys.source_digests([source], paths.root)
                     for source in dict.fromkeys(s for step in plan for s in step.sources)}

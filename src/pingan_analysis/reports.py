@@ -15,15 +15,13 @@ from importlib import metadata
 from pathlib import Path
 
 from pingan_analysis.config import ProjectPaths
-from pingan_analysis.keys import short
+from pingan_analysis.keys import CODE_LABELS, short
 
 DISTRIBUTION = "pingan-analysis"
 KEY_PACKAGES = (
     DISTRIBUTION, "pandas", "numpy", "pandera", "pyarrow", "matplotlib", "seaborn", "statsmodels",
     "papermill", "nbclient", "nbconvert", "nbformat", "ipykernel",
 )
-#: Key entries that the footer's package version and git commit already stand for.
-_CODE_LABELS = ("package source", "uv.lock")
 
 
 @dataclass(frozen=True)
@@ -77,9 +75,12 @@ def run_provenance(paths: ProjectPaths, commit: str | None, version: str | None)
 
 
 def footer_items(provenance: Mapping[str, str], key: Mapping[str, str]) -> dict[str, str]:
-    """The run's provenance plus this report's inputs, as short hashes."""
+    """The run's provenance plus this report's inputs, as short hashes.
+
+    The code's entries are left out: the package version and git commit stand for them.
+    """
     inputs = ", ".join(f"{label} {short(digest)}" for label, digest in sorted(key.items())
-                       if label not in _CODE_LABELS)
+                       if label not in CODE_LABELS)
     return {**provenance, "inputs": inputs or "none"}
 
 
