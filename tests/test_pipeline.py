@@ -37,12 +37,12 @@ def lines() -> list[str]:
     return []
 
 
-def _run(paths: ProjectPaths, lines: list[str], **options) -> pipeline.RunResult:
+def _run(paths: ProjectPaths, lines: list[str], **options: object) -> pipeline.RunResult:
     return pipeline.run(paths, plan=options.pop("plan", None) or fake_plan(paths),
                         progress=lines.append, **options)
 
 
-def _stale(paths: ProjectPaths, plan=None) -> dict[str, list[str]]:
+def _stale(paths: ProjectPaths, plan: list[Step] | None = None) -> dict[str, list[str]]:
     return {s.name: s.reasons for s in pipeline.status(paths, plan or fake_plan(paths)) if s.stale}
 
 

@@ -14,6 +14,7 @@ import logging
 import os
 import shutil
 import tempfile
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -127,7 +128,8 @@ def _roll_forward(paths: ProjectPaths, stage: Stage) -> None:
     discard(stage)
 
 
-def _copy(source: Path, target: Path, ignore) -> None:
+def _copy(source: Path, target: Path,
+          ignore: Callable[[str, list[str]], Iterable[str]] | None) -> None:
     if source.exists():
         shutil.copytree(source, target, ignore=ignore)
     else:

@@ -106,10 +106,10 @@ def notebook_steps(paths: ProjectPaths) -> list[Step]:
     """One step per notebook, or per notebook and city for ``"pingan": {"per_city": true}``."""
     steps: list[Step] = []
     for notebook in sorted(paths.notebooks_dir.glob(NOTEBOOK_GLOB)):
-        meta = _notebook_json(notebook)
-        pingan = meta.get("metadata", {}).get("pingan", {})
+        nb = _notebook_json(notebook)
+        pingan = nb.get("metadata", {}).get("pingan", {})
         reads = _processed(*pingan.get("inputs", []))
-        title = _title(meta) or notebook.stem
+        title = _title(nb) or notebook.stem
         if pingan.get("per_city"):
             steps += [_notebook_step(notebook, f"{notebook.stem}_{slug(city)}", reads,
                                      {"city": city}, f"{title}: {city}")
