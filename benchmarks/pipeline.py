@@ -31,11 +31,12 @@ def main() -> None:
     pingan = [str(BIN / "pingan"), "run", *jobs]
     _timed(pingan, env)  # builds data/processed for the plain loop
     forced = min(_timed([*pingan, "--force"], env) for _ in range(options.repeat))
-    loop = min(_plain_loop(root, env) for _ in range(options.repeat))
+    runs = _notebook_runs(root)
+    loop = min(_plain_loop(runs, root, env) for _ in range(options.repeat))
     _timed(pingan, env)  # catches up with any source edited meanwhile, so the next are unchanged
     unchanged = [_timed(pingan, env) for _ in range(5)]
     figures = {
-        "notebook_runs": len(_notebook_runs(root)),
+        "notebook_runs": len(runs),
         "jobs": options.jobs or os.cpu_count(),
         "cores": os.cpu_count(),
         "full_run_s": round(forced, 2),
@@ -86,11 +87,11 @@ def _notebook_runs(root: Path) -> list[tuple[Path, str, dict[str, str]]]:
             for s in notebook_steps(ProjectPaths(root))]
 
 
-def _plain_loop(root: Path, env: dict[str, str]) -> float:
+def _plain_loop(runs: list[tuple[Path, str, dict[str, str]]], root: Path,
+                env: dict[str, str]) -> float:
     out = OUT / "loop"
     shutil.rmtree(out, ignore_errors=True)
     (out / "figures").mkdir(parents=True)
-    runs = _notebook_runs(root)
     started = time.perf_counter()
     for notebook, name, params in runs:
         executed = out / f"{name}.ipynb"
