@@ -137,7 +137,7 @@ class _Walk:
     def _mention(self, offset: int, text: str, quantity: Quantity, indicator: Indicator | None,
                  phrases: Sequence[PeriodPhrase]) -> Mention:
         last = clause_end(text, quantity.end)
-        before = [p for p in reversed(phrases) if p.end_pos <= quantity.start]
+        before = [p for p in reversed(phrases) if p.end_pos <= quantity.start] if phrases else []
         scopes = (before, self.carried, self.lead, self.heading_phrases)
         stock = _is_stock(quantity, indicator, text, last)
         period = resolve(scopes, self.anchor, stock=stock)
