@@ -100,16 +100,15 @@ def discard(stage: Stage) -> None:
     shutil.rmtree(stage.root, ignore_errors=True)
 
 
-def publish_failures(paths: ProjectPaths, stage: Stage) -> Path | None:
+def publish_failures(paths: ProjectPaths, stage: Stage) -> None:
     """Replace ``reports/failed/`` with this run's failed notebooks; the rest stays as it was."""
     if not any(_children(stage.failed_dir)):
-        return None
+        return
     target = paths.reports_dir / FAILED
     target.parent.mkdir(parents=True, exist_ok=True)
     if target.exists():
         target.rename(stage.root / "old-failed")
     stage.failed_dir.rename(target)
-    return target
 
 
 def _roll_forward(paths: ProjectPaths, stage: Stage) -> None:
