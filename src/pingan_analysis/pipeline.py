@@ -65,6 +65,9 @@ class StepOutcome:
 
 @dataclass(frozen=True)
 class RunResult:
+    """What a run did: each step's outcome in plan order, how long it took, and whether it
+    swapped new outputs in (``committed``; not when nothing was stale)."""
+
     steps: list[StepOutcome]
     seconds: float
     committed: bool
