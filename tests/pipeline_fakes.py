@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import json
 import shutil
+import subprocess
 import sys
 import time
 from collections.abc import Iterator
@@ -62,6 +63,29 @@ def built_project(scratch: Path, root: Path) -> ProjectPaths:
         _built["template"] = template.root
     shutil.copytree(_built["template"], root, symlinks=True)
     return ProjectPaths(root)
+
+
+HOLD_LOCK = """
+import sys, time
+from pathlib import Path
+from pingan_analysis.lock import project_lock
+with project_lock(Path(sys.argv[1])):
+    print("held", flush=True)
+    time.sleep(120)
+"""
+
+
+@contextmanager
+def lock_held_elsewhere(state_dir: Path) -> Iterator[subprocess.Popen]:
+    """Another process holding the project lock of ``state_dir`` until the block ends."""
+    process = subprocess.Popen([sys.executable, "-c", HOLD_LOCK, str(state_dir)],
+                               stdout=subprocess.PIPE, text=True)
+    try:
+        assert process.stdout.readline().strip() == "held"
+        yield process
+    finally:
+        process.kill()
+        process.wait()
 
 
 @pytest.fixture

@@ -5,33 +5,22 @@ import os
 import signal
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from pingan_analysis.exceptions import LockHeldError
 from pingan_analysis.lock import project_lock
-
-HOLD = """
-import sys, time
-from pathlib import Path
-from pingan_analysis.lock import project_lock
-with project_lock(Path(sys.argv[1])):
-    print("held", flush=True)
-    time.sleep(120)
-"""
+from pipeline_fakes import lock_held_elsewhere
 
 
 @pytest.fixture
-def holder(tmp_path: Path):
+def holder(tmp_path: Path) -> Iterator[tuple[subprocess.Popen, Path]]:
     """Another process holding the lock of ``tmp_path/.pingan`` until killed."""
     state = tmp_path / ".pingan"
-    process = subprocess.Popen([sys.executable, "-c", HOLD, str(state)], stdout=subprocess.PIPE,
-                               text=True)
-    assert process.stdout.readline().strip() == "held"
-    yield process, state
-    process.kill()
-    process.wait()
+    with lock_held_elsewhere(state) as process:
+        yield process, state
 
 
 def test_second_holder_is_refused_with_the_holders_pid(holder) -> None:

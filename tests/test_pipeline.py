@@ -24,8 +24,8 @@ from pingan_analysis.exceptions import DataError, LockHeldError, StepFailedError
 from pingan_analysis.lock import project_lock
 from pingan_analysis.steps import Step
 from pipeline_fakes import (  # built: a fixture
-    STARTED, add_release, built, fake_data_steps, fake_plan, frozen_package, new_project,
-    refuse_data, snapshot,
+    STARTED, add_release, built, fake_data_steps, fake_plan, frozen_package, lock_held_elsewhere,
+    new_project, refuse_data, snapshot,
 )
 
 TESTS = Path(__file__).resolve().parent
@@ -224,18 +224,9 @@ def test_commit_interrupted_between_moves_is_rolled_forward(built: ProjectPaths)
 
 def test_second_run_is_refused_even_when_nothing_is_stale(built: ProjectPaths,
                                                           lines: list[str]) -> None:
-    code = ("import sys, time; from pathlib import Path\n"
-            "from pingan_analysis.lock import project_lock\n"
-            "with project_lock(Path(sys.argv[1])):\n    print('held', flush=True); time.sleep(60)\n")
-    holder = subprocess.Popen([sys.executable, "-c", code, str(built.state_dir)],
-                              stdout=subprocess.PIPE, text=True)
-    try:
-        assert holder.stdout.readline().strip() == "held"
+    with lock_held_elsewhere(built.state_dir) as holder:
         with pytest.raises(LockHeldError, match=f"process {holder.pid}"):
             _run(built, lines)
-    finally:
-        holder.kill()
-        holder.wait()
     with project_lock(built.state_dir):
         assert _run(built, lines).ran == []
 
