@@ -6,6 +6,11 @@ import tomllib
 
 from conftest import REPO_ROOT
 
+def _normalised(name: str) -> str:
+    """Package names compared as PEP 503 does (conda spells jupyter_client, PyPI jupyter-client)."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
 REQUIREMENT = re.compile(r"^\s*-\s+([A-Za-z0-9_.\-]+)(\[[^\]]*\])?\s*([<>=!~][^#\s]*)?")
 
 
@@ -15,7 +20,7 @@ def _pyproject_requirements() -> dict[str, str]:
     parsed = {}
     for requirement in requirements:
         name, _extras, bound = re.match(r"([A-Za-z0-9_.\-]+)(\[[^\]]*\])?(.*)", requirement).groups()
-        parsed[name.lower()] = bound.strip()
+        parsed[_normalised(name)] = bound.strip()
     return parsed
 
 
@@ -25,7 +30,7 @@ def _environment_requirements() -> dict[str, str]:
     for line in text.partition("\ndependencies:")[2].splitlines():
         match = REQUIREMENT.match(line)
         if match and match.group(1) not in {"python", "pip", "-e"}:
-            parsed[match.group(1).lower()] = match.group(3) or ""
+            parsed[_normalised(match.group(1))] = match.group(3) or ""
     return parsed
 
 
