@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 from pathlib import Path
 
@@ -13,13 +14,15 @@ from pingan_analysis.exceptions import DataError
 from pingan_analysis.tables import MANIFEST_COLUMNS
 
 TEXT = "2019年,全市共划分网格4860个,刑事警情同比下降12.5%。全市破获刑事案件3500余起。\n"
+SHA256 = hashlib.sha256(TEXT.encode("utf-8")).hexdigest()
+RELEASE_ID = f"city-2020-01-01-{SHA256[:8]}"
 GOLD_COLUMNS = ("release_id", "start", "end", "text", *FIELDS, "note")
 
 
 def _gold(text: str, figure: str, **fields: str) -> dict[str, str]:
     start = text.index(figure)
     row = dict.fromkeys(GOLD_COLUMNS, "")
-    row.update(release_id="city-2020-01-01-abc", start=str(start), end=str(start + len(figure)),
+    row.update(release_id=RELEASE_ID, start=str(start), end=str(start + len(figure)),
                text=figure, **fields)
     return row
 
@@ -29,10 +32,11 @@ def tiny_project(tmp_path: Path) -> ProjectPaths:
     paths = ProjectPaths(tmp_path)
     paths.releases_dir.mkdir(parents=True)
     paths.annotations_dir.mkdir(parents=True)
-    (paths.releases_dir / "city.txt").write_text(TEXT, encoding="utf-8")
+    (paths.releases_dir / f"{RELEASE_ID}.txt").write_text(TEXT, encoding="utf-8")
     manifest = dict.fromkeys(MANIFEST_COLUMNS, "")
-    manifest.update(release_id="city-2020-01-01-abc", file="city.txt", published="2020-01-01",
-                    period_start="2019-01-01", period_end="2019-12-31")
+    manifest.update(release_id=RELEASE_ID, file=f"{RELEASE_ID}.txt", city_zh="某市", city_en="City",
+                    published="2020-01-01", period_start="2019-01-01", period_end="2019-12-31",
+                    sha256=SHA256)
     with paths.manifest.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, MANIFEST_COLUMNS, lineterminator="\n")
         writer.writeheader()
@@ -48,7 +52,7 @@ def tiny_project(tmp_path: Path) -> ProjectPaths:
         # a span the extractor does not produce: a miss
         _gold(TEXT, "2019年", value="2019", unit="年", qualifier="exact", kind="count"),
     ]
-    with (paths.annotations_dir / "city-2020-01-01-abc.csv").open("w", encoding="utf-8", newline="") as h:
+    with (paths.annotations_dir / f"{RELEASE_ID}.csv").open("w", encoding="utf-8", newline="") as h:
         writer = csv.DictWriter(h, GOLD_COLUMNS, lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows)

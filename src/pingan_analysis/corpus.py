@@ -13,7 +13,6 @@ import os
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from datetime import date, datetime
 from pathlib import Path
 
 from pingan_analysis.config import ProjectPaths
@@ -45,8 +44,7 @@ def build_corpus_tables(paths: ProjectPaths, out_dir: Path, jobs: int | None = N
     """Ingest and extract every release of the manifest; write the four tables into ``out_dir``."""
     from pingan_analysis.manifest import read_manifest
 
-    manifest = read_manifest(paths.manifest)
-    releases = [_as_text_row(row) for row in manifest.to_dict("records")]
+    releases = read_manifest(paths.manifest).to_dict("records")
     tables = list(_release_tables(paths, releases, jobs or os.cpu_count() or 1))
     out_dir.mkdir(parents=True, exist_ok=True)
     _write(out_dir / "mentions.csv", MENTIONS_TABLE_COLUMNS, (r for t in tables for r in t.mentions))
@@ -73,12 +71,7 @@ def _tables_of_release(paths: ProjectPaths, release: dict[str, str]) -> ReleaseT
 
     codebook = load_codebook(paths.codebook)
     document = ingest_file(paths.releases_dir / release["file"])
-    context = ReleaseContext(
-        release_id=release["release_id"],
-        published=_date(release["published"]),
-        period_start=_date(release["period_start"]),
-        period_end=_date(release["period_end"]),
-    )
+    context = ReleaseContext.from_manifest_row(release)
     release_id = release["release_id"]
     city = tuple(release[field] for field in RELEASE_FIELDS)
     mentions, indicators = [], []
@@ -98,25 +91,6 @@ def _tables_of_release(paths: ProjectPaths, release: dict[str, str]) -> ReleaseT
     dropped = [(release_id, *document.span_to_original(block.start, block.end), block.reason,
                 block.preview) for block in document.dropped]
     return ReleaseTables(mentions, indicators, corpus_row, dropped)
-
-
-def _as_text_row(row: dict) -> dict[str, str]:
-    """A manifest record with every value as text (dates as ISO strings, missing as "")."""
-    return {key: _as_text(value) for key, value in row.items()}
-
-
-def _as_text(value: object) -> str:
-    if value is None or value != value:  # None, NaN or NaT
-        return ""
-    if isinstance(value, datetime):  # pandas' Timestamp included
-        return value.date().isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value)
-
-
-def _date(text: str) -> date | None:
-    return date.fromisoformat(text) if text else None
 
 
 def _write(path: Path, header: tuple[str, ...], rows) -> None:

@@ -10,16 +10,11 @@ import json
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from pingan_analysis.config import ProjectPaths
 from pingan_analysis.exceptions import DataError
-from pingan_analysis.tables import MANIFEST_COLUMNS, Mention
-
-if TYPE_CHECKING:
-    from pingan_analysis.extract import ReleaseContext
+from pingan_analysis.tables import Mention
 
 #: The fields compared over matched pairs, in report order.
 FIELDS: tuple[str, ...] = (
@@ -145,18 +140,20 @@ class EvaluationReport:
 def evaluate(paths: ProjectPaths) -> EvaluationReport:
     """Extract every release that has a gold file and compare the two."""
     from pingan_analysis.codebook import load_codebook
-    from pingan_analysis.extract import extract_file
+    from pingan_analysis.extract import ReleaseContext, extract_file
+    from pingan_analysis.manifest import read_manifest
 
     codebook = load_codebook(paths.codebook)
     report = EvaluationReport()
-    manifest = _manifest(paths.manifest)
+    manifest = {row["release_id"]: row for row in read_manifest(paths.manifest).to_dict("records")}
     for gold_path in sorted(paths.annotations_dir.glob("*.csv")):
         release_id = gold_path.stem
         if release_id not in manifest:
             raise DataError(f"the gold file names release {release_id}, which the manifest lacks",
                             where=str(gold_path), fix="name gold files <release_id>.csv")
         row = manifest[release_id]
-        mentions = extract_file(paths.releases_dir / row["file"], _context(row), codebook)
+        mentions = extract_file(paths.releases_dir / row["file"],
+                                ReleaseContext.from_manifest_row(row), codebook)
         predicted = [_predicted_row(release_id, mention) for mention, _ in mentions]
         compare_release(report, release_id, read_gold(gold_path), predicted)
     return report
@@ -223,25 +220,3 @@ def _text(value: object) -> str:
     if value is None:
         return ""
     return repr(value) if isinstance(value, float) else str(value)
-
-
-def _manifest(path: Path) -> dict[str, dict[str, str]]:
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        reader = csv.DictReader(handle)
-        missing = [c for c in MANIFEST_COLUMNS if c not in (reader.fieldnames or [])]
-        if missing:
-            raise DataError(f"the manifest lacks the column(s) {', '.join(missing)}",
-                            where=f"{path}, line 1", fix="restore the manifest's header")
-        return {row["release_id"]: row for row in reader}
-
-
-def _context(row: dict[str, str]) -> ReleaseContext:
-    from pingan_analysis.extract import ReleaseContext
-
-    return ReleaseContext(row["release_id"], _date(row["published"]), _date(row["period_start"]),
-                          _date(row["period_end"]))
-
-
-def _date(text: str) -> date | None:
-    return date.fromisoformat(text) if text else None
-

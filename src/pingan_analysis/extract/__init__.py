@@ -7,7 +7,7 @@ section's heading), and for each quantity the grammar finds it resolves the indi
 """
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -41,6 +41,14 @@ class ReleaseContext:
     published: date | None
     period_start: date | None
     period_end: date | None
+
+    @classmethod
+    def from_manifest_row(cls, row: Mapping[str, str]) -> ReleaseContext:
+        """The context of a manifest row (dates as ISO text, empty when unknown)."""
+        def day(text: str) -> date | None:
+            return date.fromisoformat(text) if text else None
+        return cls(row["release_id"], day(row["published"]), day(row["period_start"]),
+                   day(row["period_end"]))
 
 
 def extract_file(
