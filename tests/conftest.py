@@ -48,3 +48,12 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     (root / "reports").mkdir()
     monkeypatch.setenv("PINGAN_PROJECT", str(root))
     return root
+
+
+@pytest.fixture
+def processed(project: Path) -> Path:
+    """The project's ``data/processed`` with the panel built from ``seed_figures.SEED_INDICATORS``."""
+    from seed_figures import built
+
+    built(project)
+    return project / "data" / "processed"

@@ -16,7 +16,7 @@ from conftest import SEED_ROWS
 from pingan_analysis.cli import main
 from pingan_analysis.ingest import read_text
 from pingan_analysis.manifest import read_manifest
-from test_validate import write_tables
+from validation_tables import write_tables
 
 BAD = Path(__file__).parent / "data" / "bad_input"
 QINGDAO = ["--city", "青岛市", "--published", "2020-04-08"]

@@ -12,13 +12,7 @@ from pingan_analysis.datasets import (
 )
 from pingan_analysis.exceptions import DataError
 from pingan_analysis.tables import INDICATORS_TABLE_COLUMNS, MENTIONS_TABLE_COLUMNS
-from test_panel import SEED_INDICATORS, built
-
-
-@pytest.fixture
-def processed(project: Path) -> Path:
-    built(project)
-    return project / "data" / "processed"
+from seed_figures import SEED_INDICATORS
 
 
 def test_load_panel_types_its_columns(processed: Path) -> None:

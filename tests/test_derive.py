@@ -11,7 +11,7 @@ from conftest import REPO_ROOT
 from pingan_analysis.derive import annualise, derive, measure_of, period_years
 from pingan_analysis.reconcile import reconcile
 from pingan_analysis.reference import load_reference
-from test_reconcile import BAOSHAN, LAIXI, TRANSCRIPT, ZIBO, frame, only, seed_row
+from seed_figures import BAOSHAN, LAIXI, TRANSCRIPT, ZIBO, frame, only, seed_row
 
 QINGDAO_CENSUS = 10071722
 BAOSHAN_CENSUS = 2431211

@@ -25,16 +25,10 @@ from pingan_analysis.panel import PANEL_TABLE_COLUMNS
 from pingan_analysis.tables import (
     FAILURE_COLUMNS, INDICATORS_TABLE_COLUMNS, MENTIONS_TABLE_COLUMNS,
 )
-from test_panel import built
+from seed_figures import built
 
 PANEL_FILES = ("panel.csv", "panel_excel.csv", "panel.parquet", "panel.dta", "datapackage.json")
 FRICTIONLESS_TYPES = {"string", "number", "integer", "boolean", "date"}
-
-
-@pytest.fixture
-def processed(project: Path) -> Path:
-    built(project)
-    return project / "data" / "processed"
 
 
 def test_csv_parquet_and_stata_hold_the_same_panel(processed: Path) -> None:

@@ -1,86 +1,16 @@
-"""Reconciliation of sources, on real figures of the seed releases.
-
-``seed_row`` builds an indicators-table row from a figure as it stands in a seed release: it
-finds the figure in the file (so ``start``/``end`` are the real offsets), and takes the city
-and reporting period from the manifest. Other test modules import it.
-"""
+"""Reconciliation of sources, on real figures of the seed releases (see ``seed_figures``)."""
 from __future__ import annotations
 
 import math
 
-import pandas as pd
 import pytest
 
-from conftest import RELEASES_DIR, SEED_ROWS
-from pingan_analysis.codebook import load_codebook
 from pingan_analysis.exceptions import DataError
 from pingan_analysis.reconcile import RECONCILED_COLUMNS, reconcile
-from pingan_analysis.tables import INDICATORS_TABLE_COLUMNS
-
-TRANSCRIPT = "qingdao-2020-04-08-7042e67b"
-NEWSPAPER = "qingdao-2020-04-15-1ebbc326"
-BAOSHAN = "baoshan-2022-06-27-2f4f2efe"
-LAIXI = "laixi-2014-01-01-6004b27d"
-ZIBO = "zibo-2022-10-14-b179115e"
-CODEBOOK = load_codebook()
-
-
-def _sentence(decoded: str, start: int, end: int) -> str:
-    left = max(decoded.rfind(mark, 0, start) for mark in "。\n") + 1
-    ends = [i for i in (decoded.find(mark, end) for mark in "。\n") if i >= 0]
-    return decoded[left:min(ends) + 1 if ends else len(decoded)].strip()
-
-
-def seed_row(release_id: str, context: str, text: str, value: float, indicator: str, *,
-             kind: str = "count", qualifier: str = "exact", lower: float | None = None,
-             upper: float | None = None, direction: str = "", multiple_form: str = "",
-             period: tuple[str, str] | None = None, stock: bool = False, unit: str = "",
-             modality: str = "reported") -> dict:
-    """An indicators-table row for ``text`` at its first occurrence inside ``context``; the
-    domain comes from the packaged codebook."""
-    release = next(row for row in SEED_ROWS if row["release_id"] == release_id)
-    decoded = (RELEASES_DIR / release["file"]).read_text(encoding="utf-8-sig")
-    start = decoded.index(context) + context.index(text)
-    end = start + len(text)
-    if period is None:
-        as_of = release["period_end"]
-        period = (as_of, as_of) if stock else (release["period_start"], as_of)
-    if qualifier == "exact":
-        lower = upper = value
-    row = {
-        "release_id": release_id, "doc": release["file"], "start": start, "end": end,
-        "text": decoded[start:end], "value": value, "unit": unit, "qualifier": qualifier,
-        "lower": lower, "upper": upper, "kind": kind, "direction": direction,
-        "period_start": period[0], "period_end": period[1], "modality": modality,
-        "indicator": indicator, "multiple_form": multiple_form,
-        "domain": CODEBOOK.domain_of(indicator) if indicator in CODEBOOK else "",
-        "published": release["published"], "sentence": _sentence(decoded, start, end),
-        **{key: release[key] for key in ("city_zh", "city_en", "province", "admin_level")},
-    }
-    return {column: row[column] for column in INDICATORS_TABLE_COLUMNS}
-
-
-def frame(*rows: dict) -> pd.DataFrame:
-    return pd.DataFrame(list(rows), columns=list(INDICATORS_TABLE_COLUMNS))
-
-
-def only(panel: pd.DataFrame, indicator: str, kind: str | None = None) -> pd.Series:
-    chosen = panel[(panel["indicator"] == indicator) & ((panel["kind"] == kind) if kind else True)]
-    assert len(chosen) == 1, chosen
-    return chosen.iloc[0]
-
-
-# 000 (transcript, Q&A): "为群众提供法律服务事项32860件次"; 000 (speech): "为群众提供法律服务事项3.2万余次";
-# 003 (newspaper): "为群众提供法律服务事项3.2万多次".
-LEGAL_SERVICES = (
-    seed_row(TRANSCRIPT, "法律服务事项3.2万余次", "3.2万余次", 32000, "legal_services_provided",
-             qualifier="lower", lower=32000, upper=33000, unit="次"),
-    seed_row(TRANSCRIPT, "法律服务事项32860件次", "32860件次", 32860, "legal_services_provided",
-             unit="件次"),
-    seed_row(NEWSPAPER, "法律服务事项3.2万多次", "3.2万多次", 32000, "legal_services_provided",
-             qualifier="lower", lower=32000, upper=33000, unit="次"),
+from seed_figures import (
+    BAOSHAN, LAIXI, LEGAL_SERVICES, NEWSPAPER, TRANSCRIPT, RELEASES_DIR, frame, only,
+    seed_row,
 )
-
 
 def test_seed_row_points_at_the_real_characters() -> None:
     row = LEGAL_SERVICES[1]

@@ -14,7 +14,7 @@ from pingan_analysis.validate import validate_tables
 from pingan_analysis.validation_report import (
     check_counts, conflicts, quarantined, write_validation_report,
 )
-from test_validate import BAOSHAN, EXPECTED_INDICATOR_FAILURES, write_tables
+from validation_tables import BAOSHAN, EXPECTED_INDICATOR_FAILURES, write_tables
 
 
 @pytest.fixture
