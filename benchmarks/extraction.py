@@ -31,9 +31,9 @@ from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from pingan_analysis.codebook import load_codebook
-from pingan_analysis.extract import extract_document
-from pingan_analysis.ingest import ingest, read_text
+from pingan_analysis.corpus.codebook import load_codebook
+from pingan_analysis.extract.document import extract_document
+from pingan_analysis.corpus.ingest import ingest, read_text
 
 RELEASES = Path(__file__).resolve().parents[1] / "data" / "raw" / "releases"
 CHECKPOINTS_MB = (10, 25, 50)

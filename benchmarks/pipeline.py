@@ -81,7 +81,7 @@ def _notebook_runs(root: Path) -> list[tuple[Path, str, dict[str, str]]]:
     """(notebook, output name, extra parameters) for every execution the pipeline makes."""
     sys.path.insert(0, str(REPO / "src"))
     from pingan_analysis.config import ProjectPaths
-    from pingan_analysis.steps import notebook_steps
+    from pingan_analysis.pipeline.steps import notebook_steps
 
     return [(s.notebook, s.name, {k: str(v) for k, v in s.params.items()})
             for s in notebook_steps(ProjectPaths(root))]

@@ -21,10 +21,10 @@ from unittest import mock
 
 import pytest
 
-from pingan_analysis import keys
+from pingan_analysis.pipeline import digests
 from pingan_analysis.config import ProjectPaths
 from pingan_analysis.exceptions import DataError
-from pingan_analysis.steps import Runner, Step, StepContext, build_plan
+from pingan_analysis.pipeline.steps import Runner, Step, StepContext, build_plan
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 #: Tests pin the package digest: others edit the package's source while these tests run.
@@ -36,7 +36,7 @@ STARTED = "slow-step-started"
 
 @contextmanager
 def frozen_package() -> Iterator[None]:
-    with mock.patch.object(keys, "package_digest", return_value=FROZEN_PACKAGE):
+    with mock.patch.object(digests, "package_digest", return_value=FROZEN_PACKAGE):
         yield
 
 
@@ -55,11 +55,11 @@ _built: dict[str, Path] = {}
 def built_project(scratch: Path, root: Path) -> ProjectPaths:
     """A copy, at ``root``, of a project the fake pipeline has run once (built once per session)."""
     if "template" not in _built:
-        from pingan_analysis import pipeline
+        from pingan_analysis.pipeline import runner
 
         template = new_project(scratch / "built-template")
         with frozen_package():
-            pipeline.run(template, plan=fake_plan(template), progress=lambda line: None)
+            runner.run(template, plan=fake_plan(template), progress=lambda line: None)
         _built["template"] = template.root
     shutil.copytree(_built["template"], root, symlinks=True)
     return ProjectPaths(root)
@@ -68,7 +68,7 @@ def built_project(scratch: Path, root: Path) -> ProjectPaths:
 HOLD_LOCK = """
 import sys, time
 from pathlib import Path
-from pingan_analysis.lock import project_lock
+from pingan_analysis.pipeline.lock import project_lock
 with project_lock(Path(sys.argv[1])):
     print("held", flush=True)
     time.sleep(120)
@@ -186,12 +186,12 @@ def fake_plan(paths: ProjectPaths) -> list[Step]:
 
 
 if __name__ == "__main__":
-    from pingan_analysis import pipeline
+    from pingan_analysis.pipeline import runner
 
     project = ProjectPaths(Path(sys.argv[1]))
-    keys.package_digest = lambda: FROZEN_PACKAGE
+    digests.package_digest = lambda: FROZEN_PACKAGE
     plan = (fake_data_steps(project, slow_summary) if sys.argv[2] == "slow"
             else fake_plan(project))
-    pipeline.run(project, plan=plan, progress=lambda line: None)
+    runner.run(project, plan=plan, progress=lambda line: None)
     heavy = sorted({"pandas", "numpy", "papermill", "nbconvert", "pandera"} & set(sys.modules))
     print(json.dumps({"heavy_modules": heavy}))

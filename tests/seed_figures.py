@@ -13,11 +13,11 @@ from pathlib import Path
 import pandas as pd
 
 from conftest import RELEASES_DIR, SEED_ROWS
-from pingan_analysis.codebook import load_codebook
+from pingan_analysis.corpus.codebook import load_codebook
 from pingan_analysis.config import ProjectPaths
 from pingan_analysis.csvio import atomic_text_writer, write_csv_rows
-from pingan_analysis.panel import build_panel
-from pingan_analysis.tables import INDICATORS_TABLE_COLUMNS
+from pingan_analysis.panel.build import build_panel
+from pingan_analysis.registry import INDICATORS_TABLE_COLUMNS
 
 TRANSCRIPT = "qingdao-2020-04-08-7042e67b"
 NEWSPAPER = "qingdao-2020-04-15-1ebbc326"

@@ -14,8 +14,8 @@ import pytest
 
 from conftest import SEED_ROWS
 from pingan_analysis.cli import main
-from pingan_analysis.ingest import read_text
-from pingan_analysis.manifest import read_manifest
+from pingan_analysis.corpus.ingest import read_text
+from pingan_analysis.corpus.manifest import read_manifest
 from validation_tables import write_tables
 
 BAD = Path(__file__).parent / "data" / "bad_input"

@@ -9,7 +9,7 @@ import pytest
 
 from conftest import RELEASES_DIR, seed_path
 from pingan_analysis.cli import main
-from pingan_analysis.tables import MENTION_COLUMNS
+from pingan_analysis.registry import MENTION_COLUMNS
 
 
 @pytest.mark.parametrize("argv", [

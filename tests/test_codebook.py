@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from pingan_analysis.codebook import DOMAINS, load_codebook
+from pingan_analysis.corpus.codebook import DOMAINS, load_codebook
 from pingan_analysis.exceptions import DataError
 
 FIXED_IDS = (

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO_ROOT
-from pingan_analysis import corpus
+from pingan_analysis.extract import build
 from pingan_analysis.config import ProjectPaths
 
 TABLES = ("mentions.csv", "indicators.csv", "corpus.csv", "dropped_blocks.csv")
@@ -17,7 +17,7 @@ TABLES = ("mentions.csv", "indicators.csv", "corpus.csv", "dropped_blocks.csv")
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("sequential")
-    corpus.build_corpus_tables(ProjectPaths(REPO_ROOT), folder, jobs=1)
+    build.build_corpus_tables(ProjectPaths(REPO_ROOT), folder, jobs=1)
     return folder
 
 
@@ -27,15 +27,15 @@ def _rows(path: Path) -> list[dict[str, str]]:
 
 
 def test_a_second_build_is_byte_identical(built: Path, tmp_path: Path) -> None:
-    corpus.build_corpus_tables(ProjectPaths(REPO_ROOT), tmp_path, jobs=1)
+    build.build_corpus_tables(ProjectPaths(REPO_ROOT), tmp_path, jobs=1)
     for name in TABLES:
         assert (tmp_path / name).read_bytes() == (built / name).read_bytes(), name
 
 
 def test_worker_processes_write_the_same_tables(built: Path, tmp_path: Path,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(corpus, "MIN_RELEASES_PER_PROCESS_POOL", 1)
-    corpus.build_corpus_tables(ProjectPaths(REPO_ROOT), tmp_path, jobs=2)
+    monkeypatch.setattr(build, "MIN_RELEASES_PER_PROCESS_POOL", 1)
+    build.build_corpus_tables(ProjectPaths(REPO_ROOT), tmp_path, jobs=2)
     for name in TABLES:
         assert (tmp_path / name).read_bytes() == (built / name).read_bytes(), name
 

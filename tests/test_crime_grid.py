@@ -7,7 +7,7 @@ import matplotlib
 import pandas as pd
 import pytest
 
-from pingan_analysis import crime_grid
+from pingan_analysis.analysis import crime_grid
 
 matplotlib.use("Agg")
 

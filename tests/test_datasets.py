@@ -11,7 +11,7 @@ from pingan_analysis.datasets import (
     load_indicators, load_manifest, load_mentions, load_panel, load_reference, read_text_table,
 )
 from pingan_analysis.exceptions import DataError
-from pingan_analysis.tables import INDICATORS_TABLE_COLUMNS, MENTIONS_TABLE_COLUMNS
+from pingan_analysis.registry import INDICATORS_TABLE_COLUMNS, MENTIONS_TABLE_COLUMNS
 from seed_figures import SEED_INDICATORS
 
 

@@ -8,9 +8,9 @@ import pandas as pd
 import pytest
 
 from conftest import REPO_ROOT
-from pingan_analysis.derive import annualise, derive, measure_of, period_years
-from pingan_analysis.reconcile import reconcile
-from pingan_analysis.reference import load_reference
+from pingan_analysis.panel.derive import annualise, derive, measure_of, period_years
+from pingan_analysis.panel.reconcile import reconcile
+from pingan_analysis.corpus.reference import load_reference
 from seed_figures import BAOSHAN, LAIXI, TRANSCRIPT, ZIBO, frame, only, seed_row
 
 QINGDAO_CENSUS = 10071722
@@ -94,7 +94,7 @@ def test_surveillance_and_mediators_per_10k(reference: pd.DataFrame) -> None:
 def test_a_city_missing_from_the_reference_keeps_its_figures_but_no_rates(
         reference: pd.DataFrame, caplog: pytest.LogCaptureFixture) -> None:
     without_baoshan = reference[reference["city_zh"] != "保山市"]
-    with caplog.at_level(logging.WARNING, logger="pingan_analysis.derive"):
+    with caplog.at_level(logging.WARNING, logger="pingan_analysis.panel.derive"):
         out = derived(without_baoshan, BAOSHAN_GRID_WORKERS, QINGDAO_GRID_WORKERS)
     assert out[["city_zh", "indicator"]].values.tolist() == [["青岛市", "grid_workers_per_10k"]]
     assert "no resident population for 保山市" in caplog.text
@@ -163,7 +163,7 @@ def test_a_decline_of_100_percent_or_more_is_not_annualised(
     # derivation must not turn it into a number if it comes through.
     impossible = seed_row(BAOSHAN, "命案比峰值下降255%", "255%", 255, "criminal_cases_occurred",
                           kind="change_pct", direction="down")
-    with caplog.at_level(logging.WARNING, logger="pingan_analysis.derive"):
+    with caplog.at_level(logging.WARNING, logger="pingan_analysis.panel.derive"):
         out = derived(reference, impossible)
     assert out.empty
     assert "cannot be annualised" in caplog.text

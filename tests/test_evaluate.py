@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from pingan_analysis.config import ProjectPaths
-from pingan_analysis.evaluate import FIELDS, evaluate, same_value
+from pingan_analysis.extract.evaluate import FIELDS, evaluate, same_value
 from pingan_analysis.exceptions import DataError
-from pingan_analysis.tables import MANIFEST_COLUMNS
+from pingan_analysis.registry import MANIFEST_COLUMNS
 
 TEXT = "2019年,全市共划分网格4860个,刑事警情同比下降12.5%。全市破获刑事案件3500余起。\n"
 SHA256 = hashlib.sha256(TEXT.encode("utf-8")).hexdigest()

@@ -13,16 +13,16 @@ import pytest
 import yaml
 
 from conftest import REPO_ROOT
-from pingan_analysis.corpus import CORPUS_COLUMNS, DROPPED_COLUMNS
+from pingan_analysis.extract.build import CORPUS_COLUMNS, DROPPED_COLUMNS
 from pingan_analysis.datasets import load_panel
-from pingan_analysis.derive import DERIVED_INDICATORS
+from pingan_analysis.panel.derive import DERIVED_INDICATORS
 from pingan_analysis.config import DEFAULT_CODEBOOK
-from pingan_analysis.exports import (
+from pingan_analysis.panel.exports import (
     CORPUS_FIELDS, DROPPED_FIELDS, FAILURE_FIELDS, INDICATOR_FIELDS, MENTION_FIELDS, PANEL_FIELDS,
     STATA_LABEL_LENGTH, TABLES, datapackage, stata_label,
 )
-from pingan_analysis.panel import PANEL_TABLE_COLUMNS
-from pingan_analysis.tables import (
+from pingan_analysis.panel.build import PANEL_TABLE_COLUMNS
+from pingan_analysis.registry import (
     FAILURE_COLUMNS, INDICATORS_TABLE_COLUMNS, MENTIONS_TABLE_COLUMNS,
 )
 from seed_figures import built

@@ -7,7 +7,7 @@ import matplotlib
 import pytest
 from matplotlib import pyplot as plt
 
-from pingan_analysis import figures
+from pingan_analysis.analysis import figures
 
 matplotlib.use("Agg")
 

@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pingan_analysis.extract.grammar import Quantity, find_quantities
-from pingan_analysis.tables import DIRECTIONS, MENTION_KINDS, MULTIPLE_FORMS, QUALIFIERS
+from pingan_analysis.registry import DIRECTIONS, MENTION_KINDS, MULTIPLE_FORMS, QUALIFIERS
 
 RELEASES = Path(__file__).resolve().parents[1] / "data" / "raw" / "releases"
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from pingan_analysis.codebook import load_codebook
+from pingan_analysis.corpus.codebook import load_codebook
 from pingan_analysis.extract.grammar import find_quantities
 from pingan_analysis.extract.indicators import map_sentence, unit_sort
 

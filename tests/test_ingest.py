@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pingan_analysis.exceptions import DataError
-from pingan_analysis.ingest import (
+from pingan_analysis.corpus.ingest import (
     BOILERPLATE,
     REPEAT,
     Document,

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from pingan_analysis.exceptions import LockHeldError
-from pingan_analysis.lock import project_lock
+from pingan_analysis.pipeline.lock import project_lock
 from pipeline_fakes import lock_held_elsewhere
 
 
@@ -52,7 +52,7 @@ def test_lock_is_reentrant_within_a_process_and_released_after(tmp_path: Path) -
 
 
 def _other_process_is_refused(state: Path) -> bool:
-    code = ("import sys; from pathlib import Path; from pingan_analysis.lock import project_lock\n"
+    code = ("import sys; from pathlib import Path; from pingan_analysis.pipeline.lock import project_lock\n"
             "from pingan_analysis.exceptions import LockHeldError\n"
             "try:\n    with project_lock(Path(sys.argv[1])): pass\n"
             "except LockHeldError: sys.exit(3)\n")

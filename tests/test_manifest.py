@@ -11,8 +11,8 @@ import pytest
 from conftest import MANIFEST, SEED_ROWS
 from pingan_analysis.config import ProjectPaths
 from pingan_analysis.exceptions import DataError, UsageError
-from pingan_analysis.manifest import add_release, add_releases_from_csv, read_manifest
-from pingan_analysis.tables import MANIFEST_COLUMNS
+from pingan_analysis.corpus.manifest import add_release, add_releases_from_csv, read_manifest
+from pingan_analysis.registry import MANIFEST_COLUMNS
 
 TEXT = "莱西市2015年平安建设工作总结。全年共破获刑事案件2100余起。\n"
 

@@ -10,9 +10,9 @@ import pytest
 
 from conftest import REPO_ROOT
 from pingan_analysis.config import ProjectPaths
-from pingan_analysis.corpus import build_corpus_tables
-from pingan_analysis.panel import build_panel
-from pingan_analysis.validate import validate_tables
+from pingan_analysis.extract.build import build_corpus_tables
+from pingan_analysis.panel.build import build_panel
+from pingan_analysis.validate.run import validate_tables
 
 NOTEBOOKS = sorted((REPO_ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 

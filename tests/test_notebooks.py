@@ -8,7 +8,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from pingan_analysis import pipeline
+from pingan_analysis.pipeline import runner
 from pingan_analysis.config import ProjectPaths
 from pingan_analysis.exceptions import StepFailedError
 from pipeline_fakes import built, fake_plan, frozen_package, new_project, snapshot  # built: a fixture
@@ -21,7 +21,7 @@ def fresh(tmp_path_factory: pytest.TempPathFactory) -> ProjectPaths:
     """A project run once from scratch here, with two jobs (read-only for the tests)."""
     paths = new_project(tmp_path_factory.mktemp("fresh") / "project")
     with frozen_package():
-        pipeline.run(paths, plan=fake_plan(paths), jobs=2, progress=lambda line: None)
+        runner.run(paths, plan=fake_plan(paths), jobs=2, progress=lambda line: None)
     return paths
 
 
@@ -42,7 +42,7 @@ def test_failing_notebook_names_notebook_and_cell_and_keeps_last_good_reports(
     _break(notebook, 4, "raise ValueError('no such column: chars')")
     before = _outside_failed(built)
     with pytest.raises(StepFailedError) as failed:
-        pipeline.run(built, plan=fake_plan(built), progress=lambda line: None)
+        runner.run(built, plan=fake_plan(built), progress=lambda line: None)
     problem = failed.value.problem
     assert "02_figure.ipynb" in problem and "cell 5" in problem
     assert "ValueError: no such column: chars" in problem
@@ -56,9 +56,9 @@ def test_failing_notebook_names_notebook_and_cell_and_keeps_last_good_reports(
     assert any("papermill-error-cell-tag" in c.metadata.get("tags", []) for c in executed.cells)
 
     notebook.write_bytes(original)
-    assert [str(s) for s in pipeline.status(built, fake_plan(built)) if s.stale] == [
+    assert [str(s) for s in runner.status(built, fake_plan(built)) if s.stale] == [
         "index: stale (reports/failed/ holds an earlier run's failures)"]
-    result = pipeline.run(built, plan=fake_plan(built), progress=lambda line: None)
+    result = runner.run(built, plan=fake_plan(built), progress=lambda line: None)
     assert result.committed and result.ran == []
     assert not failed_dir.exists()
 

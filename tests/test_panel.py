@@ -12,8 +12,8 @@ import pytest
 from pingan_analysis.config import ProjectPaths
 from pingan_analysis.datasets import read_text_table
 from pingan_analysis.exceptions import DataError
-from pingan_analysis.panel import PANEL_TABLE_COLUMNS, build_panel, check_panel
-from pingan_analysis.tables import PANEL_COLUMNS
+from pingan_analysis.panel.build import PANEL_TABLE_COLUMNS, build_panel, check_panel
+from pingan_analysis.registry import PANEL_COLUMNS
 from seed_figures import (
     DERIVED_ROWS, NEWSPAPER, RELEASES_DIR, REPORTED_ROWS, SEED_INDICATORS, TRANSCRIPT, built,
 )
@@ -99,8 +99,8 @@ def test_a_panel_that_breaks_its_schema_is_not_written(project: Path) -> None:
 
 def test_the_panel_of_the_real_corpus(project: Path) -> None:
     """The whole chain on the seed releases: extraction and validation, then the panel."""
-    from pingan_analysis.corpus import build_corpus_tables
-    from pingan_analysis.validate import validate_tables
+    from pingan_analysis.extract.build import build_corpus_tables
+    from pingan_analysis.validate.run import validate_tables
 
     paths = ProjectPaths(project)
     build_corpus_tables(paths, paths.processed_dir, jobs=1)

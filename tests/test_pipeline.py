@@ -18,11 +18,12 @@ import nbformat
 import papermill
 import pytest
 
-from pingan_analysis import pipeline, staging
+from pingan_analysis.pipeline import runner
+from pingan_analysis.pipeline import staging
 from pingan_analysis.config import ProjectPaths
 from pingan_analysis.exceptions import DataError, LockHeldError, StepFailedError
-from pingan_analysis.lock import project_lock
-from pingan_analysis.steps import Step
+from pingan_analysis.pipeline.lock import project_lock
+from pingan_analysis.pipeline.steps import Step
 from pipeline_fakes import (  # built: a fixture
     STARTED, add_release, built, fake_data_steps, fake_plan, frozen_package, lock_held_elsewhere,
     new_project, refuse_data, snapshot,
@@ -37,13 +38,13 @@ def lines() -> list[str]:
     return []
 
 
-def _run(paths: ProjectPaths, lines: list[str], **options: object) -> pipeline.RunResult:
-    return pipeline.run(paths, plan=options.pop("plan", None) or fake_plan(paths),
+def _run(paths: ProjectPaths, lines: list[str], **options: object) -> runner.RunResult:
+    return runner.run(paths, plan=options.pop("plan", None) or fake_plan(paths),
                         progress=lines.append, **options)
 
 
 def _stale(paths: ProjectPaths, plan: list[Step] | None = None) -> dict[str, list[str]]:
-    return {s.name: s.reasons for s in pipeline.status(paths, plan or fake_plan(paths)) if s.stale}
+    return {s.name: s.reasons for s in runner.status(paths, plan or fake_plan(paths)) if s.stale}
 
 
 def test_first_run_builds_every_step_and_records_it(tmp_path: Path, lines: list[str]) -> None:
@@ -132,7 +133,7 @@ def test_new_city_adds_its_profile(built: ProjectPaths, lines: list[str]) -> Non
 
 def test_package_source_or_lock_file_change_makes_everything_stale(
         built: ProjectPaths, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(pipeline.keys, "package_digest", lambda: "edited package")
+    monkeypatch.setattr(runner.digests, "package_digest", lambda: "edited package")
     stale = _stale(built)
     assert {s.name for s in fake_plan(built)} | {"index"} == set(stale)
     assert "package source changed" in stale["corpus"]
@@ -243,14 +244,14 @@ def test_steps_that_read_each_others_outputs_are_refused(built: ProjectPaths,
 
 def test_status_lines_read_well(built: ProjectPaths) -> None:
     add_release(built)
-    lines = [str(s) for s in pipeline.status(built, fake_plan(built))]
+    lines = [str(s) for s in runner.status(built, fake_plan(built))]
     assert "reference: up to date" in lines
     assert any(line.startswith("corpus: stale (") and "releases.csv changed" in line
                for line in lines)
 
 
-REAL_CHAIN = ("pingan_analysis.corpus", "pingan_analysis.validate", "pingan_analysis.panel",
-              "pingan_analysis.validation_report")
+REAL_CHAIN = ("pingan_analysis.extract.build", "pingan_analysis.validate.run", "pingan_analysis.panel.build",
+              "pingan_analysis.validate.report")
 
 
 def test_end_to_end_real_chain_on_the_seed_corpus(project: Path, lines: list[str]) -> None:
@@ -263,8 +264,8 @@ def test_end_to_end_real_chain_on_the_seed_corpus(project: Path, lines: list[str
         pytest.skip(f"the real chain is not all there yet: missing {missing or 'notebooks'}")
     paths = ProjectPaths(project)
     with frozen_package():
-        result = pipeline.run(paths, progress=lines.append)
-        assert pipeline.run(paths, progress=lines.append).ran == []
+        result = runner.run(paths, progress=lines.append)
+        assert runner.run(paths, progress=lines.append).ran == []
     assert result.committed
     for name in ("panel.csv", "indicators_valid.csv", "validation_summary.json"):
         assert (paths.processed_dir / name).is_file()

@@ -6,9 +6,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pingan_analysis import overview, profile
+from pingan_analysis.analysis import overview
+from pingan_analysis.analysis import profile
 from pingan_analysis.exceptions import DataError
-from pingan_analysis.tables import INDICATORS_TABLE_COLUMNS
+from pingan_analysis.registry import INDICATORS_TABLE_COLUMNS
 
 # Real figures: Qingdao's 2019 transcript ("全市共打掉涉黑社会性质组织15个") and Laixi's 2013 review
 # ("全市刑事发案同比下降23.9%"), plus a sentence carrying markup, which must stay text.

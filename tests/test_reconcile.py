@@ -6,7 +6,7 @@ import math
 import pytest
 
 from pingan_analysis.exceptions import DataError
-from pingan_analysis.reconcile import RECONCILED_COLUMNS, reconcile
+from pingan_analysis.panel.reconcile import RECONCILED_COLUMNS, reconcile
 from seed_figures import (
     BAOSHAN, LAIXI, LEGAL_SERVICES, NEWSPAPER, TRANSCRIPT, RELEASES_DIR, frame, only,
     seed_row,

@@ -8,7 +8,7 @@ import pytest
 
 from conftest import REPO_ROOT
 from pingan_analysis.exceptions import DataError
-from pingan_analysis.reference import land_area_for, load_reference, population_for
+from pingan_analysis.corpus.reference import land_area_for, load_reference, population_for
 
 POPULATION = REPO_ROOT / "data" / "raw" / "reference" / "population.csv"
 

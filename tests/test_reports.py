@@ -9,7 +9,8 @@ from pathlib import Path
 import nbformat
 import papermill
 
-from pingan_analysis import pipeline, reports
+from pingan_analysis.pipeline import runner
+from pingan_analysis.pipeline import index_page
 from pingan_analysis.config import ProjectPaths
 from pipeline_fakes import built, fake_plan  # built: a fixture
 
@@ -62,7 +63,7 @@ def test_index_lists_every_report_with_its_status_and_working_links(built: Proje
     nb = nbformat.read(notebook, as_version=4)
     nb.cells[-1].source += "\nprint('edited')"
     nbformat.write(nb, notebook)
-    pipeline.run(built, plan=fake_plan(built), progress=lambda line: None)
+    runner.run(built, plan=fake_plan(built), progress=lambda line: None)
     rows = dict(_index(built).rows)
     assert rows.pop("html/01_count.html") == "ran"
     assert set(rows.values()) == {"unchanged"}
@@ -82,7 +83,7 @@ def test_summary_counts_failed_checks_and_the_panels_conflicts(tmp_path: Path) -
         "indicators": {"rows_checked": 9, "rows_failed": 2,
                        "failures": {"unit_fits_codebook": 1, "decline_at_most_100_pct": 1}}}}))
     (tmp_path / "panel.csv").write_text("indicator,conflict\na,true\nb,false\nc,true\n")
-    page = reports.write_index(tmp_path, [], {"run": "now"}, summary).read_text()
+    page = index_page.write_index(tmp_path, [], {"run": "now"}, summary).read_text()
     assert "2 quarantined" in page and "2 panel values whose sources conflict" in page
     assert "decline_at_most_100_pct × 1, unit_fits_codebook × 1" in page
 
@@ -90,7 +91,7 @@ def test_summary_counts_failed_checks_and_the_panels_conflicts(tmp_path: Path) -
 def test_summary_values_are_escaped(tmp_path: Path) -> None:
     summary = tmp_path / "validation_summary.json"
     summary.write_text(json.dumps({"tables": {"<script>alert(1)</script>": {"failures": {"a&b": 1}}}}))
-    page = reports.write_index(tmp_path, [], {"run": "now"}, summary).read_text()
+    page = index_page.write_index(tmp_path, [], {"run": "now"}, summary).read_text()
     assert "<script>" not in page and "&lt;script&gt;" in page and "a&amp;b" in page
 
 
@@ -119,5 +120,5 @@ def test_git_commit_of_a_checkout(tmp_path: Path) -> None:
     subprocess.run([*git, "-C", str(tmp_path), "commit", "-qm", "a"], check=True)
     head = subprocess.run(["git", "-C", str(tmp_path), "rev-parse", "HEAD"], check=True,
                           capture_output=True, text=True).stdout.strip()
-    assert reports.git_commit(tmp_path) == head
-    assert reports.git_commit(tmp_path / "nowhere") is None
+    assert index_page.git_commit(tmp_path) == head
+    assert index_page.git_commit(tmp_path / "nowhere") is None

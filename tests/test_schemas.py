@@ -14,7 +14,7 @@ from pingan_analysis.schemas import (
     ReferenceSchema, check_descriptions, describe_check, parse_numbers, schema_failures,
     table_failures,
 )
-from pingan_analysis.tables import MENTIONS_TABLE_COLUMNS, PANEL_COLUMNS
+from pingan_analysis.registry import MENTIONS_TABLE_COLUMNS, PANEL_COLUMNS
 
 
 @pytest.fixture

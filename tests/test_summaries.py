@@ -7,9 +7,9 @@ import matplotlib
 import pytest
 
 from conftest import REPO_ROOT
-from pingan_analysis import summaries
+from pingan_analysis.analysis import summaries
 from pingan_analysis.config import ProjectPaths
-from pingan_analysis.corpus import build_corpus_tables
+from pingan_analysis.extract.build import build_corpus_tables
 from pingan_analysis.exceptions import DataError
 
 matplotlib.use("Agg")

@@ -14,9 +14,9 @@ import pytest
 from pingan_analysis.config import ProjectPaths
 from pingan_analysis.datasets import read_text_table
 from pingan_analysis.exceptions import DataError
-from pingan_analysis.manifest import add_release
-from pingan_analysis.tables import FAILURE_COLUMNS
-from pingan_analysis.validate import (
+from pingan_analysis.corpus.manifest import add_release
+from pingan_analysis.registry import FAILURE_COLUMNS
+from pingan_analysis.validate.run import (
     FAILURES_FILE, SUMMARY_FILE, VALID_INDICATORS_COLUMNS, VALID_INDICATORS_FILE, unit_fits,
     validate_project, validate_tables,
 )
@@ -181,7 +181,7 @@ def test_committed_notebook_is_thin_and_without_outputs() -> None:
 
 
 def test_seed_corpus_quarantines_baoshan_impossible_decline(project: Path) -> None:
-    from pingan_analysis.corpus import build_corpus_tables
+    from pingan_analysis.extract.build import build_corpus_tables
 
     paths = ProjectPaths(project)
     build_corpus_tables(paths, paths.processed_dir, jobs=1)

@@ -9,9 +9,9 @@ import pytest
 
 from pingan_analysis.config import ProjectPaths
 from pingan_analysis.datasets import read_text_table
-from pingan_analysis.tables import PANEL_COLUMNS
-from pingan_analysis.validate import validate_tables
-from pingan_analysis.validation_report import (
+from pingan_analysis.registry import PANEL_COLUMNS
+from pingan_analysis.validate.run import validate_tables
+from pingan_analysis.validate.report import (
     check_counts, conflicts, quarantined, write_validation_report,
 )
 from validation_tables import BAOSHAN, EXPECTED_INDICATOR_FAILURES, write_tables

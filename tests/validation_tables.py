@@ -9,9 +9,9 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from pingan_analysis.codebook import load_codebook
+from pingan_analysis.corpus.codebook import load_codebook
 from pingan_analysis.csvio import atomic_text_writer, write_csv_rows
-from pingan_analysis.tables import INDICATORS_TABLE_COLUMNS, MENTIONS_TABLE_COLUMNS
+from pingan_analysis.registry import INDICATORS_TABLE_COLUMNS, MENTIONS_TABLE_COLUMNS
 
 BAOSHAN = "baoshan-2022-06-27-2f4f2efe"
 LAIXI = "laixi-2014-01-01-6004b27d"

@@ -80,27 +80,27 @@ def _positive_int(text: str) -> int:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    from pingan_analysis.lock import project_lock
+    from pingan_analysis.pipeline.lock import project_lock
 
     paths = project_paths()
     with project_lock(paths.state_dir):
-        from pingan_analysis import pipeline
+        from pingan_analysis.pipeline import runner
 
-        pipeline.run(paths, force=args.force, jobs=args.jobs, verbose=args.run_verbose,
+        runner.run(paths, force=args.force, jobs=args.jobs, verbose=args.run_verbose,
                      progress=lambda line: print(line, flush=True))
     return 0
 
 
 def _cmd_status(args: argparse.Namespace) -> int:
-    from pingan_analysis import pipeline
+    from pingan_analysis.pipeline import runner
 
-    for step in pipeline.status(project_paths()):
+    for step in runner.status(project_paths()):
         print(step)
     return 0
 
 
 def _cmd_add(args: argparse.Namespace) -> int:
-    from pingan_analysis import manifest
+    from pingan_analysis.corpus import manifest
 
     paths = project_paths()
     metadata = {dest: getattr(args, dest) for _, dest, _ in ADD_OPTIONS if getattr(args, dest)}
@@ -122,14 +122,14 @@ def _cmd_add(args: argparse.Namespace) -> int:
 
 
 def _cmd_extract(args: argparse.Namespace) -> int:
-    from pingan_analysis.mentions import extract_to_csv
+    from pingan_analysis.extract.files import extract_to_csv
 
     extract_to_csv(args.files, args.output)
     return 0
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from pingan_analysis.validate import validate_project
+    from pingan_analysis.validate.run import validate_project
 
     result = validate_project(project_paths())
     print(result)
@@ -137,7 +137,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _cmd_evaluate(args: argparse.Namespace) -> int:
-    from pingan_analysis.evaluate import evaluate
+    from pingan_analysis.extract.evaluate import evaluate
 
     report = evaluate(project_paths())
     print(report.details() if args.details else report.format())

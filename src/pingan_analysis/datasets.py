@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from pingan_analysis import reference as _reference
+from pingan_analysis.corpus import reference as _reference
 from pingan_analysis.config import ProjectPaths, project_paths
 from pingan_analysis.exceptions import DataError
 

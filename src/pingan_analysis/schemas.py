@@ -18,10 +18,10 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from pingan_analysis.codebook import DOMAINS
+from pingan_analysis.corpus.codebook import DOMAINS
 from pingan_analysis.csvio import format_cell
 from pingan_analysis.exceptions import DataError
-from pingan_analysis.tables import (
+from pingan_analysis.registry import (
     ADMIN_LEVELS, DIRECTIONS, MENTION_KINDS, MODALITIES, MULTIPLE_FORMS, QUALIFIERS, RELEASE_KINDS,
 )
 
@@ -386,7 +386,7 @@ def schema_failures(model: type[pa.DataFrameModel], frame: pd.DataFrame) -> list
         first = whole.iloc[0]
         raise DataError(f"the table does not fit {model.__name__}: {first['check']} "
                         f"({first['column']}: {first['failure_case']})",
-                        fix="write the table with the columns of pingan_analysis.tables")
+                        fix="write the table with the columns of pingan_analysis.registry")
     failures: dict[tuple[int, str, str], SchemaFailure] = {}
     for case in cases.itertuples():
         check, row = str(case.check), int(case.index)

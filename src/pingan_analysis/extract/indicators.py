@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from operator import itemgetter
 from typing import NamedTuple, Protocol
 
-from pingan_analysis.codebook import Codebook, Indicator, Keyword
+from pingan_analysis.corpus.codebook import Codebook, Indicator, Keyword
 
 #: Characters that end a clause for subject finding. 、 is not one: it joins the nouns of a
 #: subject ("越级到省、进京集体访分别下降11%、13%") as often as it separates figures.

@@ -10,7 +10,7 @@ import re
 from datetime import date
 
 from pingan_analysis.extract.patterns import first_chars
-from pingan_analysis.tables import MODALITIES
+from pingan_analysis.registry import MODALITIES
 
 REPORTED, TARGET = MODALITIES
 

@@ -18,7 +18,7 @@ from pingan_analysis.config import ProjectPaths
 from pingan_analysis.csvio import atomic_text_writer
 from pingan_analysis.datasets import processed_folder, read_text_table
 from pingan_analysis.exceptions import DataError
-from pingan_analysis.validate import (
+from pingan_analysis.validate.run import (
     FAILURES_FILE, SUMMARY_FILE, TABLE_ORDER, VALID_INDICATORS_FILE, WARNING_CHECKS, describe,
 )
 

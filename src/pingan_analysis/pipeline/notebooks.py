@@ -15,9 +15,9 @@ from jupyter_client.manager import AsyncKernelManager
 from papermill.exceptions import PapermillExecutionError
 
 from pingan_analysis.exceptions import StepFailedError
-from pingan_analysis.html import export_html
-from pingan_analysis.reports import footer_items
-from pingan_analysis.steps import Step, StepContext
+from pingan_analysis.pipeline.html import export_html
+from pingan_analysis.pipeline.index_page import footer_items
+from pingan_analysis.pipeline.steps import Step, StepContext
 
 ERROR_MARKER_TAG = "papermill-error-cell-tag"
 INJECTED_TAG = "injected-parameters"

@@ -14,12 +14,14 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pingan_analysis import keys, reports, staging
+from pingan_analysis.pipeline import digests
+from pingan_analysis.pipeline import index_page
+from pingan_analysis.pipeline import staging
 from pingan_analysis.config import ProjectPaths
 from pingan_analysis.exceptions import PinganError, StepFailedError
-from pingan_analysis.lock import project_lock
-from pingan_analysis.staging import Stage
-from pingan_analysis.steps import Step, StepContext, Tree, build_plan, dependencies
+from pingan_analysis.pipeline.lock import project_lock
+from pingan_analysis.pipeline.staging import Stage
+from pingan_analysis.pipeline.steps import Step, StepContext, Tree, build_plan, dependencies
 
 log = logging.getLogger(__name__)
 
@@ -142,20 +144,20 @@ class _StepKeys:
     def __init__(self, paths: ProjectPaths, plan: list[Step]) -> None:
         self.root = paths.root
         #: The code every step depends on.
-        self.base = keys.code_digests(paths.root)
+        self.base = digests.code_digests(paths.root)
         #: The digests of each raw input of the plan (a folder: of every file below it).
-        self.raw = {source: keys.source_digests([source], paths.root)
+        self.raw = {source: digests.source_digests([source], paths.root)
                     for source in dict.fromkeys(s for step in plan for s in step.sources)}
-        self._notebook_digest = functools.cache(keys.notebook_digest)
-        self.tree_digest = functools.cache(keys.file_digest)
+        self._notebook_digest = functools.cache(digests.notebook_digest)
+        self.tree_digest = functools.cache(digests.file_digest)
 
     def of(self, step: Step, tree: Tree) -> dict[str, str]:
         """Everything ``step`` depends on, as ``label -> digest``."""
         key = dict(self.base)
         if step.notebook is not None:
-            key[keys.label(step.notebook, self.root)] = self._notebook_digest(step.notebook)
+            key[digests.label(step.notebook, self.root)] = self._notebook_digest(step.notebook)
         if step.params:
-            key["parameters"] = keys.params_digest(step.params)
+            key["parameters"] = digests.params_digest(step.params)
         for source in step.sources:
             key.update(self.raw[source])
         key.update({name: self.tree_digest(tree / name) for name in step.reads})
@@ -171,17 +173,17 @@ def reasons_to_run(step: Step, key: Mapping[str, str], record: Mapping | None, t
                    force: bool, digest_of: Callable[[Path], str]) -> list[str]:
     """Why ``step`` must run: forced, never run, a changed input, a missing or edited output.
 
-    ``digest_of`` hashes the outputs: :func:`keys.file_digest`, or the status pass's cache.
+    ``digest_of`` hashes the outputs: :func:`digests.file_digest`, or the status pass's cache.
     """
     if force:
         return ["--force"]
     if not record:
         return ["never run"]
-    why = keys.changes(record["key"], key)
+    why = digests.changes(record["key"], key)
     for name in step.writes:
         digest = digest_of(tree / name)
         if digest != record["outputs"].get(name):
-            why.append(f"{name} is missing" if digest == keys.MISSING else f"{name} was edited")
+            why.append(f"{name} is missing" if digest == digests.MISSING else f"{name} was edited")
     return why
 
 
@@ -229,11 +231,11 @@ class _Run:
         #: The step records of the last successful run.
         self.records = records
         self.step_keys = step_keys
-        self.started = reports.now()
-        self.commit = reports.git_commit(paths.root)
-        self.versions = reports.package_versions()
-        self.provenance = reports.run_provenance(paths, self.commit,
-                                                 self.versions[reports.DISTRIBUTION])
+        self.started = index_page.now()
+        self.commit = index_page.git_commit(paths.root)
+        self.versions = index_page.package_versions()
+        self.provenance = index_page.run_provenance(paths, self.commit,
+                                                 self.versions[index_page.DISTRIBUTION])
 
     def execute(self) -> dict[str, StepOutcome]:
         outcomes: dict[str, StepOutcome] = {}
@@ -277,7 +279,7 @@ class _Run:
         tree = self.stage.tree
         key = self.step_keys.of(step, tree)
         why = reasons_to_run(step, key, self.records.get(step.name), tree, self.force,
-                             keys.file_digest)
+                             digests.file_digest)
         if not why:
             return StepOutcome(step.name, "skipped", record=self.records[step.name])
         ctx = StepContext(self.paths, tree, self.stage.failed_dir, self.stage.work_dir(step.name),
@@ -289,8 +291,8 @@ class _Run:
             log.debug("step %s failed", step.name, exc_info=True)
             return StepOutcome(step.name, "failed", time.monotonic() - began, tuple(why), error)
         seconds = time.monotonic() - began
-        record = {"key": key, "outputs": {n: keys.file_digest(tree / n) for n in step.writes},
-                  "finished": reports.now(), "seconds": round(seconds, 3)}
+        record = {"key": key, "outputs": {n: digests.file_digest(tree / n) for n in step.writes},
+                  "finished": index_page.now(), "seconds": round(seconds, 3)}
         return StepOutcome(step.name, "ran", seconds, tuple(why), record=record)
 
 
@@ -335,22 +337,22 @@ def _drop_removed(run: _Run, records: Mapping[str, object]) -> None:
 def _write_index(run: _Run, outcomes: Mapping[str, StepOutcome],
                  records: Mapping[str, Mapping]) -> None:
     tree = run.stage.tree
-    entries = [reports.IndexEntry(
+    entries = [index_page.IndexEntry(
         s.title or s.name, os.path.relpath(tree / s.report, tree.reports),
         "ran" if outcomes[s.name].status == "ran" else "unchanged",
         str(records[s.name]["finished"]), float(records[s.name]["seconds"]))
         for s in run.plan if s.report]
-    reports.write_index(tree.reports, entries, {**run.provenance, "run": reports.now()},
+    index_page.write_index(tree.reports, entries, {**run.provenance, "run": index_page.now()},
                         tree / "processed/validation_summary.json")
 
 
 def _write_run_json(run: _Run, outcomes: Mapping[str, StepOutcome],
                     records: Mapping[str, Mapping]) -> None:
-    reports.write_run_json(run.stage.tree.reports, {
+    index_page.write_run_json(run.stage.tree.reports, {
         "git_commit": run.commit,
         "package_versions": run.versions,
         "started": run.started,
-        "finished": reports.now(),
+        "finished": index_page.now(),
         "force": run.force,
         "jobs": run.jobs,
         "inputs": run.step_keys.inputs(),

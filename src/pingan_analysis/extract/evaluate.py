@@ -14,7 +14,7 @@ from pathlib import Path
 
 from pingan_analysis.config import ProjectPaths
 from pingan_analysis.exceptions import DataError
-from pingan_analysis.tables import Mention
+from pingan_analysis.registry import Mention
 
 #: The fields compared over matched pairs, in report order.
 FIELDS: tuple[str, ...] = (
@@ -139,9 +139,9 @@ class EvaluationReport:
 
 def evaluate(paths: ProjectPaths) -> EvaluationReport:
     """Extract every release that has a gold file and compare the two."""
-    from pingan_analysis.codebook import load_codebook
-    from pingan_analysis.extract import ReleaseContext, extract_file
-    from pingan_analysis.manifest import read_manifest
+    from pingan_analysis.corpus.codebook import load_codebook
+    from pingan_analysis.extract.document import ReleaseContext, extract_file
+    from pingan_analysis.corpus.manifest import read_manifest
 
     codebook = load_codebook(paths.codebook)
     report = EvaluationReport()

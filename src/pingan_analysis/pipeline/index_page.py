@@ -15,7 +15,7 @@ from importlib import metadata
 from pathlib import Path
 
 from pingan_analysis.config import ProjectPaths
-from pingan_analysis.keys import CODE_LABELS, short
+from pingan_analysis.pipeline.digests import CODE_LABELS, short
 
 DISTRIBUTION = "pingan-analysis"
 KEY_PACKAGES = (

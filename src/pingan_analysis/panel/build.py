@@ -1,9 +1,9 @@
 """The panel step: validated indicator rows → reconciled, derived, checked, written.
 
 ``build_panel`` reads ``indicators_valid.csv`` and the reference table, merges the sources
-(:mod:`pingan_analysis.reconcile`), adds the derived rows (:mod:`pingan_analysis.derive`),
+(:mod:`pingan_analysis.panel.reconcile`), adds the derived rows (:mod:`pingan_analysis.panel.derive`),
 validates the result with :class:`pingan_analysis.schemas.PanelSchema`, and writes the panel
-files and ``datapackage.json`` (:mod:`pingan_analysis.exports`).
+files and ``datapackage.json`` (:mod:`pingan_analysis.panel.exports`).
 """
 from __future__ import annotations
 
@@ -13,12 +13,12 @@ import pandas as pd
 
 from pingan_analysis.config import ProjectPaths
 from pingan_analysis.datasets import read_text_table
-from pingan_analysis.derive import derive, measure_of
+from pingan_analysis.panel.derive import derive, measure_of
 from pingan_analysis.exceptions import DataError
-from pingan_analysis.exports import panel_text, write_panel_files
-from pingan_analysis.reconcile import reconcile
-from pingan_analysis.reference import load_reference
-from pingan_analysis.tables import PANEL_COLUMNS
+from pingan_analysis.panel.exports import panel_text, write_panel_files
+from pingan_analysis.panel.reconcile import reconcile
+from pingan_analysis.corpus.reference import load_reference
+from pingan_analysis.registry import PANEL_COLUMNS
 
 #: panel.csv: the DESIGN.md columns, then provenance and caveats.
 PANEL_EXTRA_COLUMNS: tuple[str, ...] = ("domain", "measure", "note", "sources")

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from pingan_analysis.codebook import DOMAINS, Codebook, load_codebook
+from pingan_analysis.corpus.codebook import DOMAINS, Codebook, load_codebook
 from pingan_analysis.config import project_paths
 from pingan_analysis.exceptions import DataError, UsageError
-from pingan_analysis.summaries import processed_table
+from pingan_analysis.analysis.summaries import processed_table
 
 DOMAIN_TITLES: dict[str, str] = {
     "political_security": "Political security (政治安全)",

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from pingan_analysis.config import ProjectPaths
 from pingan_analysis.csvio import atomic_text_writer, write_csv_rows
-from pingan_analysis.tables import INDICATORS_TABLE_COLUMNS, MENTIONS_TABLE_COLUMNS
+from pingan_analysis.registry import INDICATORS_TABLE_COLUMNS, MENTIONS_TABLE_COLUMNS
 
 CORPUS_COLUMNS: tuple[str, ...] = (
     "release_id", "file", "city_zh", "city_en", "published", "kind", "chars", "kept_chars",
@@ -42,7 +42,7 @@ class ReleaseTables:
 
 def build_corpus_tables(paths: ProjectPaths, out_dir: Path, jobs: int | None = None) -> None:
     """Ingest and extract every release of the manifest; write the four tables into ``out_dir``."""
-    from pingan_analysis.manifest import read_manifest
+    from pingan_analysis.corpus.manifest import read_manifest
 
     releases = read_manifest(paths.manifest).to_dict("records")
     tables = list(_release_tables(paths, releases, jobs or os.cpu_count() or 1))
@@ -65,9 +65,9 @@ def _release_tables(paths: ProjectPaths, releases: list[dict[str, str]],
 
 
 def _tables_of_release(paths: ProjectPaths, release: dict[str, str]) -> ReleaseTables:
-    from pingan_analysis.codebook import load_codebook
-    from pingan_analysis.extract import ReleaseContext, extract_document
-    from pingan_analysis.ingest import ingest_file
+    from pingan_analysis.corpus.codebook import load_codebook
+    from pingan_analysis.extract.document import ReleaseContext, extract_document
+    from pingan_analysis.corpus.ingest import ingest_file
 
     codebook = load_codebook(paths.codebook)
     document = ingest_file(paths.releases_dir / release["file"])

@@ -6,12 +6,12 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 from pingan_analysis.csvio import atomic_text_writer, write_csv_rows
-from pingan_analysis.tables import MENTION_COLUMNS
+from pingan_analysis.registry import MENTION_COLUMNS
 
 
 def iter_file_mentions(files: Iterable[Path]) -> Iterator[tuple]:
     """Rows of :data:`MENTION_COLUMNS` for every mention of every file, file by file."""
-    from pingan_analysis.extract import extract_file
+    from pingan_analysis.extract.document import extract_file
 
     for path in files:
         for mention, _sentence in extract_file(path):

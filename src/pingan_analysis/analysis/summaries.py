@@ -12,7 +12,7 @@ import pandas as pd
 import seaborn as sns
 
 from pingan_analysis.datasets import COLUMN_TYPES, processed_folder, read_text_table, typed
-from pingan_analysis.figures import save_figure
+from pingan_analysis.analysis.figures import save_figure
 
 
 #: Column types of the corpus step's own tables, beside the shared ones of :mod:`datasets`.

@@ -154,25 +154,25 @@ def _title(nb: dict) -> str:
 
 
 def _corpus(step: Step, ctx: StepContext) -> None:
-    from pingan_analysis.corpus import build_corpus_tables
+    from pingan_analysis.extract.build import build_corpus_tables
     build_corpus_tables(ctx.paths, ctx.tree.processed)
 
 
 def _validate(step: Step, ctx: StepContext) -> None:
-    from pingan_analysis.validate import validate_tables
+    from pingan_analysis.validate.run import validate_tables
     validate_tables(ctx.paths, ctx.tree.processed)
 
 
 def _panel(step: Step, ctx: StepContext) -> None:
-    from pingan_analysis.panel import build_panel
+    from pingan_analysis.panel.build import build_panel
     build_panel(ctx.paths, ctx.tree.processed)
 
 
 def _validation_report(step: Step, ctx: StepContext) -> None:
-    from pingan_analysis.validation_report import write_validation_report
+    from pingan_analysis.validate.report import write_validation_report
     write_validation_report(ctx.paths, ctx.tree.processed, ctx.tree.reports)
 
 
 def _notebook(step: Step, ctx: StepContext) -> None:
-    from pingan_analysis.notebooks import run_notebook_step
+    from pingan_analysis.pipeline.notebooks import run_notebook_step
     run_notebook_step(step, ctx)

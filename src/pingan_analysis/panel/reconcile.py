@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from pingan_analysis.exceptions import DataError
-from pingan_analysis.tables import PANEL_COLUMNS
+from pingan_analysis.registry import PANEL_COLUMNS
 
 MERGE_KEY: list[str] = ["city_zh", "period_start", "period_end", "indicator", "kind"]
 RECONCILED_COLUMNS: tuple[str, ...] = (*PANEL_COLUMNS, "domain", "sources")

@@ -21,9 +21,9 @@ import pandas as pd
 
 from pingan_analysis.config import ProjectPaths
 from pingan_analysis.exceptions import DataError, UsageError
-from pingan_analysis.ingest import decode_bytes
+from pingan_analysis.corpus.ingest import decode_bytes
 from pingan_analysis.schemas import ManifestSchema, ReferenceSchema, SchemaFailure, schema_failures
-from pingan_analysis.tables import MANIFEST_COLUMNS
+from pingan_analysis.registry import MANIFEST_COLUMNS
 
 log = logging.getLogger(__name__)
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pingan_analysis.config import ProjectPaths
-from pingan_analysis.steps import Tree
+from pingan_analysis.pipeline.steps import Tree
 
 log = logging.getLogger(__name__)
 

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from pingan_analysis.reference import ReferenceValue, land_area_for, population_for
+from pingan_analysis.corpus.reference import ReferenceValue, land_area_for, population_for
 
 log = logging.getLogger(__name__)
 

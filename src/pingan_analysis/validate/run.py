@@ -22,17 +22,17 @@ from pathlib import Path
 
 import pandas as pd
 
-from pingan_analysis.codebook import Codebook, load_codebook
+from pingan_analysis.corpus.codebook import Codebook, load_codebook
 from pingan_analysis.config import ProjectPaths
 from pingan_analysis.csvio import atomic_text_writer, write_csv_rows
 from pingan_analysis.exceptions import DataError
-from pingan_analysis.ingest import decode_bytes
-from pingan_analysis.manifest import read_csv_text, read_manifest, read_reference
+from pingan_analysis.corpus.ingest import decode_bytes
+from pingan_analysis.corpus.manifest import read_csv_text, read_manifest, read_reference
 from pingan_analysis.schemas import (
     MENTION_NUMBER_COLUMNS, IndicatorsSchema, MentionsSchema, SchemaFailure, describe_check,
     table_failures,
 )
-from pingan_analysis.tables import (
+from pingan_analysis.registry import (
     FAILURE_COLUMNS, INDICATORS_TABLE_COLUMNS, MENTIONS_TABLE_COLUMNS,
 )
 
@@ -219,7 +219,7 @@ def describe(check: str) -> str:
 
 def validate_project(paths: ProjectPaths) -> ValidationResult:
     """`pingan validate`: validate the project's processed tables and write the report."""
-    from pingan_analysis.validation_report import write_validation_report
+    from pingan_analysis.validate.report import write_validation_report
 
     result = validate_tables(paths, paths.processed_dir)
     return replace(result, report=write_validation_report(paths, paths.processed_dir,

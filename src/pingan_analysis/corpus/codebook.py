@@ -16,7 +16,7 @@ from pathlib import Path
 
 from pingan_analysis.config import DEFAULT_CODEBOOK
 from pingan_analysis.exceptions import DataError
-from pingan_analysis.tables import MENTION_KINDS
+from pingan_analysis.registry import MENTION_KINDS
 
 REQUIRED_COLUMNS: tuple[str, ...] = (
     "id", "name_zh", "name_en", "domain", "unit", "kinds", "keywords", "description",

@@ -18,8 +18,8 @@ import statsmodels.api as sm
 from matplotlib import pyplot as plt
 from scipy import stats
 
-from pingan_analysis.derive import CRIME_MEASURE_BY_INDICATOR, CRIME_MEASURES
-from pingan_analysis.figures import city_label
+from pingan_analysis.panel.derive import CRIME_MEASURE_BY_INDICATOR, CRIME_MEASURES
+from pingan_analysis.analysis.figures import city_label
 
 DENSITY_INDICATOR = "grid_workers_per_10k"
 #: Fewer points than this and no line is fitted: two points always lie on one.

@@ -26,12 +26,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from pingan_analysis.codebook import load_codebook
+from pingan_analysis.corpus.codebook import load_codebook
 from pingan_analysis.csvio import format_cell, write_bytes_atomic
 from pingan_analysis.datasets import typed
-from pingan_analysis.derive import DERIVED_INDICATORS, RATES, measure_of
-from pingan_analysis.reconcile import MERGE_KEY
-from pingan_analysis.tables import (
+from pingan_analysis.panel.derive import DERIVED_INDICATORS, RATES, measure_of
+from pingan_analysis.panel.reconcile import MERGE_KEY
+from pingan_analysis.registry import (
     ADMIN_LEVELS, DIRECTIONS, MENTION_KINDS, MODALITIES, MULTIPLE_FORMS, QUALIFIERS,
 )
 

@@ -5,7 +5,7 @@ holding process ends, however it ends (SIGKILL included), so there is never a st
 delete by hand. The file also records who holds it, for the refusal message. Stdlib only:
 the CLI takes the lock before importing anything heavy.
 
-The lock is re-entrant within a process, so that :func:`pingan_analysis.pipeline.run` can take
+The lock is re-entrant within a process, so that :func:`pingan_analysis.pipeline.runner.run` can take
 it whether or not its caller (the CLI) already holds it.
 """
 from __future__ import annotations

@@ -1,0 +1,1 @@
+"""The notebooks' helpers: summaries, overview, city profiles, crime against grid density, figures."""

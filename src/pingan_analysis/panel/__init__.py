@@ -1,0 +1,1 @@
+"""The panel: sources reconciled, reference data joined, rates derived, exports written."""

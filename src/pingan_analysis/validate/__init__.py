@@ -1,0 +1,1 @@
+"""Validation: the context checks, the validate step and its report."""
