@@ -24,7 +24,7 @@ import pytest
 from pingan_analysis.pipeline import digests
 from pingan_analysis.config import ProjectPaths
 from pingan_analysis.exceptions import DataError
-from pingan_analysis.pipeline.steps import Runner, Step, StepContext, build_plan
+from pingan_analysis.pipeline.steps import Step, StepContext, build_plan
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 #: Tests pin the package digest: others edit the package's source while these tests run.
@@ -165,16 +165,16 @@ def write_validation_page(step: Step, ctx: StepContext) -> None:
     (ctx.tree.reports / "validation.html").write_text(page, encoding="utf-8")
 
 
-def fake_data_steps(paths: ProjectPaths, summary: Runner = write_summary) -> list[Step]:
+def fake_data_steps(paths: ProjectPaths, summary: str = "pipeline_fakes:write_summary") -> list[Step]:
     """corpus → summary → validation page, and a reference step that reads no release."""
     return [
-        Step("corpus", write_corpus, sources=(paths.manifest, paths.releases_dir),
+        Step("corpus", "pipeline_fakes:write_corpus", sources=(paths.manifest, paths.releases_dir),
              writes=("processed/corpus.csv",)),
         Step("summary", summary, reads=("processed/corpus.csv",),
              writes=("processed/validation_summary.json",)),
-        Step("reference", copy_reference, sources=(paths.reference_dir,),
+        Step("reference", "pipeline_fakes:copy_reference", sources=(paths.reference_dir,),
              writes=("processed/population.csv",)),
-        Step("validation_report", write_validation_page,
+        Step("validation_report", "pipeline_fakes:write_validation_page",
              reads=("processed/validation_summary.json",), writes=("reports/validation.html",),
              title="Validation report", report="reports/validation.html"),
     ]
@@ -190,7 +190,7 @@ if __name__ == "__main__":
 
     project = ProjectPaths(Path(sys.argv[1]))
     digests.package_digest = lambda: FROZEN_PACKAGE
-    plan = (fake_data_steps(project, slow_summary) if sys.argv[2] == "slow"
+    plan = (fake_data_steps(project, "pipeline_fakes:slow_summary") if sys.argv[2] == "slow"
             else fake_plan(project))
     runner.run(project, plan=plan, progress=lambda line: None)
     heavy = sorted({"pandas", "numpy", "papermill", "nbconvert", "pandera"} & set(sys.modules))

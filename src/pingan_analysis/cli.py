@@ -129,7 +129,7 @@ def _cmd_extract(args: argparse.Namespace) -> int:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from pingan_analysis.validate.run import validate_project
+    from pingan_analysis.validate.report import validate_project
 
     result = validate_project(project_paths())
     print(result)

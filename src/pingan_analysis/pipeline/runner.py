@@ -21,7 +21,9 @@ from pingan_analysis.config import ProjectPaths
 from pingan_analysis.exceptions import PinganError, StepFailedError
 from pingan_analysis.pipeline.lock import project_lock
 from pingan_analysis.pipeline.staging import Stage
-from pingan_analysis.pipeline.steps import Step, StepContext, Tree, build_plan, dependencies
+from pingan_analysis.pipeline.steps import (
+    Step, StepContext, Tree, build_plan, dependencies, resolve_runner,
+)
 
 log = logging.getLogger(__name__)
 
@@ -286,7 +288,7 @@ class _Run:
                           self.verbose, self.provenance, key)
         began = time.monotonic()
         try:
-            step.run(step, ctx)
+            resolve_runner(step.runner)(step, ctx)
         except Exception as error:  # noqa: BLE001 — every failure is reported, none swapped in
             log.debug("step %s failed", step.name, exc_info=True)
             return StepOutcome(step.name, "failed", time.monotonic() - began, tuple(why), error)

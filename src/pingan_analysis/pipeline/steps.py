@@ -3,12 +3,14 @@
 A step declares what it reads and writes. Raw inputs (``sources``) are absolute paths; files of
 the run's tree (``reads``, ``writes``) are ``processed/...`` or ``reports/...`` names, resolved
 against the live folders when checking and against the staging folders while running. A step
-depends on the steps that write what it reads. Stdlib only: the modules that do the work are
-imported inside the runners.
+depends on the steps that write what it reads. A step names its runner by address
+(``"package.module:function"``), imported only when the step runs, as OWID's etl finds its steps:
+this module stays stdlib-only and imports none of the stages it schedules.
 """
 from __future__ import annotations
 
 import csv
+import importlib
 import json
 import re
 from collections.abc import Callable, Mapping
@@ -18,6 +20,7 @@ from pathlib import Path
 from pingan_analysis.config import ProjectPaths
 
 NOTEBOOK_GLOB = "[0-9][0-9]_*.ipynb"
+NOTEBOOK_RUNNER = "pingan_analysis.pipeline.notebooks:run_notebook_step"
 
 
 @dataclass(frozen=True)
@@ -51,7 +54,8 @@ Runner = Callable[["Step", StepContext], None]
 @dataclass(frozen=True)
 class Step:
     name: str
-    run: Runner
+    #: ``"package.module:function"``: the function, called with the step and its context.
+    runner: str
     sources: tuple[Path, ...] = ()
     reads: tuple[str, ...] = ()
     writes: tuple[str, ...] = ()
@@ -60,6 +64,12 @@ class Step:
     title: str = ""
     #: The page the index links to, for steps that make a report.
     report: str | None = None
+
+
+def resolve_runner(address: str) -> Runner:
+    """The function a runner address names, imported now."""
+    module, _, name = address.partition(":")
+    return getattr(importlib.import_module(module), name)
 
 
 def build_plan(paths: ProjectPaths, data: list[Step] | None = None) -> list[Step]:
@@ -81,20 +91,20 @@ def data_steps(paths: ProjectPaths) -> list[Step]:
     """corpus → validate → panel, and the validation report."""
     raw = (paths.manifest, paths.releases_dir, paths.codebook)
     return [
-        Step("corpus", _corpus, sources=raw,
+        Step("corpus", "pingan_analysis.extract.build:run_step", sources=raw,
              writes=_processed("mentions.csv", "indicators.csv", "corpus.csv",
                                "dropped_blocks.csv")),
-        Step("validate", _validate, sources=(*raw, paths.reference_dir),
+        Step("validate", "pingan_analysis.validate.run:run_step", sources=(*raw, paths.reference_dir),
              reads=_processed("mentions.csv", "indicators.csv"),
              writes=_processed("validation_failures.csv", "indicators_valid.csv",
                                "validation_summary.json")),
         # datapackage.json describes (sizes, sha256) every processed table, and the codebook.
-        Step("panel", _panel, sources=(paths.reference_dir, paths.codebook),
+        Step("panel", "pingan_analysis.panel.build:run_step", sources=(paths.reference_dir, paths.codebook),
              reads=_processed("indicators_valid.csv", "mentions.csv", "indicators.csv",
                               "corpus.csv", "dropped_blocks.csv", "validation_failures.csv"),
              writes=_processed("panel.csv", "panel_excel.csv", "panel.parquet", "panel.dta",
                                "datapackage.json")),
-        Step("validation_report", _validation_report, sources=(paths.manifest, paths.codebook),
+        Step("validation_report", "pingan_analysis.validate.report:run_step", sources=(paths.manifest, paths.codebook),
              reads=_processed("indicators.csv", "validation_failures.csv",
                               "indicators_valid.csv", "validation_summary.json"),
              writes=("reports/validation.html",), title="Validation report",
@@ -122,7 +132,7 @@ def notebook_steps(paths: ProjectPaths) -> list[Step]:
 def _notebook_step(notebook: Path, name: str, reads: tuple[str, ...],
                    params: dict[str, object], title: str) -> Step:
     html = f"reports/html/{name}.html"
-    return Step(name, _notebook, reads=reads, writes=(f"reports/notebooks/{name}.ipynb", html),
+    return Step(name, NOTEBOOK_RUNNER, reads=reads, writes=(f"reports/notebooks/{name}.ipynb", html),
                 params=params, notebook=notebook, title=title, report=html)
 
 
@@ -151,28 +161,3 @@ def _title(nb: dict) -> str:
             if match:
                 return match.group(1).strip()
     return ""
-
-
-def _corpus(step: Step, ctx: StepContext) -> None:
-    from pingan_analysis.extract.build import build_corpus_tables
-    build_corpus_tables(ctx.paths, ctx.tree.processed)
-
-
-def _validate(step: Step, ctx: StepContext) -> None:
-    from pingan_analysis.validate.run import validate_tables
-    validate_tables(ctx.paths, ctx.tree.processed)
-
-
-def _panel(step: Step, ctx: StepContext) -> None:
-    from pingan_analysis.panel.build import build_panel
-    build_panel(ctx.paths, ctx.tree.processed)
-
-
-def _validation_report(step: Step, ctx: StepContext) -> None:
-    from pingan_analysis.validate.report import write_validation_report
-    write_validation_report(ctx.paths, ctx.tree.processed, ctx.tree.reports)
-
-
-def _notebook(step: Step, ctx: StepContext) -> None:
-    from pingan_analysis.pipeline.notebooks import run_notebook_step
-    run_notebook_step(step, ctx)

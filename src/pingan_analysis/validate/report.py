@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import json
 from html import escape
+from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -19,8 +20,12 @@ from pingan_analysis.csvio import atomic_text_writer
 from pingan_analysis.datasets import processed_folder, read_text_table
 from pingan_analysis.exceptions import DataError
 from pingan_analysis.validate.run import (
-    FAILURES_FILE, SUMMARY_FILE, TABLE_ORDER, VALID_INDICATORS_FILE, WARNING_CHECKS, describe,
+    FAILURES_FILE, SUMMARY_FILE, TABLE_ORDER, VALID_INDICATORS_FILE, WARNING_CHECKS,
+    ValidationResult, describe, validate_tables,
 )
+
+if TYPE_CHECKING:
+    from pingan_analysis.pipeline.steps import Step, StepContext
 
 REPORT_FILE = "validation.html"
 CONFLICT_COLUMNS: tuple[str, ...] = (
@@ -210,3 +215,15 @@ def _cell(value: object, raw: bool) -> str:
     if isinstance(value, int):
         return f"<td class='num'>{value}</td>"
     return f"<td>{value if raw else escape(str(value))}</td>"
+
+
+def validate_project(paths: ProjectPaths) -> ValidationResult:
+    """`pingan validate`: validate the project's processed tables and write the report."""
+    result = validate_tables(paths, paths.processed_dir)
+    return replace(result, report=write_validation_report(paths, paths.processed_dir,
+                                                          paths.reports_dir))
+
+
+def run_step(step: Step, ctx: StepContext) -> None:
+    """The pipeline's validation_report step: the staged validation results as reports/validation.html."""
+    write_validation_report(ctx.paths, ctx.tree.processed, ctx.tree.reports)

@@ -17,8 +17,9 @@ import hashlib
 import json
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -35,6 +36,9 @@ from pingan_analysis.schemas import (
 from pingan_analysis.registry import (
     FAILURE_COLUMNS, INDICATORS_TABLE_COLUMNS, MENTIONS_TABLE_COLUMNS,
 )
+
+if TYPE_CHECKING:
+    from pingan_analysis.pipeline.steps import Step, StepContext
 
 FAILURES_FILE = "validation_failures.csv"
 SUMMARY_FILE = "validation_summary.json"
@@ -217,15 +221,6 @@ def describe(check: str) -> str:
 
 # --- validation --------------------------------------------------------------------------------
 
-def validate_project(paths: ProjectPaths) -> ValidationResult:
-    """`pingan validate`: validate the project's processed tables and write the report."""
-    from pingan_analysis.validate.report import write_validation_report
-
-    result = validate_tables(paths, paths.processed_dir)
-    return replace(result, report=write_validation_report(paths, paths.processed_dir,
-                                                          paths.reports_dir))
-
-
 def validate_tables(paths: ProjectPaths, processed_dir: Path) -> ValidationResult:
     """Validate the mentions and indicators tables of ``processed_dir`` against their schemas,
     the release texts, the codebook and the reference table; write the failures, the summary
@@ -367,3 +362,7 @@ def _write_outputs(processed_dir: Path, failures: pd.DataFrame, valid: pd.DataFr
     with atomic_text_writer(processed_dir / SUMMARY_FILE) as handle:
         handle.write(json.dumps(summary, indent=2, ensure_ascii=False, sort_keys=True) + "\n")
 
+
+def run_step(step: Step, ctx: StepContext) -> None:
+    """The pipeline's validate step: the staged tables checked, failures quarantined."""
+    validate_tables(ctx.paths, ctx.tree.processed)

@@ -7,7 +7,7 @@ import nbformat
 
 from pingan_analysis.pipeline import digests
 
-NOTEBOOK = Path(__file__).resolve().parent / "data" / "notebooks" / "01_count.ipynb"
+NOTEBOOK = Path(__file__).resolve().parents[1] / "data" / "notebooks" / "01_count.ipynb"
 
 
 def _copy(tmp_path: Path) -> tuple[Path, nbformat.NotebookNode]:

@@ -18,8 +18,9 @@ from pingan_analysis.corpus.manifest import add_release
 from pingan_analysis.registry import FAILURE_COLUMNS
 from pingan_analysis.validate.run import (
     FAILURES_FILE, SUMMARY_FILE, VALID_INDICATORS_COLUMNS, VALID_INDICATORS_FILE, unit_fits,
-    validate_project, validate_tables,
+    validate_tables,
 )
+from pingan_analysis.validate.report import validate_project
 from validation_tables import (
     BAOSHAN, EXPECTED_INDICATOR_FAILURES, EXPECTED_MENTION_FAILURES, LAIXI, TARGET_INDICATOR_ROW,
     write_tables,
@@ -170,7 +171,7 @@ def test_notebook_runs_with_default_parameters(paths: ProjectPaths, folder: str,
 def test_committed_notebook_is_thin_and_without_outputs() -> None:
     import nbformat
 
-    notebook = nbformat.read(Path(__file__).parents[1] / "notebooks/03_validation.ipynb", as_version=4)
+    notebook = nbformat.read(Path(__file__).parents[2] / "notebooks/03_validation.ipynb", as_version=4)
     code = [cell for cell in notebook.cells if cell.cell_type == "code"]
     assert code[0].metadata["tags"] == ["parameters"] and code[0].source.startswith("processed_dir = None")
     assert all(not cell.outputs and cell.execution_count is None for cell in code)

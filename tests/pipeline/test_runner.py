@@ -26,10 +26,10 @@ from pingan_analysis.pipeline.lock import project_lock
 from pingan_analysis.pipeline.steps import Step
 from pipeline_fakes import (  # built: a fixture
     STARTED, add_release, built, fake_data_steps, fake_plan, frozen_package, lock_held_elsewhere,
-    new_project, refuse_data, snapshot,
+    new_project, snapshot,
 )
 
-TESTS = Path(__file__).resolve().parent
+TESTS = Path(__file__).resolve().parents[1]
 FAKES = TESTS / "pipeline_fakes.py"
 
 
@@ -168,7 +168,7 @@ def test_failing_data_step_propagates_its_error_and_swaps_nothing_in(
     add_release(built)
     before = snapshot(built)
     plan = fake_plan(built)
-    plan[1] = fake_data_steps(built, refuse_data)[1]
+    plan[1] = fake_data_steps(built, "pipeline_fakes:refuse_data")[1]
     with pytest.raises(DataError, match="a release has no date") as refused:
         _run(built, lines, plan=plan)
     assert refused.value.where == "data/raw/releases.csv, row 3"
@@ -234,8 +234,8 @@ def test_second_run_is_refused_even_when_nothing_is_stale(built: ProjectPaths,
 
 def test_steps_that_read_each_others_outputs_are_refused(built: ProjectPaths,
                                                          lines: list[str]) -> None:
-    plan = [Step("a", _no_kernel, reads=("processed/b.csv",), writes=("processed/a.csv",)),
-            Step("b", _no_kernel, reads=("processed/a.csv",), writes=("processed/b.csv",))]
+    plan = [Step("a", "test_runner:_no_kernel", reads=("processed/b.csv",), writes=("processed/a.csv",)),
+            Step("b", "test_runner:_no_kernel", reads=("processed/a.csv",), writes=("processed/b.csv",))]
     for force in (False, True):
         with pytest.raises(StepFailedError, match="depend on each other"):
             _run(built, lines, plan=plan, force=force)
