@@ -18,17 +18,13 @@ from typing import TYPE_CHECKING
 
 from pingan_analysis.config import ProjectPaths
 from pingan_analysis.csvio import atomic_text_writer, write_csv_rows
-from pingan_analysis.registry import INDICATORS_TABLE_COLUMNS, MENTIONS_TABLE_COLUMNS
+from pingan_analysis.registry import (
+    CORPUS_COLUMNS, DROPPED_COLUMNS, INDICATORS_TABLE_COLUMNS, MENTIONS_TABLE_COLUMNS,
+)
 
 if TYPE_CHECKING:
     from pingan_analysis.pipeline.steps import Step, StepContext
 
-CORPUS_COLUMNS: tuple[str, ...] = (
-    "release_id", "file", "city_zh", "city_en", "published", "kind", "chars", "kept_chars",
-    "repeat_chars", "boilerplate_chars", "paragraphs", "dropped_blocks", "mentions",
-    "indicator_mentions",
-)
-DROPPED_COLUMNS: tuple[str, ...] = ("release_id", "start", "end", "reason", "preview")
 RELEASE_FIELDS: tuple[str, ...] = ("city_zh", "city_en", "province", "admin_level", "published")
 #: Below this many releases, starting worker processes costs more than it saves.
 MIN_RELEASES_PER_PROCESS_POOL = 16
