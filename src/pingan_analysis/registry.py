@@ -461,6 +461,8 @@ PANEL_COLUMNS: tuple[str, ...] = PANEL.names[:PANEL.names.index("reference") + 1
 PANEL_TABLE_COLUMNS: tuple[str, ...] = PANEL.names
 #: ``data/processed/validation_failures.csv``.
 FAILURE_COLUMNS: tuple[str, ...] = VALIDATION_FAILURES.names
+#: The release's columns an indicator row carries, copied from its manifest row.
+RELEASE_CITY_COLUMNS: tuple[str, ...] = tuple(column.name for column in _RELEASE_CITY)
 CORPUS_COLUMNS: tuple[str, ...] = CORPUS.names
 DROPPED_COLUMNS: tuple[str, ...] = DROPPED_BLOCKS.names
 REFERENCE_COLUMNS: tuple[str, ...] = REFERENCE.names

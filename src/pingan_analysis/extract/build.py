@@ -20,12 +20,12 @@ from pingan_analysis.config import ProjectPaths
 from pingan_analysis.csvio import atomic_text_writer, write_csv_rows
 from pingan_analysis.registry import (
     CORPUS_COLUMNS, DROPPED_COLUMNS, INDICATORS_TABLE_COLUMNS, MENTIONS_TABLE_COLUMNS,
+    RELEASE_CITY_COLUMNS,
 )
 
 if TYPE_CHECKING:
     from pingan_analysis.pipeline.steps import Step, StepContext
 
-RELEASE_FIELDS: tuple[str, ...] = ("city_zh", "city_en", "province", "admin_level", "published")
 #: Below this many releases, starting worker processes costs more than it saves.
 MIN_RELEASES_PER_PROCESS_POOL = 16
 
@@ -73,7 +73,7 @@ def _tables_of_release(paths: ProjectPaths, release: dict[str, str]) -> ReleaseT
     document = ingest_file(paths.releases_dir / release["file"])
     context = ReleaseContext.from_manifest_row(release)
     release_id = release["release_id"]
-    city = tuple(release[field] for field in RELEASE_FIELDS)
+    city = tuple(release[field] for field in RELEASE_CITY_COLUMNS)
     mentions, indicators = [], []
     for mention, sentence in extract_document(document, context, codebook):
         row = (release_id, *mention.as_row())
