@@ -12,6 +12,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from pingan_analysis import __version__
 from pingan_analysis.config import project_paths
 from pingan_analysis.exceptions import PinganError, UsageError
 
@@ -44,6 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _ArgumentParser(prog="pingan", description=(
         "Ping An (平安建设) releases into validated tables and shareable reports."))
     parser.add_argument("-v", "--verbose", action="store_true", help="more detail on stderr")
+    parser.add_argument("--version", action="version", version=f"pingan {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_ArgumentParser)
 
     run = commands.add_parser("run", help="the whole chain into reports/ (skips unchanged steps)")

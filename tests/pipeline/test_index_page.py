@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import json
-import subprocess
+import platform
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -101,6 +101,9 @@ def test_run_json_records_commit_versions_inputs_parameters_and_timings(
     assert record["git_commit"] is None  # the test project is not a git checkout
     assert record["package_versions"]["papermill"] == papermill.__version__
     assert record["package_versions"]["pingan-analysis"]
+    assert record["package_versions"]["scipy"] and record["package_versions"]["cn2an"]
+    assert record["environment"]["python"] == platform.python_version()
+    assert record["environment"]["uncommitted_changes"] is None  # not a git checkout
     assert "data/raw/releases.csv" in record["inputs"]
     assert any(k.startswith("data/raw/releases/") for k in record["inputs"])
     steps = record["steps"]
@@ -110,15 +113,3 @@ def test_run_json_records_commit_versions_inputs_parameters_and_timings(
     assert {s["status"] for s in steps.values()} == {"ran"}
     assert steps["01_count"]["seconds"] > 0 and steps["01_count"]["last_run"]
     assert record["started"] <= record["finished"]
-
-
-def test_git_commit_of_a_checkout(tmp_path: Path) -> None:
-    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.org"]
-    subprocess.run([*git, "init", "-q", str(tmp_path)], check=True)
-    (tmp_path / "a").write_text("a")
-    subprocess.run([*git, "-C", str(tmp_path), "add", "a"], check=True)
-    subprocess.run([*git, "-C", str(tmp_path), "commit", "-qm", "a"], check=True)
-    head = subprocess.run(["git", "-C", str(tmp_path), "rev-parse", "HEAD"], check=True,
-                          capture_output=True, text=True).stdout.strip()
-    assert index_page.git_commit(tmp_path) == head
-    assert index_page.git_commit(tmp_path / "nowhere") is None

@@ -14,7 +14,6 @@ from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from pingan_analysis.config import ProjectPaths
 from pingan_analysis.csvio import atomic_text_writer, write_csv_rows
@@ -22,9 +21,6 @@ from pingan_analysis.registry import (
     CORPUS_COLUMNS, DROPPED_COLUMNS, INDICATORS_TABLE_COLUMNS, MENTIONS_TABLE_COLUMNS,
     RELEASE_CITY_COLUMNS,
 )
-
-if TYPE_CHECKING:
-    from pingan_analysis.pipeline.steps import Step, StepContext
 
 #: Below this many releases, starting worker processes costs more than it saves.
 MIN_RELEASES_PER_PROCESS_POOL = 16
@@ -96,8 +92,3 @@ def _tables_of_release(paths: ProjectPaths, release: dict[str, str]) -> ReleaseT
 def _write(path: Path, header: tuple[str, ...], rows) -> None:
     with atomic_text_writer(path) as handle:
         write_csv_rows(handle, header, rows)
-
-
-def run_step(step: Step, ctx: StepContext) -> None:
-    """The pipeline's corpus step: every release ingested and extracted into the staged tables."""
-    build_corpus_tables(ctx.paths, ctx.tree.processed)

@@ -8,7 +8,6 @@ files and ``datapackage.json`` (:mod:`pingan_analysis.panel.exports`).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -20,9 +19,6 @@ from pingan_analysis.panel.exports import panel_text, write_panel_files
 from pingan_analysis.panel.reconcile import reconcile
 from pingan_analysis.corpus.reference import load_reference
 from pingan_analysis.registry import PANEL_COLUMNS, PANEL_TABLE_COLUMNS
-
-if TYPE_CHECKING:
-    from pingan_analysis.pipeline.steps import Step, StepContext
 
 PANEL_SORT: list[str] = ["city_zh", "indicator", "kind", "period_start", "period_end"]
 PANEL_NUMBERS: tuple[str, ...] = ("value", "lower", "upper", "n_sources")
@@ -76,8 +72,3 @@ def check_panel(panel: pd.DataFrame) -> None:
                         where="panel (before writing data/processed/panel.csv)",
                         fix="see the rows' sources in indicators_valid.csv; the inputs passed "
                             "validation, so this is a bug in reconcile/derive: report it")
-
-
-def run_step(step: Step, ctx: StepContext) -> None:
-    """The pipeline's panel step: the staged valid figures reconciled into the panel and its exports."""
-    build_panel(ctx.paths, ctx.tree.processed)

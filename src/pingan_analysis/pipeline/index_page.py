@@ -6,23 +6,15 @@ from __future__ import annotations
 
 import csv
 import json
-import subprocess
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from html import escape
-from importlib import metadata
 from pathlib import Path
 
 from pingan_analysis.config import ProjectPaths
 from pingan_analysis.pipeline.digests import CODE_LABELS, short
-
-DISTRIBUTION = "pingan-analysis"
-KEY_PACKAGES = (
-    DISTRIBUTION, "pandas", "numpy", "pandera", "pyarrow", "matplotlib", "seaborn", "statsmodels",
-    "papermill", "nbclient", "nbconvert", "nbformat", "ipykernel",
-)
-
+from pingan_analysis.pipeline.provenance import DISTRIBUTION
 
 @dataclass(frozen=True)
 class IndexEntry:
@@ -37,26 +29,6 @@ class IndexEntry:
 
 def now() -> str:
     return datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds")
-
-
-def git_commit(root: Path) -> str | None:
-    """The checked-out commit of the project, or None when it is not a git checkout."""
-    try:
-        done = subprocess.run(["git", "rev-parse", "--verify", "HEAD"], cwd=root,
-                              capture_output=True, text=True, timeout=10, check=False)
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    return done.stdout.strip() if done.returncode == 0 else None
-
-
-def package_versions() -> dict[str, str | None]:
-    versions: dict[str, str | None] = {}
-    for name in KEY_PACKAGES:
-        try:
-            versions[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            versions[name] = None
-    return versions
 
 
 def release_count(manifest: Path) -> int:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pingan_analysis.pipeline import digests
-from pingan_analysis.pipeline import index_page
+from pingan_analysis.pipeline import index_page, provenance
 from pingan_analysis.pipeline import staging
 from pingan_analysis.config import ProjectPaths
 from pingan_analysis.exceptions import PinganError, StepFailedError
@@ -234,10 +234,11 @@ class _Run:
         self.records = records
         self.step_keys = step_keys
         self.started = index_page.now()
-        self.commit = index_page.git_commit(paths.root)
-        self.versions = index_page.package_versions()
+        self.commit = provenance.git_commit(paths.root)
+        self.versions = provenance.package_versions()
+        self.environment = provenance.environment(paths.root)
         self.provenance = index_page.run_provenance(paths, self.commit,
-                                                 self.versions[index_page.DISTRIBUTION])
+                                                 self.versions[provenance.DISTRIBUTION])
 
     def execute(self) -> dict[str, StepOutcome]:
         outcomes: dict[str, StepOutcome] = {}
@@ -353,6 +354,7 @@ def _write_run_json(run: _Run, outcomes: Mapping[str, StepOutcome],
     index_page.write_run_json(run.stage.tree.reports, {
         "git_commit": run.commit,
         "package_versions": run.versions,
+        "environment": run.environment,
         "started": run.started,
         "finished": index_page.now(),
         "force": run.force,

@@ -91,20 +91,20 @@ def data_steps(paths: ProjectPaths) -> list[Step]:
     """corpus → validate → panel, and the validation report."""
     raw = (paths.manifest, paths.releases_dir, paths.codebook)
     return [
-        Step("corpus", "pingan_analysis.extract.build:run_step", sources=raw,
+        Step("corpus", "pingan_analysis.pipeline.stages:corpus", sources=raw,
              writes=_processed("mentions.csv", "indicators.csv", "corpus.csv",
                                "dropped_blocks.csv")),
-        Step("validate", "pingan_analysis.validate.run:run_step", sources=(*raw, paths.reference_dir),
+        Step("validate", "pingan_analysis.pipeline.stages:validate", sources=(*raw, paths.reference_dir),
              reads=_processed("mentions.csv", "indicators.csv"),
              writes=_processed("validation_failures.csv", "indicators_valid.csv",
                                "validation_summary.json")),
         # datapackage.json describes (sizes, sha256) every processed table, and the codebook.
-        Step("panel", "pingan_analysis.panel.build:run_step", sources=(paths.reference_dir, paths.codebook),
+        Step("panel", "pingan_analysis.pipeline.stages:panel", sources=(paths.reference_dir, paths.codebook),
              reads=_processed("indicators_valid.csv", "mentions.csv", "indicators.csv",
                               "corpus.csv", "dropped_blocks.csv", "validation_failures.csv"),
              writes=_processed("panel.csv", "panel_excel.csv", "panel.parquet", "panel.dta",
                                "datapackage.json")),
-        Step("validation_report", "pingan_analysis.validate.report:run_step", sources=(paths.manifest, paths.codebook),
+        Step("validation_report", "pingan_analysis.pipeline.stages:validation_report", sources=(paths.manifest, paths.codebook),
              reads=_processed("indicators.csv", "validation_failures.csv",
                               "indicators_valid.csv", "validation_summary.json"),
              writes=("reports/validation.html",), title="Validation report",

@@ -11,7 +11,7 @@ import json
 from html import escape
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pandas as pd
 
@@ -23,9 +23,6 @@ from pingan_analysis.validate.run import (
     FAILURES_FILE, SUMMARY_FILE, TABLE_ORDER, VALID_INDICATORS_FILE, WARNING_CHECKS,
     ValidationResult, describe, validate_tables,
 )
-
-if TYPE_CHECKING:
-    from pingan_analysis.pipeline.steps import Step, StepContext
 
 REPORT_FILE = "validation.html"
 CONFLICT_COLUMNS: tuple[str, ...] = (
@@ -222,8 +219,3 @@ def validate_project(paths: ProjectPaths) -> ValidationResult:
     result = validate_tables(paths, paths.processed_dir)
     return replace(result, report=write_validation_report(paths, paths.processed_dir,
                                                           paths.reports_dir))
-
-
-def run_step(step: Step, ctx: StepContext) -> None:
-    """The pipeline's validation_report step: the staged validation results as reports/validation.html."""
-    write_validation_report(ctx.paths, ctx.tree.processed, ctx.tree.reports)

@@ -19,7 +19,6 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -37,9 +36,6 @@ from pingan_analysis.schemas import (
 from pingan_analysis.registry import (
     FAILURE_COLUMNS, INDICATORS_TABLE_COLUMNS, MENTIONS_TABLE_COLUMNS, VALID_INDICATORS_COLUMNS,
 )
-
-if TYPE_CHECKING:
-    from pingan_analysis.pipeline.steps import Step, StepContext
 
 FAILURES_FILE = "validation_failures.csv"
 SUMMARY_FILE = "validation_summary.json"
@@ -360,8 +356,3 @@ def _write_outputs(processed_dir: Path, failures: pd.DataFrame, valid: pd.DataFr
                        valid[list(VALID_INDICATORS_COLUMNS)].itertuples(index=False))
     with atomic_text_writer(processed_dir / SUMMARY_FILE) as handle:
         handle.write(json.dumps(summary, indent=2, ensure_ascii=False, sort_keys=True) + "\n")
-
-
-def run_step(step: Step, ctx: StepContext) -> None:
-    """The pipeline's validate step: the staged tables checked, failures quarantined."""
-    validate_tables(ctx.paths, ctx.tree.processed)
