@@ -10,7 +10,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pingan_analysis.csvio import (
-    atomic_text_writer, format_cell, read_csv_text, write_csv_rows, write_temporary,
+    atomic_text_writer,
+    format_cell,
+    read_csv_text,
+    write_csv_rows,
+    write_temporary,
 )
 from pingan_analysis.exceptions import DataError
 
@@ -81,5 +85,5 @@ def test_the_text_reader_keeps_each_rows_line_and_refuses_a_wrong_header(tmp_pat
     table = read_csv_text(path, ("a", "b"))
     assert table.frame.to_dict("records") == [{"a": "1", "b": "two\nlines"}, {"a": "3", "b": "4"}]
     assert table.lines == [2, 5]
-    with pytest.raises(DataError, match="lacks column.*c"):
+    with pytest.raises(DataError, match=r"lacks column.*c"):
         read_csv_text(path, ("a", "b", "c"))

@@ -8,11 +8,18 @@ import pytest
 
 from pingan_analysis.csvio import atomic_text_writer, write_csv_rows
 from pingan_analysis.datasets import (
-    column_types, load_indicators, load_manifest, load_mentions, load_panel, load_reference,
-    read_text_table, typed,
+    column_types,
+    load_indicators,
+    load_manifest,
+    load_mentions,
+    load_panel,
+    load_reference,
+    read_text_table,
+    typed,
 )
 from pingan_analysis.exceptions import DataError
 from pingan_analysis.registry import INDICATORS_TABLE_COLUMNS, MENTIONS_TABLE_COLUMNS
+
 from seed_figures import SEED_INDICATORS
 
 

@@ -15,7 +15,6 @@ from pathlib import Path
 import frictionless
 import pytest
 
-from conftest import REPO_ROOT, SEED_ROWS
 from pingan_analysis.config import ProjectPaths
 from pingan_analysis.dictionary import registry_markdown
 from pingan_analysis.extract.build import build_corpus_tables
@@ -25,6 +24,8 @@ from pingan_analysis.panel.build import build_panel
 from pingan_analysis.panel.exports import RESOURCES
 from pingan_analysis.registry import FIELDS, MENTION_COLUMNS, STATA_LABEL_LENGTH, TABLES, Column
 from pingan_analysis.validate.run import validate_tables
+
+from conftest import REPO_ROOT, SEED_ROWS
 
 #: Declared tables the seed project has no file of, and why.
 NOT_IN_THE_SEED: dict[str, str] = {

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from pingan_analysis.corpus import reference as _reference
 from pingan_analysis.config import ProjectPaths, project_paths
+from pingan_analysis.corpus import reference as _reference
 from pingan_analysis.exceptions import DataError
 from pingan_analysis.registry import TABLES, Column
 

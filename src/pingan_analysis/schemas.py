@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
+from typing import Any
 
 import pandas as pd
 import pandera.pandas as pa
@@ -102,7 +103,9 @@ class TableModel(pa.DataFrameModel):
                 cls.__annotations__ = {}
             for name in declared.names if columns is None else columns:
                 column = declared.column(name)
-                cls.__annotations__[name] = Series[VALIDATED_DTYPES[column.type]]
+                # An annotation built at run time from the declaration (hence the ignore).
+                dtype = VALIDATED_DTYPES[column.type]
+                cls.__annotations__[name] = Series[dtype]  # type: ignore[valid-type]
                 field = pa.Field(description=column.description, title=column.label,
                                  **field_checks(column))
                 field.__set_name__(cls, name)
@@ -117,14 +120,14 @@ VALIDATED_DTYPES: dict[str, type] = {
 }
 
 
-def field_checks(column: Column) -> dict[str, object]:
+def field_checks(column: Column) -> dict[str, Any]:
     """The pandera Field arguments a column's declaration implies.
 
     A required text cell is not empty: checked by its allowed values or its pattern when it has
     one, else by its length. An optional one may also be empty. A required number is not
     missing. Dates are checked by the models' named date checks.
     """
-    checks: dict[str, object] = {}
+    checks: dict[str, Any] = {}
     if column.type == "boolean":
         checks["isin"] = BOOLEAN_TEXT
     elif column.allowed is not None:

@@ -14,16 +14,23 @@ import pyarrow.parquet as pq
 import pytest
 import yaml
 
-from conftest import REPO_ROOT
+from pingan_analysis.config import DEFAULT_CODEBOOK
 from pingan_analysis.datasets import load_panel
 from pingan_analysis.panel.derive import DERIVED_INDICATORS
-from pingan_analysis.config import DEFAULT_CODEBOOK
 from pingan_analysis.panel.exports import RESOURCES, STATA_BOOLEAN_LABELS, datapackage
 from pingan_analysis.registry import (
-    CORPUS_COLUMNS, DROPPED_COLUMNS, FAILURE_COLUMNS, INDICATORS_TABLE_COLUMNS,
-    MENTIONS_TABLE_COLUMNS, PANEL, PANEL_TABLE_COLUMNS, STATA_LABEL_LENGTH,
+    CORPUS_COLUMNS,
+    DROPPED_COLUMNS,
+    FAILURE_COLUMNS,
+    INDICATORS_TABLE_COLUMNS,
+    MENTIONS_TABLE_COLUMNS,
+    PANEL,
+    PANEL_TABLE_COLUMNS,
+    STATA_LABEL_LENGTH,
     VALID_INDICATORS_COLUMNS,
 )
+
+from conftest import REPO_ROOT
 from seed_figures import built
 
 PANEL_FILES = ("panel.csv", "panel_excel.csv", "panel.parquet", "panel.dta", "datapackage.json")

@@ -11,8 +11,8 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import seaborn as sns
 
-from pingan_analysis.datasets import processed_folder, read_text_table, typed
 from pingan_analysis.analysis.figures import save_figure
+from pingan_analysis.datasets import processed_folder, read_text_table, typed
 
 
 def processed_table(name: str, processed_dir: str | Path | None = None) -> pd.DataFrame:

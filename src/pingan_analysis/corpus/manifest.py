@@ -18,12 +18,12 @@ from pathlib import Path
 import pandas as pd
 
 from pingan_analysis.config import ProjectPaths
+from pingan_analysis.corpus.ingest import decode_bytes
 from pingan_analysis.corpus.reference import load_reference
 from pingan_analysis.csvio import CsvTable, read_csv_text, write_temporary
 from pingan_analysis.exceptions import DataError, UsageError
-from pingan_analysis.corpus.ingest import decode_bytes
-from pingan_analysis.schemas import ManifestSchema, SchemaFailure, schema_failures
 from pingan_analysis.registry import MANIFEST_COLUMNS
+from pingan_analysis.schemas import ManifestSchema, SchemaFailure, schema_failures
 
 log = logging.getLogger(__name__)
 

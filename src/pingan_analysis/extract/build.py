@@ -18,7 +18,10 @@ from pathlib import Path
 from pingan_analysis.config import ProjectPaths
 from pingan_analysis.csvio import atomic_text_writer, write_csv_rows
 from pingan_analysis.registry import (
-    CORPUS_COLUMNS, DROPPED_COLUMNS, INDICATORS_TABLE_COLUMNS, MENTIONS_TABLE_COLUMNS,
+    CORPUS_COLUMNS,
+    DROPPED_COLUMNS,
+    INDICATORS_TABLE_COLUMNS,
+    MENTIONS_TABLE_COLUMNS,
     RELEASE_CITY_COLUMNS,
 )
 
@@ -62,8 +65,8 @@ def _release_tables(paths: ProjectPaths, releases: list[dict[str, str]],
 
 def _tables_of_release(paths: ProjectPaths, release: dict[str, str]) -> ReleaseTables:
     from pingan_analysis.corpus.codebook import load_codebook
-    from pingan_analysis.extract.document import ReleaseContext, extract_document
     from pingan_analysis.corpus.ingest import ingest_file
+    from pingan_analysis.extract.document import ReleaseContext, extract_document
 
     codebook = load_codebook(paths.codebook)
     document = ingest_file(paths.releases_dir / release["file"])

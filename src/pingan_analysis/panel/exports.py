@@ -247,7 +247,7 @@ def _field(resource: CsvResource, name: str) -> dict:
 def frictionless_field(column: Column) -> dict:
     """A column as a Frictionless Table Schema field: type, title (the label), description,
     and the constraints its declaration states."""
-    field: dict = {"name": column.name, "type": column.type, "title": column.label,
+    field: dict[str, object] = {"name": column.name, "type": column.type, "title": column.label,
                    "description": column.description}
     if column.type == "boolean":
         field.update(trueValues=[BOOLEAN_TEXT[0]], falseValues=[BOOLEAN_TEXT[1]])
