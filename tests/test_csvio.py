@@ -9,7 +9,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pingan_analysis.csvio import atomic_text_writer, format_cell, write_csv_rows
+from pingan_analysis.csvio import (
+    atomic_text_writer,
+    format_cell,
+    read_csv_text,
+    write_csv_rows,
+    write_temporary,
+)
+from pingan_analysis.exceptions import DataError
 
 
 @pytest.mark.parametrize(("value", "expected"), [
@@ -60,3 +67,23 @@ def test_a_pipe_is_written_directly(tmp_path: Path) -> None:
     reader.join(timeout=10)
     assert received == ["a\n网格\n".encode()]
     assert fifo.is_fifo()
+
+
+def test_a_temporary_is_written_beside_its_target_which_stays_as_it_was(tmp_path: Path) -> None:
+    target = tmp_path / "releases.csv"
+    target.write_bytes(b"old\n")
+    temporary = write_temporary(target, b"new\n")
+    assert temporary.parent == tmp_path and temporary.read_bytes() == b"new\n"
+    assert target.read_bytes() == b"old\n"
+    os.replace(temporary, target)
+    assert target.read_bytes() == b"new\n" and list(tmp_path.iterdir()) == [target]
+
+
+def test_the_text_reader_keeps_each_rows_line_and_refuses_a_wrong_header(tmp_path: Path) -> None:
+    path = tmp_path / "t.csv"
+    path.write_text('a,b\n1,"two\nlines"\n\n3,4\n', encoding="utf-8")
+    table = read_csv_text(path, ("a", "b"))
+    assert table.frame.to_dict("records") == [{"a": "1", "b": "two\nlines"}, {"a": "3", "b": "4"}]
+    assert table.lines == [2, 5]
+    with pytest.raises(DataError, match=r"lacks column.*c"):
+        read_csv_text(path, ("a", "b", "c"))

@@ -8,10 +8,18 @@ import pytest
 
 from pingan_analysis.csvio import atomic_text_writer, write_csv_rows
 from pingan_analysis.datasets import (
-    load_indicators, load_manifest, load_mentions, load_panel, load_reference, read_text_table,
+    column_types,
+    load_indicators,
+    load_manifest,
+    load_mentions,
+    load_panel,
+    load_reference,
+    read_text_table,
+    typed,
 )
 from pingan_analysis.exceptions import DataError
 from pingan_analysis.registry import INDICATORS_TABLE_COLUMNS, MENTIONS_TABLE_COLUMNS
+
 from seed_figures import SEED_INDICATORS
 
 
@@ -81,3 +89,18 @@ def test_the_package_exports_the_loaders() -> None:
 
     assert pingan_analysis.load_panel is load_panel
     assert pingan_analysis.load_mentions is load_mentions
+
+
+def test_types_come_from_each_tables_declaration() -> None:
+    """A column name is typed as its table declares it: ``value`` is a number in the panel but
+    the failing cell as written in the failures table; ``is_target`` is a boolean."""
+    failures = pd.DataFrame({"table": ["mentions"], "row": ["3"], "value": ["八百万"]})
+    assert typed(failures, "validation_failures")["value"].tolist() == ["八百万"]
+    assert typed(failures, "validation_failures")["row"].dtype == "int64"
+    panel = pd.DataFrame({"value": ["1.5", ""], "conflict": ["true", "false"]})
+    typed_panel = typed(panel, "panel")
+    assert typed_panel["value"].dtype == float and typed_panel["value"].isna().tolist() == [False, True]
+    assert typed_panel["conflict"].tolist() == [True, False]
+    assert column_types("indicators_valid")["is_target"] == "bool"
+    assert {column_types("panel")[c] for c in ("city_zh", "admin_level", "kind")} == {"category"}
+    assert column_types("panel")["sources"] == "text"

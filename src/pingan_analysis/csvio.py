@@ -1,15 +1,89 @@
-"""Deterministic CSV writing (UTF-8 without BOM, `\\n` line ends, fixed number formatting) and
-atomic replacement of any output file, so a failed write never leaves half a file.
+"""Deterministic CSV writing (UTF-8 without BOM, `\\n` line ends, fixed number formatting),
+atomic replacement of any output file, so a failed write never leaves half a file, and the
+reader of the project's own CSV tables as text.
 """
 from __future__ import annotations
 
 import csv
+import io
 import os
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
+
+from pingan_analysis.exceptions import DataError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+@dataclass(frozen=True)
+class CsvTable:
+    """A CSV read as text: its rows as a frame of strings, and the file line each row starts on."""
+
+    path: Path
+    frame: pd.DataFrame
+    lines: list[int]
+
+
+def read_csv_text(path: Path, columns: Iterable[str], *, required: Iterable[str] | None = None,
+                  what: str = "table") -> CsvTable:
+    """Read a UTF-8 CSV as text, refusing a header that lacks a required column or has one
+    not in ``columns`` (``required`` defaults to all of them), and rows of the wrong width."""
+    text = _decode_utf8(path, what)
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = next(reader, None)
+    if not header:
+        raise DataError(f"the {what} is empty: it has no header line", where=str(path),
+                        fix=f"start it with the header {','.join(columns)}")
+    _check_header(path, header, tuple(columns), tuple(columns if required is None else required), what)
+    rows, lines = [], []
+    previous_end = reader.line_num
+    for record in reader:
+        if record:
+            if len(record) != len(header):
+                raise DataError(f"the row has {len(record)} fields; the header has {len(header)}",
+                                where=f"{path}, line {previous_end + 1}",
+                                fix="quote any field that contains a comma, e.g. \"a, b\"")
+            rows.append(record)
+            lines.append(previous_end + 1)
+        previous_end = reader.line_num
+    import pandas as pd  # here, so that writers (`pingan extract`) never import pandas
+
+    return CsvTable(path, pd.DataFrame(rows, columns=header, dtype=str), lines)
+
+
+def _decode_utf8(path: Path, what: str) -> str:
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError as error:
+        raise DataError(f"the {what} is missing", where=str(path),
+                        fix="restore it from git, or check the path") from error
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        raise DataError(f"the {what} is not UTF-8: byte 0x{data[error.start]:02X} at byte offset "
+                        f"{error.start} is not valid UTF-8", where=f"{path}, line {line}",
+                        fix="save the file as UTF-8 (in Excel: CSV UTF-8; in an editor: "
+                            "re-open with its encoding, then save as UTF-8)") from error
+
+
+def _check_header(path: Path, header: list[str], columns: tuple[str, ...],
+                  required: tuple[str, ...], what: str) -> None:
+    missing = [column for column in required if column not in header]
+    extra = [column for column in header if column not in columns]
+    duplicated = sorted({column for column in header if header.count(column) > 1})
+    problems = [f"lacks column(s) {', '.join(missing)}" if missing else "",
+                f"has unknown column(s) {', '.join(extra)}" if extra else "",
+                f"repeats column(s) {', '.join(duplicated)}" if duplicated else ""]
+    if any(problems):
+        raise DataError(f"the {what}'s header " + "; ".join(p for p in problems if p),
+                        where=f"{path}, line 1",
+                        fix=f"use the columns {','.join(columns)}")
 
 
 def format_cell(value: Any) -> str:
@@ -27,7 +101,8 @@ def format_cell(value: Any) -> str:
 
 @contextmanager
 def atomic_writer(path: Path, binary: bool = False) -> Iterator[IO]:
-    """Write ``path`` through a temporary file in its folder, renamed over it only on success.
+    """Write ``path`` through a temporary file in its folder, synced and renamed over it only
+    on success: the project's one way of replacing a file.
 
     Text is UTF-8 with line ends as written. A path that exists and is not a regular file
     (``/dev/null``, a pipe) is written directly.
@@ -38,14 +113,25 @@ def atomic_writer(path: Path, binary: bool = False) -> Iterator[IO]:
         with path.open(mode, **text_options) as handle:
             yield handle
         return
+    with _temporary_beside(path, mode, text_options) as (handle, temporary):
+        yield handle
+    os.replace(temporary, path)
+
+
+@contextmanager
+def _temporary_beside(path: Path, mode: str, options: dict) -> Iterator[tuple[IO, Path]]:
+    """An open temporary file in ``path``'s folder, flushed to disk on leaving; deleted again
+    if the block fails."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    descriptor, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    temporary = Path(name)
     try:
-        with os.fdopen(descriptor, mode, **text_options) as handle:
-            yield handle
-        os.replace(temporary, path)
+        with os.fdopen(descriptor, mode, **options) as handle:
+            yield handle, temporary
+            handle.flush()
+            os.fsync(handle.fileno())
     except BaseException:
-        Path(temporary).unlink(missing_ok=True)
+        temporary.unlink(missing_ok=True)
         raise
 
 
@@ -58,6 +144,15 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
     """Replace ``path`` with ``data`` atomically."""
     with atomic_writer(path, binary=True) as handle:
         handle.write(data)
+
+
+def write_temporary(path: Path, data: bytes) -> Path:
+    """``data`` in a synced temporary file beside ``path``, for a caller that replaces several
+    files together: it renames each over its target (``os.replace``) once all are written, or
+    deletes them."""
+    with _temporary_beside(path, "wb", {}) as (handle, temporary):
+        handle.write(data)
+    return temporary
 
 
 def write_csv_rows(handle: IO[str], header: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:

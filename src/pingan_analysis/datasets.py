@@ -12,30 +12,34 @@ from pathlib import Path
 
 import pandas as pd
 
-from pingan_analysis.corpus import reference as _reference
 from pingan_analysis.config import ProjectPaths, project_paths
+from pingan_analysis.corpus import reference as _reference
 from pingan_analysis.exceptions import DataError
+from pingan_analysis.registry import TABLES, Column
 
-#: Column → type for every table; columns not named are free text.
-COLUMN_TYPES: dict[str, str] = {
-    "release_id": "category", "doc": "category", "file": "category", "city_zh": "category",
-    "city_en": "category", "province": "category", "admin_level": "category",
-    "unit": "category", "qualifier": "category", "kind": "category", "direction": "category",
-    "modality": "category", "indicator": "category", "multiple_form": "category",
-    "domain": "category", "outlet": "category",
-    "start": "int", "end": "int", "n_sources": "int",
-    "value": "float", "lower": "float", "upper": "float",
-    "conflict": "bool",
-    "period_start": "date", "period_end": "date", "published": "date",
-}
 TRUE_TEXT, FALSE_TEXT = "true", "false"
 
 
-def typed(table: pd.DataFrame, types: dict[str, str] | None = None) -> pd.DataFrame:
-    """A table read as text (``dtype=str``, empty cells ``""``) with its columns typed."""
-    kinds = COLUMN_TYPES if types is None else types
-    return table.assign(**{column: _convert(table[column], kinds[column])
-                           for column in table.columns if column in kinds})
+def load_type(column: Column) -> str:
+    """How a loader types a column: ``category``, ``int``, ``float``, ``bool``, ``date`` or
+    ``text`` (free text, kept as it is)."""
+    if column.categorical:
+        return "category"
+    return {"integer": "int", "number": "float", "boolean": "bool", "date": "date"}.get(
+        column.type, "text")
+
+
+def column_types(table: str) -> dict[str, str]:
+    """Column → :func:`load_type` for a registry table."""
+    return {column.name: load_type(column) for column in TABLES[table].columns}
+
+
+def typed(frame: pd.DataFrame, table: str) -> pd.DataFrame:
+    """A registry table read as text (``dtype=str``, empty cells ``""``) with its columns typed;
+    a column the table does not declare stays text."""
+    kinds = column_types(table)
+    return frame.assign(**{column: _convert(frame[column], kinds[column])
+                           for column in frame.columns if kinds.get(column, "text") != "text"})
 
 
 def _convert(column: pd.Series, kind: str) -> pd.Series:
@@ -72,24 +76,25 @@ def _paths(root: Path | None) -> ProjectPaths:
 
 def load_panel(processed_dir: Path | None = None) -> pd.DataFrame:
     """``panel.csv``: one row per city × period × indicator × kind, typed."""
-    return typed(read_text_table(processed_folder(processed_dir) / "panel.csv"))
+    return typed(read_text_table(processed_folder(processed_dir) / "panel.csv"), "panel")
 
 
 def load_mentions(processed_dir: Path | None = None) -> pd.DataFrame:
     """``mentions.csv``: every quantity of every release, with its span, typed."""
-    return typed(read_text_table(processed_folder(processed_dir) / "mentions.csv"))
+    return typed(read_text_table(processed_folder(processed_dir) / "mentions.csv"), "mentions")
 
 
 def load_indicators(processed_dir: Path | None = None, valid_only: bool = True) -> pd.DataFrame:
     """The mentions mapped to an indicator: ``indicators_valid.csv`` (rows that passed
     validation) by default, ``indicators.csv`` (all of them) with ``valid_only=False``."""
-    name = "indicators_valid.csv" if valid_only else "indicators.csv"
-    return typed(read_text_table(processed_folder(processed_dir) / name))
+    table = TABLES["indicators_valid" if valid_only else "indicators"]
+    return typed(read_text_table(processed_folder(processed_dir) / Path(table.file).name),
+                 table.name)
 
 
 def load_manifest(root: Path | None = None) -> pd.DataFrame:
     """The release manifest ``data/raw/releases.csv`` of the project at ``root``, typed."""
-    return typed(read_text_table(_paths(root).manifest))
+    return typed(read_text_table(_paths(root).manifest), "manifest")
 
 
 def load_reference(root: Path | None = None) -> pd.DataFrame:

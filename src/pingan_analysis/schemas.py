@@ -1,4 +1,7 @@
-"""The tables' schemas: pandera models that read as the data dictionary of DESIGN.md.
+"""The tables' schemas: pandera models of the tables declared in :mod:`pingan_analysis.registry`.
+
+Columns, dtypes, descriptions and field checks come from the registry; each model adds the
+named checks that span cells or columns.
 
 Every table is read as text (``dtype=str``, empty cells as ``""``), and the number columns are
 then parsed to floats (empty → NaN) before validation, so a schema sees one column type per
@@ -13,24 +16,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
+from typing import Any
 
 import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from pingan_analysis.corpus.codebook import DOMAINS
 from pingan_analysis.csvio import format_cell
 from pingan_analysis.exceptions import DataError
-from pingan_analysis.registry import (
-    ADMIN_LEVELS, DIRECTIONS, MENTION_KINDS, MODALITIES, MULTIPLE_FORMS, QUALIFIERS, RELEASE_KINDS,
-)
+from pingan_analysis.registry import BOOLEAN_TEXT, PANEL_COLUMNS, TABLES, Column
 
-#: ``<city slug>-<published>-<first 8 hex digits of the sha256>``, e.g. ``qingdao-2020-04-08-7042e67b``.
-RELEASE_ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*-\d{4}-\d{2}-\d{2}-[0-9a-f]{8}$"
-SHA256_PATTERN = r"^[0-9a-f]{64}$"
 CHANGE_KINDS: tuple[str, ...] = ("change_pct", "change_pp", "change_multiple")
 #: Columns of the mentions and indicators tables that hold numbers.
-MENTION_NUMBER_COLUMNS: tuple[str, ...] = ("start", "end", "value", "lower", "upper")
+MENTION_NUMBER_COLUMNS: tuple[str, ...] = tuple(
+    column.name for column in TABLES["mentions"].columns if column.type in ("integer", "number"))
 
 #: The column each cross-column check judges: where its failures are reported.
 CHECK_COLUMNS: dict[str, str] = {
@@ -88,11 +87,68 @@ def _period_ended_by_published(df: pd.DataFrame) -> pd.Series:
         df["period_start"], df["published"])
 
 
-class PeriodSchema(pa.DataFrameModel):
-    """The period columns every table with figures has, and their checks (inherited)."""
+class TableModel(pa.DataFrameModel):
+    """A model whose columns are a registry table's: ``class M(TableModel, table="mentions")``.
 
-    period_start: Series[str] = pa.Field(description="first day covered (may be empty)")
-    period_end: Series[str] = pa.Field(description="last day covered (may be empty)")
+    Each column gets its dtype as validated (text; numbers parsed to float), its description
+    and label, and the field checks its declaration implies (:func:`field_checks`); the class
+    body adds the named checks. ``columns`` restricts the model to some of the table's columns.
+    """
+
+    def __init_subclass__(cls, table: str | None = None, columns: tuple[str, ...] | None = None,
+                          **kwargs: object) -> None:
+        if table is not None:
+            declared = TABLES[table]
+            if "__annotations__" not in cls.__dict__:
+                cls.__annotations__ = {}
+            for name in declared.names if columns is None else columns:
+                column = declared.column(name)
+                # An annotation built at run time from the declaration (hence the ignore).
+                dtype = VALIDATED_DTYPES[column.type]
+                cls.__annotations__[name] = Series[dtype]  # type: ignore[valid-type]
+                field = pa.Field(description=column.description, title=column.label,
+                                 **field_checks(column))
+                field.__set_name__(cls, name)
+                setattr(cls, name, field)
+        super().__init_subclass__(**kwargs)
+
+
+#: The dtype a column of each registry type has when validated: tables are read as text and
+#: their numbers parsed to float (empty → NaN); dates and booleans are checked as text.
+VALIDATED_DTYPES: dict[str, type] = {
+    "string": str, "date": str, "boolean": str, "integer": float, "number": float,
+}
+
+
+def field_checks(column: Column) -> dict[str, Any]:
+    """The pandera Field arguments a column's declaration implies.
+
+    A required text cell is not empty: checked by its allowed values or its pattern when it has
+    one, else by its length. An optional one may also be empty. A required number is not
+    missing. Dates are checked by the models' named date checks.
+    """
+    checks: dict[str, Any] = {}
+    if column.type == "boolean":
+        checks["isin"] = BOOLEAN_TEXT
+    elif column.allowed is not None:
+        checks["isin"] = column.allowed if column.required else ("", *column.allowed)
+    elif column.type == "string" and column.required and column.pattern is None:
+        checks["str_length"] = {"min_value": 1}
+    if column.pattern is not None:
+        checks["str_matches"] = column.pattern
+    if column.unique:
+        checks["unique"] = True
+    if column.minimum is not None:
+        checks["ge"] = column.minimum
+    if column.above is not None:
+        checks["gt"] = column.above
+    if column.type in ("integer", "number") and not column.required:
+        checks["nullable"] = True
+    return checks
+
+
+class PeriodSchema(TableModel):
+    """The checks of the period columns every table with figures has (inherited)."""
 
     @pa.check("period_start", "period_end", name="date_or_empty")
     def date_or_empty(cls, series: Series[str]) -> Series[bool]:
@@ -105,27 +161,8 @@ class PeriodSchema(pa.DataFrameModel):
         return _not_after(df["period_start"], df["period_end"])
 
 
-class ManifestSchema(PeriodSchema):
+class ManifestSchema(PeriodSchema, table="manifest"):
     """``data/raw/releases.csv``: one row per release text of the corpus."""
-
-    release_id: Series[str] = pa.Field(str_matches=RELEASE_ID_PATTERN, unique=True,
-                                       description="<city>-<published>-<sha256[:8]>")
-    file: Series[str] = pa.Field(str_matches=r"^[^/\\]+\.txt$", unique=True,
-                                 description="file name in data/raw/releases/")
-    city_zh: Series[str] = pa.Field(str_length={"min_value": 1}, description="city, Chinese name")
-    city_en: Series[str] = pa.Field(description="city, English name (empty if unknown)")
-    province: Series[str] = pa.Field(description="province, Chinese short name, e.g. 山东")
-    admin_level: Series[str] = pa.Field(isin=("", *ADMIN_LEVELS), description="administrative level")
-    published: Series[str] = pa.Field(description="publication date, YYYY-MM-DD")
-    period_start: Series[str] = pa.Field(description="first day the figures cover (may be empty)")
-    period_end: Series[str] = pa.Field(description="last day the figures cover (may be empty)")
-    kind: Series[str] = pa.Field(isin=("", *RELEASE_KINDS), description="what the release is")
-    outlet: Series[str] = pa.Field(description="who published it")
-    title: Series[str] = pa.Field(description="the release's title")
-    source_url: Series[str] = pa.Field(description="where it was published")
-    sha256: Series[str] = pa.Field(str_matches=SHA256_PATTERN, unique=True,
-                                   description="sha256 of the file's bytes")
-    note: Series[str] = pa.Field(description="how the metadata were read off the text")
 
     class Config:
         strict = True
@@ -158,26 +195,8 @@ class ManifestSchema(PeriodSchema):
         return df["file"] == df["release_id"] + ".txt"
 
 
-class MentionsSchema(PeriodSchema):
+class MentionsSchema(PeriodSchema, table="mentions"):
     """``data/processed/mentions.csv``: every quantity of every release, with its span."""
-
-    release_id: Series[str] = pa.Field(str_length={"min_value": 1}, description="the release")
-    doc: Series[str] = pa.Field(str_length={"min_value": 1}, description="file name of the text")
-    start: Series[float] = pa.Field(ge=0, description="first character of the mention")
-    end: Series[float] = pa.Field(ge=0, description="character after the mention")
-    text: Series[str] = pa.Field(str_length={"min_value": 1}, description="decoded[start:end]")
-    value: Series[float] = pa.Field(ge=0, description="the figure in base units (changes unsigned)")
-    unit: Series[str] = pa.Field(description="measure word or symbol after scaling")
-    qualifier: Series[str] = pa.Field(isin=QUALIFIERS, description="how exact the figure is")
-    lower: Series[float] = pa.Field(nullable=True, description="lowest value the words allow")
-    upper: Series[float] = pa.Field(nullable=True, description="highest value the words allow")
-    kind: Series[str] = pa.Field(isin=MENTION_KINDS, description="count, amount, percent or change")
-    direction: Series[str] = pa.Field(isin=DIRECTIONS, description="up/down for changes")
-    period_start: Series[str] = pa.Field(description="first day the figure covers")
-    period_end: Series[str] = pa.Field(description="last day the figure covers (as-of for stocks)")
-    modality: Series[str] = pa.Field(isin=MODALITIES, description="reported or target")
-    indicator: Series[str] = pa.Field(description="codebook id, empty if none matched")
-    multiple_form: Series[str] = pa.Field(isin=MULTIPLE_FORMS, description="how a multiple is phrased")
 
     class Config:
         strict = True
@@ -214,18 +233,9 @@ class MentionsSchema(PeriodSchema):
         return (df["kind"] == "change_multiple") == (df["multiple_form"] != "")
 
 
-class IndicatorsSchema(MentionsSchema):
+class IndicatorsSchema(MentionsSchema, table="indicators"):
     """``data/processed/indicators.csv``: mentions mapped to a codebook indicator, with their
     release's city and the sentence they came from."""
-
-    indicator: Series[str] = pa.Field(str_length={"min_value": 1}, description="codebook id")
-    domain: Series[str] = pa.Field(isin=DOMAINS, description="one of the six battles")
-    city_zh: Series[str] = pa.Field(str_length={"min_value": 1}, description="city, Chinese name")
-    city_en: Series[str] = pa.Field(description="city, English name")
-    province: Series[str] = pa.Field(description="province")
-    admin_level: Series[str] = pa.Field(isin=("", *ADMIN_LEVELS), description="administrative level")
-    published: Series[str] = pa.Field(description="the release's publication date")
-    sentence: Series[str] = pa.Field(str_length={"min_value": 1}, description="the source sentence")
 
     @pa.check("published", name="date")
     def is_date(cls, series: Series[str]) -> Series[bool]:
@@ -239,23 +249,9 @@ class IndicatorsSchema(MentionsSchema):
         return (df["modality"] != "reported") | _period_ended_by_published(df)
 
 
-class PanelSchema(PeriodSchema):
-    """``data/processed/panel.csv``: one row per city × period × indicator × kind."""
-
-    city_zh: Series[str] = pa.Field(str_length={"min_value": 1})
-    city_en: Series[str]
-    province: Series[str]
-    admin_level: Series[str] = pa.Field(isin=("", *ADMIN_LEVELS))
-    indicator: Series[str] = pa.Field(str_length={"min_value": 1})
-    kind: Series[str] = pa.Field(str_length={"min_value": 1})
-    value: Series[float]
-    lower: Series[float] = pa.Field(nullable=True)
-    upper: Series[float] = pa.Field(nullable=True)
-    unit: Series[str]
-    n_sources: Series[float] = pa.Field(ge=0, description="releases merged into the row (a derived row: its inputs' releases)")
-    release_ids: Series[str]
-    conflict: Series[str] = pa.Field(isin=("true", "false"), description="sources disagree")
-    reference: Series[str] = pa.Field(description="reference rows a derived value used")
+class PanelSchema(PeriodSchema, table="panel", columns=PANEL_COLUMNS):
+    """``data/processed/panel.csv`` (its DESIGN.md columns): one row per city × period ×
+    indicator × kind."""
 
     class Config:
         strict = True
@@ -266,26 +262,12 @@ class PanelSchema(PeriodSchema):
         return (df["conflict"] == "true") | _value_in_interval(df)
 
 
-class ReferenceSchema(pa.DataFrameModel):
+class ReferenceSchema(TableModel, table="reference"):
     """``data/raw/reference/population.csv``: sourced facts (population, land area) per city."""
-
-    city_zh: Series[str] = pa.Field(str_length={"min_value": 1})
-    city_en: Series[str] = pa.Field(str_length={"min_value": 1})
-    province: Series[str] = pa.Field(str_length={"min_value": 1})
-    admin_level: Series[str] = pa.Field(isin=ADMIN_LEVELS)
-    measure: Series[str] = pa.Field(str_length={"min_value": 1}, description="what is measured")
-    as_of: Series[str] = pa.Field(description="date the figure holds for (empty for areas)")
-    value: Series[float] = pa.Field(gt=0)
-    unit: Series[str] = pa.Field(str_length={"min_value": 1})
-    source_kind: Series[str]
-    source_title: Series[str]
-    source_url: Series[str]
-    quote: Series[str]
-    note: Series[str]
 
     class Config:
         strict = True
-        unique = ["city_zh", "measure", "as_of"]
+        unique = list(TABLES["reference"].primary_key)
 
     @pa.check("as_of", name="date_or_empty")
     def date_or_empty(cls, series: Series[str]) -> Series[bool]:

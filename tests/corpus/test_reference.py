@@ -71,7 +71,7 @@ def test_land_area_keeps_the_other_source_in_its_note(reference: pd.DataFrame) -
 def test_a_reference_without_its_columns_is_refused(tmp_path: Path) -> None:
     broken = tmp_path / "population.csv"
     broken.write_text("city_zh,value\n青岛市,1\n", encoding="utf-8")
-    with pytest.raises(DataError, match="lacks columns"):
+    with pytest.raises(DataError, match="lacks column"):
         load_reference(broken)
 
 

@@ -10,8 +10,9 @@ from hypothesis import strategies as st
 from conftest import RELEASES_DIR, SEED_ROWS, seed_path
 from pingan_analysis.extract.document import ReleaseContext, extract_document, extract_file
 from pingan_analysis.corpus.ingest import ingest, read_text
+from pingan_analysis.extract.mention import Mention
 from pingan_analysis.registry import (
-    DIRECTIONS, MENTION_COLUMNS, MENTION_KINDS, MODALITIES, MULTIPLE_FORMS, QUALIFIERS, Mention,
+    DIRECTIONS, MENTION_COLUMNS, MENTION_KINDS, MODALITIES, MULTIPLE_FORMS, QUALIFIERS,
 )
 
 

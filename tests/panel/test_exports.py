@@ -8,23 +8,29 @@ import shutil
 import tomllib
 from pathlib import Path
 
+import frictionless
 import pandas as pd
+import pyarrow.parquet as pq
 import pytest
 import yaml
 
-from conftest import REPO_ROOT
-from pingan_analysis.extract.build import CORPUS_COLUMNS, DROPPED_COLUMNS
+from pingan_analysis.config import DEFAULT_CODEBOOK
 from pingan_analysis.datasets import load_panel
 from pingan_analysis.panel.derive import DERIVED_INDICATORS
-from pingan_analysis.config import DEFAULT_CODEBOOK
-from pingan_analysis.panel.exports import (
-    CORPUS_FIELDS, DROPPED_FIELDS, FAILURE_FIELDS, INDICATOR_FIELDS, MENTION_FIELDS, PANEL_FIELDS,
-    STATA_LABEL_LENGTH, TABLES, datapackage, stata_label,
-)
-from pingan_analysis.panel.build import PANEL_TABLE_COLUMNS
+from pingan_analysis.panel.exports import RESOURCES, STATA_BOOLEAN_LABELS, datapackage
 from pingan_analysis.registry import (
-    FAILURE_COLUMNS, INDICATORS_TABLE_COLUMNS, MENTIONS_TABLE_COLUMNS,
+    CORPUS_COLUMNS,
+    DROPPED_COLUMNS,
+    FAILURE_COLUMNS,
+    INDICATORS_TABLE_COLUMNS,
+    MENTIONS_TABLE_COLUMNS,
+    PANEL,
+    PANEL_TABLE_COLUMNS,
+    STATA_LABEL_LENGTH,
+    VALID_INDICATORS_COLUMNS,
 )
+
+from conftest import REPO_ROOT
 from seed_figures import built
 
 PANEL_FILES = ("panel.csv", "panel_excel.csv", "panel.parquet", "panel.dta", "datapackage.json")
@@ -34,25 +40,47 @@ FRICTIONLESS_TYPES = {"string", "number", "integer", "boolean", "date"}
 def test_csv_parquet_and_stata_hold_the_same_panel(processed: Path) -> None:
     from_csv = load_panel(processed)
     from_parquet = pd.read_parquet(processed / "panel.parquet")
-    pd.testing.assert_frame_equal(from_parquet, from_csv)
+    dates = ["period_start", "period_end"]
+    pd.testing.assert_frame_equal(from_parquet.drop(columns=dates), from_csv.drop(columns=dates))
+    for date in dates:
+        assert (pd.to_datetime(from_parquet[date]).tolist()
+                == from_csv[date].astype("datetime64[ns]").tolist())
     from_stata = pd.read_stata(processed / "panel.dta")
     assert list(from_stata.columns) == list(PANEL_TABLE_COLUMNS)
     assert from_stata["city_zh"].tolist() == from_csv["city_zh"].astype(str).tolist()
-    assert from_stata["conflict"].astype(bool).tolist() == from_csv["conflict"].tolist()
+    assert (from_stata["conflict"] == "true").tolist() == from_csv["conflict"].tolist()
+    assert from_stata["kind"].astype(str).tolist() == from_csv["kind"].astype(str).tolist()
     pd.testing.assert_series_equal(from_stata["value"], from_csv["value"], check_names=False)
     pd.testing.assert_series_equal(from_stata["period_end"], from_csv["period_end"].astype(
         "datetime64[s]"), check_names=False, check_dtype=False)
     assert from_stata["sources"].str.len().max() > 80  # long text survives (strL)
 
 
-def test_stata_variables_are_labelled(processed: Path) -> None:
+def test_parquet_has_dates_and_the_registry_descriptions(processed: Path) -> None:
+    schema = pq.read_schema(processed / "panel.parquet")
+    assert schema.names == list(PANEL_TABLE_COLUMNS)
+    assert str(schema.field("period_end").type) == "date32[day]"
+    assert str(schema.field("n_sources").type) == "int64"
+    for column in PANEL.columns:
+        metadata = schema.field(column.name).metadata
+        assert metadata[b"description"].decode("utf-8") == column.description
+        assert metadata[b"label"].decode("utf-8") == column.label
+
+
+def test_stata_variables_and_categorical_values_are_labelled(processed: Path) -> None:
     with pd.io.stata.StataReader(processed / "panel.dta") as reader:
         labels = reader.variable_labels()
+        value_labels = reader.value_labels()
         assert reader.data_label == "pingan-analysis panel"
-    assert set(labels) == set(PANEL_TABLE_COLUMNS)
-    assert all(0 < len(label) <= STATA_LABEL_LENGTH for label in labels.values())
-    assert labels["conflict"] == stata_label("conflict")
+    assert labels == {column.name: column.label for column in PANEL.columns}
+    assert all(0 < len(label) <= STATA_LABEL_LENGTH and not label.endswith("…")
+               for label in labels.values())
     assert all(re.fullmatch(r"[a-z_][a-z0-9_]{0,31}", name) for name in labels)
+    categorical = [column for column in PANEL.columns if column.allowed is not None]
+    assert categorical and all(
+        sorted(value_labels[column.name].values()) == sorted(column.allowed)
+        for column in categorical)
+    assert value_labels["conflict"] == STATA_BOOLEAN_LABELS
 
 
 def test_the_excel_csv_is_the_csv_with_bom_and_crlf(processed: Path) -> None:
@@ -85,15 +113,6 @@ def test_two_builds_are_byte_identical(project: Path, tmp_path: Path) -> None:
     assert not list((project / "data" / "processed").glob(".*.tmp"))
 
 
-def test_the_field_descriptions_cover_the_table_contracts() -> None:
-    assert list(MENTION_FIELDS) == list(MENTIONS_TABLE_COLUMNS)
-    assert set(INDICATOR_FIELDS) == set(INDICATORS_TABLE_COLUMNS)
-    assert list(FAILURE_FIELDS) == list(FAILURE_COLUMNS)
-    assert list(CORPUS_FIELDS) == list(CORPUS_COLUMNS)
-    assert list(DROPPED_FIELDS) == list(DROPPED_COLUMNS)
-    assert list(PANEL_FIELDS) == list(PANEL_TABLE_COLUMNS)
-
-
 def _write_header(path: Path, columns: tuple[str, ...]) -> None:
     path.write_text(",".join(columns) + "\n", encoding="utf-8")
 
@@ -103,15 +122,14 @@ def test_the_datapackage_describes_every_column_of_every_table(processed: Path) 
                           ("indicators.csv", INDICATORS_TABLE_COLUMNS),
                           ("validation_failures.csv", FAILURE_COLUMNS),
                           ("corpus.csv", CORPUS_COLUMNS), ("dropped_blocks.csv", DROPPED_COLUMNS),
-                          # as the validation step writes it: with its is_target flag
-                          ("indicators_valid.csv", (*INDICATORS_TABLE_COLUMNS, "is_target"))]:
+                          ("indicators_valid.csv", VALID_INDICATORS_COLUMNS)]:
         _write_header(processed / name, columns)
     package = datapackage(processed, DEFAULT_CODEBOOK)
     resources = {resource["path"]: resource for resource in package["resources"]}
-    assert set(resources) == {table.path for table in TABLES} | {"panel.parquet", "panel.dta"}
-    for table in TABLES:
+    assert set(resources) == {r.path for r in RESOURCES} | {"panel.parquet", "panel.dta"}
+    for table in RESOURCES:
         resource = resources[table.path]
-        header = pd.read_csv(processed / table.path, nrows=0, encoding=table.encoding).columns
+        header = pd.read_csv(processed / table.path, nrows=0, encoding="utf-8-sig").columns
         fields = resource["schema"]["fields"]
         assert [field["name"] for field in fields] == list(header)
         assert all(field["type"] in FRICTIONLESS_TYPES and field["description"]
@@ -122,8 +140,34 @@ def test_the_datapackage_describes_every_column_of_every_table(processed: Path) 
         assert resource["bytes"] == len(data)
         assert resource["hash"] == "sha256:" + hashlib.sha256(data).hexdigest()
         assert re.fullmatch(r"[a-z0-9._-]+", resource["name"])
-    assert resources["panel_excel.csv"]["encoding"] == "utf-8-sig"
+    assert resources["panel_excel.csv"]["encoding"] == "utf-8"  # a standard name; BOM or not
+    assert resources["panel_excel.csv"]["dialect"]["lineTerminator"] == "\r\n"
     assert resources["panel.csv"]["dialect"]["lineTerminator"] == "\n"
+    assert package["licenses"][0]["name"] == "CC-BY-4.0"
+
+
+def test_the_frictionless_library_accepts_the_built_package(processed: Path) -> None:
+    report = frictionless.validate(str(processed / "datapackage.json"))
+    errors = [error.message for task in report.tasks for error in task.errors]
+    assert report.valid, errors[:5]
+    package = json.loads((processed / "datapackage.json").read_text(encoding="utf-8"))
+    checked = {task.name for task in report.tasks}
+    assert checked == {resource["name"] for resource in package["resources"]}
+    assert {"panel", "panel-excel", "indicators-valid", "panel-parquet"} <= checked
+
+
+def test_frictionless_finds_a_cell_that_breaks_the_declaration(processed: Path) -> None:
+    panel = processed / "panel.csv"
+    panel.write_text(panel.read_text(encoding="utf-8").replace(",false,", ",maybe,", 1),
+                     encoding="utf-8")
+    package = json.loads((processed / "datapackage.json").read_text(encoding="utf-8"))
+    for resource in package["resources"]:  # the file changed: only its content is judged here
+        resource.pop("hash"), resource.pop("bytes")
+    (processed / "datapackage.json").write_text(json.dumps(package), encoding="utf-8")
+    report = frictionless.validate(str(processed / "datapackage.json"))
+    errors = [error for task in report.tasks for error in task.errors]
+    assert not report.valid
+    assert any(error.type == "type-error" and "conflict" in error.message for error in errors)
 
 
 def test_the_datapackage_lists_the_codebook_and_derived_indicators(processed: Path) -> None:

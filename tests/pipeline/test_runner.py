@@ -21,6 +21,7 @@ import pytest
 from pingan_analysis.pipeline import runner
 from pingan_analysis.pipeline import staging
 from pingan_analysis.config import ProjectPaths
+from pingan_analysis.csvio import write_bytes_atomic
 from pingan_analysis.exceptions import DataError, LockHeldError, StepFailedError
 from pingan_analysis.pipeline.lock import project_lock
 from pingan_analysis.pipeline.steps import Step
@@ -213,7 +214,7 @@ def test_commit_interrupted_between_moves_is_rolled_forward(built: ProjectPaths)
     (stage.tree.processed / "corpus.csv").write_text("new corpus\n")
     (stage.tree.reports / "index.html").write_text("new index\n")
     staging.write_state(stage, {"corpus": {"key": {}, "outputs": {}}})
-    staging._write_atomic(staging.commit_marker(built), json.dumps({"stage": stage.root.name}))
+    write_bytes_atomic(staging.commit_marker(built), json.dumps({"stage": stage.root.name}).encode())
     built.processed_dir.rename(stage.root / "old-processed")  # killed right after this move
     staging.recover(built)
     assert (built.processed_dir / "corpus.csv").read_text() == "new corpus\n"

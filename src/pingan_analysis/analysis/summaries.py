@@ -11,22 +11,14 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import seaborn as sns
 
-from pingan_analysis.datasets import COLUMN_TYPES, processed_folder, read_text_table, typed
 from pingan_analysis.analysis.figures import save_figure
-
-
-#: Column types of the corpus step's own tables, beside the shared ones of :mod:`datasets`.
-CORPUS_COLUMN_TYPES: dict[str, str] = {
-    **COLUMN_TYPES, "chars": "int", "kept_chars": "int", "repeat_chars": "int",
-    "boilerplate_chars": "int", "paragraphs": "int", "dropped_blocks": "int", "mentions": "int",
-    "indicator_mentions": "int",
-}
+from pingan_analysis.datasets import processed_folder, read_text_table, typed
 
 
 def processed_table(name: str, processed_dir: str | Path | None = None) -> pd.DataFrame:
-    """``<processed_dir>/<name>.csv`` (default: the project's ``data/processed``), typed."""
-    return typed(read_text_table(processed_folder(processed_dir) / f"{name}.csv"),
-                 CORPUS_COLUMN_TYPES)
+    """The registry table ``name`` of ``<processed_dir>`` (default: the project's
+    ``data/processed``), typed."""
+    return typed(read_text_table(processed_folder(processed_dir) / f"{name}.csv"), name)
 
 
 def corpus_overview(processed_dir: str | Path | None = None) -> pd.DataFrame:

@@ -16,17 +16,12 @@ from pathlib import Path
 
 from pingan_analysis.config import DEFAULT_CODEBOOK
 from pingan_analysis.exceptions import DataError
-from pingan_analysis.registry import MENTION_KINDS
+from pingan_analysis.registry import DOMAINS, MENTION_KINDS
 
 REQUIRED_COLUMNS: tuple[str, ...] = (
     "id", "name_zh", "name_en", "domain", "unit", "kinds", "keywords", "description",
 )
 OPTIONAL_COLUMNS: tuple[str, ...] = ("stock",)
-#: The six "battles" of the releases (DESIGN.md, Codebook).
-DOMAINS: tuple[str, ...] = (
-    "political_security", "anti_gang", "grassroots_governance", "public_safety",
-    "petitions_stability", "serving_development",
-)
 _TRUE, _FALSE = ("yes", "true", "1", "y"), ("", "no", "false", "0", "n")
 _ID_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_")
 

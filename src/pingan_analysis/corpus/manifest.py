@@ -12,18 +12,18 @@ import io
 import logging
 import os
 import re
-import tempfile
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
 from pingan_analysis.config import ProjectPaths
-from pingan_analysis.exceptions import DataError, UsageError
 from pingan_analysis.corpus.ingest import decode_bytes
-from pingan_analysis.schemas import ManifestSchema, ReferenceSchema, SchemaFailure, schema_failures
+from pingan_analysis.corpus.reference import load_reference
+from pingan_analysis.csvio import CsvTable, read_csv_text, write_temporary
+from pingan_analysis.exceptions import DataError, UsageError
 from pingan_analysis.registry import MANIFEST_COLUMNS
+from pingan_analysis.schemas import ManifestSchema, SchemaFailure, schema_failures
 
 log = logging.getLogger(__name__)
 
@@ -40,15 +40,6 @@ MANIFEST_FIX = ("correct the cells named (keep the header: " + ",".join(MANIFEST
 
 
 @dataclass(frozen=True)
-class CsvTable:
-    """A CSV read as text: its rows as a frame of strings, and the file line each row starts on."""
-
-    path: Path
-    frame: pd.DataFrame
-    lines: list[int]
-
-
-@dataclass(frozen=True)
 class NewRelease:
     """A release ready to be written: its manifest row and its file's bytes."""
 
@@ -57,61 +48,6 @@ class NewRelease:
 
 
 # --- reading ---------------------------------------------------------------------------------
-
-def read_csv_text(path: Path, columns: Iterable[str], *, required: Iterable[str] | None = None,
-                  what: str = "table") -> CsvTable:
-    """Read a UTF-8 CSV as text, refusing a header that lacks a required column or has one
-    not in ``columns`` (``required`` defaults to all of them), and rows of the wrong width."""
-    text = _decode_utf8(path, what)
-    reader = csv.reader(io.StringIO(text, newline=""))
-    header = next(reader, None)
-    if not header:
-        raise DataError(f"the {what} is empty: it has no header line", where=str(path),
-                        fix=f"start it with the header {','.join(columns)}")
-    _check_header(path, header, tuple(columns), tuple(columns if required is None else required), what)
-    rows, lines = [], []
-    previous_end = reader.line_num
-    for record in reader:
-        if record:
-            if len(record) != len(header):
-                raise DataError(f"the row has {len(record)} fields; the header has {len(header)}",
-                                where=f"{path}, line {previous_end + 1}",
-                                fix="quote any field that contains a comma, e.g. \"a, b\"")
-            rows.append(record)
-            lines.append(previous_end + 1)
-        previous_end = reader.line_num
-    return CsvTable(path, pd.DataFrame(rows, columns=header, dtype=str), lines)
-
-
-def _decode_utf8(path: Path, what: str) -> str:
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError as error:
-        raise DataError(f"the {what} is missing", where=str(path),
-                        fix="restore it from git, or check the path") from error
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data.count(b"\n", 0, error.start) + 1
-        raise DataError(f"the {what} is not UTF-8: byte 0x{data[error.start]:02X} at byte offset "
-                        f"{error.start} is not valid UTF-8", where=f"{path}, line {line}",
-                        fix="save the file as UTF-8 (in Excel: CSV UTF-8; in an editor: "
-                            "re-open with its encoding, then save as UTF-8)") from error
-
-
-def _check_header(path: Path, header: list[str], columns: tuple[str, ...],
-                  required: tuple[str, ...], what: str) -> None:
-    missing = [column for column in required if column not in header]
-    extra = [column for column in header if column not in columns]
-    duplicated = sorted({column for column in header if header.count(column) > 1})
-    problems = [f"lacks column(s) {', '.join(missing)}" if missing else "",
-                f"has unknown column(s) {', '.join(extra)}" if extra else "",
-                f"repeats column(s) {', '.join(duplicated)}" if duplicated else ""]
-    if any(problems):
-        raise DataError(f"the {what}'s header " + "; ".join(p for p in problems if p),
-                        where=f"{path}, line 1",
-                        fix=f"use the columns {','.join(columns)}")
-
 
 def read_manifest(path: Path) -> pd.DataFrame:
     """The manifest, every column as text (empty cells ``""``), validated with ManifestSchema.
@@ -124,17 +60,6 @@ def read_manifest(path: Path) -> pd.DataFrame:
     if failures:
         raise DataError("the manifest is invalid:\n" + _list_failures(table, failures),
                         where=str(path), fix=MANIFEST_FIX)
-    return frame
-
-
-def read_reference(path: Path) -> pd.DataFrame:
-    """The reference table as text (``value`` as a float), validated with ReferenceSchema."""
-    table = read_csv_text(path, ReferenceSchema.to_schema().columns, what="reference table")
-    frame = table.frame.assign(value=pd.to_numeric(table.frame["value"], errors="coerce"))
-    failures = schema_failures(ReferenceSchema, frame)
-    if failures:
-        raise DataError("the reference table is invalid:\n" + _list_failures(table, failures),
-                        where=str(path), fix="correct the cells named; keep every row sourced")
     return frame
 
 
@@ -259,7 +184,7 @@ def _option(column: str) -> str:
 def _reference_cities(paths: ProjectPaths) -> pd.DataFrame:
     """One row per city of the reference table: its English name, province and level."""
     columns = ["city_zh", "city_en", "province", "admin_level"]
-    return read_reference(paths.population)[columns].drop_duplicates("city_zh")
+    return load_reference(paths.population)[columns].drop_duplicates("city_zh")
 
 
 def _city_fields(cities: pd.DataFrame, row: dict[str, str]) -> dict[str, str]:
@@ -301,8 +226,8 @@ def _commit(paths: ProjectPaths, releases: list[NewRelease]) -> None:
     try:
         for release in releases:
             target = paths.releases_dir / release.row["file"]
-            temporaries[target] = _write_temporary(target, release.data)
-        temporaries[paths.manifest] = _write_temporary(paths.manifest, _extended_manifest(
+            temporaries[target] = write_temporary(target, release.data)
+        temporaries[paths.manifest] = write_temporary(paths.manifest, _extended_manifest(
             paths.manifest, [release.row for release in releases]))
         for target, temporary in temporaries.items():
             os.replace(temporary, target)
@@ -314,14 +239,6 @@ def _commit(paths: ProjectPaths, releases: list[NewRelease]) -> None:
         for temporary in temporaries.values():
             temporary.unlink(missing_ok=True)
         raise
-
-
-def _write_temporary(target: Path, data: bytes) -> Path:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    descriptor, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    with os.fdopen(descriptor, "wb") as handle:
-        handle.write(data)
-    return Path(name)
 
 
 def _extended_manifest(path: Path, rows: list[dict[str, str]]) -> bytes:

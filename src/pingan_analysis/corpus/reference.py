@@ -16,12 +16,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from pingan_analysis.csvio import read_csv_text
 from pingan_analysis.exceptions import DataError
+from pingan_analysis.registry import REFERENCE_COLUMNS
+from pingan_analysis.schemas import ReferenceSchema, table_failures
 
-REFERENCE_COLUMNS: tuple[str, ...] = (
-    "city_zh", "city_en", "province", "admin_level", "measure", "as_of", "value", "unit",
-    "source_kind", "source_title", "source_url", "quote", "note",
-)
 CENSUS = "resident_population_census"
 YEAR_END = "resident_population_year_end"
 LAND_AREA = "land_area_km2"
@@ -42,24 +41,22 @@ class ReferenceValue:
 
 
 def load_reference(path: Path) -> pd.DataFrame:
-    """The reference table, with ``value`` as float, ``as_of`` as text and a ``file`` column."""
-    try:
-        table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
-    except FileNotFoundError as error:
-        raise DataError("reference table not found", where=str(path),
-                        fix="restore data/raw/reference/population.csv from git") from error
-    missing = [column for column in REFERENCE_COLUMNS if column not in table.columns]
-    if missing:
-        raise DataError(f"reference table lacks columns {missing}", where=str(path),
-                        fix=f"keep the header {','.join(REFERENCE_COLUMNS)}")
-    values = pd.to_numeric(table["value"], errors="coerce")
-    bad = table.index[values.isna() | (values <= 0)]
-    if len(bad):
-        row = int(bad[0]) + 2
-        raise DataError(f"value {table.at[bad[0], 'value']!r} is not a positive number",
-                        where=f"{path}, line {row}",
-                        fix="write the figure in base units, e.g. 10071722")
-    return table.assign(value=values.astype(float), file=path.name)
+    """The reference table: the one reader of it, for the panel, ``pingan add`` and validation.
+
+    Every column as text (empty cells ``""``) but ``value``, a float; plus a ``file`` column
+    (the file name, for :class:`ReferenceValue` keys). Raises DataError naming the file, and
+    the line and column of every cell that fails ReferenceSchema.
+    """
+    table = read_csv_text(path, REFERENCE_COLUMNS, what="reference table")
+    frame, failures = table_failures(ReferenceSchema, table.frame[list(REFERENCE_COLUMNS)],
+                                     ("value",))
+    if failures:
+        listed = "\n".join(f"  line {table.lines[f.row]}, column {f.column}: {f.describe()}"
+                           for f in failures)
+        raise DataError("the reference table is invalid:\n" + listed, where=str(path),
+                        fix="correct the cells named (figures in base units, e.g. 10071722); "
+                            "keep every row sourced")
+    return frame.assign(file=path.name)
 
 
 def _rows(reference: pd.DataFrame, city_zh: str, measure: str) -> pd.DataFrame:

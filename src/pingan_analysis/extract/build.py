@@ -17,15 +17,14 @@ from pathlib import Path
 
 from pingan_analysis.config import ProjectPaths
 from pingan_analysis.csvio import atomic_text_writer, write_csv_rows
-from pingan_analysis.registry import INDICATORS_TABLE_COLUMNS, MENTIONS_TABLE_COLUMNS
-
-CORPUS_COLUMNS: tuple[str, ...] = (
-    "release_id", "file", "city_zh", "city_en", "published", "kind", "chars", "kept_chars",
-    "repeat_chars", "boilerplate_chars", "paragraphs", "dropped_blocks", "mentions",
-    "indicator_mentions",
+from pingan_analysis.registry import (
+    CORPUS_COLUMNS,
+    DROPPED_COLUMNS,
+    INDICATORS_TABLE_COLUMNS,
+    MENTIONS_TABLE_COLUMNS,
+    RELEASE_CITY_COLUMNS,
 )
-DROPPED_COLUMNS: tuple[str, ...] = ("release_id", "start", "end", "reason", "preview")
-RELEASE_FIELDS: tuple[str, ...] = ("city_zh", "city_en", "province", "admin_level", "published")
+
 #: Below this many releases, starting worker processes costs more than it saves.
 MIN_RELEASES_PER_PROCESS_POOL = 16
 
@@ -66,14 +65,14 @@ def _release_tables(paths: ProjectPaths, releases: list[dict[str, str]],
 
 def _tables_of_release(paths: ProjectPaths, release: dict[str, str]) -> ReleaseTables:
     from pingan_analysis.corpus.codebook import load_codebook
-    from pingan_analysis.extract.document import ReleaseContext, extract_document
     from pingan_analysis.corpus.ingest import ingest_file
+    from pingan_analysis.extract.document import ReleaseContext, extract_document
 
     codebook = load_codebook(paths.codebook)
     document = ingest_file(paths.releases_dir / release["file"])
     context = ReleaseContext.from_manifest_row(release)
     release_id = release["release_id"]
-    city = tuple(release[field] for field in RELEASE_FIELDS)
+    city = tuple(release[field] for field in RELEASE_CITY_COLUMNS)
     mentions, indicators = [], []
     for mention, sentence in extract_document(document, context, codebook):
         row = (release_id, *mention.as_row())

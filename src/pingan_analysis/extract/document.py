@@ -22,7 +22,7 @@ from pingan_analysis.extract.periods import (
     Anchor, Period, PeriodPhrase, find_phrases, infer_published, names_a_stock, resolve,
 )
 from pingan_analysis.corpus.ingest import Document, ingest_file, split_sentences
-from pingan_analysis.registry import Mention
+from pingan_analysis.extract.mention import Mention
 
 __all__ = ["ReleaseContext", "extract_document", "extract_file"]
 

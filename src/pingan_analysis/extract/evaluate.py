@@ -14,7 +14,7 @@ from pathlib import Path
 
 from pingan_analysis.config import ProjectPaths
 from pingan_analysis.exceptions import DataError
-from pingan_analysis.registry import Mention
+from pingan_analysis.extract.mention import Mention
 
 #: The fields compared over matched pairs, in report order.
 FIELDS: tuple[str, ...] = (

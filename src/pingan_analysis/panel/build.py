@@ -18,11 +18,8 @@ from pingan_analysis.exceptions import DataError
 from pingan_analysis.panel.exports import panel_text, write_panel_files
 from pingan_analysis.panel.reconcile import reconcile
 from pingan_analysis.corpus.reference import load_reference
-from pingan_analysis.registry import PANEL_COLUMNS
+from pingan_analysis.registry import PANEL_COLUMNS, PANEL_TABLE_COLUMNS
 
-#: panel.csv: the DESIGN.md columns, then provenance and caveats.
-PANEL_EXTRA_COLUMNS: tuple[str, ...] = ("domain", "measure", "note", "sources")
-PANEL_TABLE_COLUMNS: tuple[str, ...] = (*PANEL_COLUMNS, *PANEL_EXTRA_COLUMNS)
 PANEL_SORT: list[str] = ["city_zh", "indicator", "kind", "period_start", "period_end"]
 PANEL_NUMBERS: tuple[str, ...] = ("value", "lower", "upper", "n_sources")
 #: Failures quoted in the error of a panel that does not fit its schema.

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pingan_analysis.config import ProjectPaths
+from pingan_analysis.csvio import write_bytes_atomic
 from pingan_analysis.pipeline.steps import Tree
 
 log = logging.getLogger(__name__)
@@ -92,7 +93,7 @@ def create(paths: ProjectPaths) -> Stage:
 
 def commit(paths: ProjectPaths, stage: Stage) -> None:
     """Swap the staged outputs and step records in."""
-    _write_atomic(commit_marker(paths), json.dumps({"stage": stage.root.name}))
+    write_bytes_atomic(commit_marker(paths), json.dumps({"stage": stage.root.name}).encode("utf-8"))
     _roll_forward(paths, stage)
 
 
@@ -137,16 +138,6 @@ def _copy(source: Path, target: Path,
 
 def _children(folder: Path) -> list[Path]:
     return sorted(folder.iterdir()) if folder.is_dir() else []
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    with tmp.open("w", encoding="utf-8") as handle:
-        handle.write(text)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(tmp, path)
 
 
 def write_state(stage: Stage, records: dict[str, dict]) -> None:

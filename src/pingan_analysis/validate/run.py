@@ -24,23 +24,22 @@ import pandas as pd
 
 from pingan_analysis.corpus.codebook import Codebook, load_codebook
 from pingan_analysis.config import ProjectPaths
-from pingan_analysis.csvio import atomic_text_writer, write_csv_rows
+from pingan_analysis.csvio import atomic_text_writer, read_csv_text, write_csv_rows
 from pingan_analysis.exceptions import DataError
 from pingan_analysis.corpus.ingest import decode_bytes
-from pingan_analysis.corpus.manifest import read_csv_text, read_manifest, read_reference
+from pingan_analysis.corpus.manifest import read_manifest
+from pingan_analysis.corpus.reference import load_reference
 from pingan_analysis.schemas import (
     MENTION_NUMBER_COLUMNS, IndicatorsSchema, MentionsSchema, SchemaFailure, describe_check,
     table_failures,
 )
 from pingan_analysis.registry import (
-    FAILURE_COLUMNS, INDICATORS_TABLE_COLUMNS, MENTIONS_TABLE_COLUMNS,
+    FAILURE_COLUMNS, INDICATORS_TABLE_COLUMNS, MENTIONS_TABLE_COLUMNS, VALID_INDICATORS_COLUMNS,
 )
 
 FAILURES_FILE = "validation_failures.csv"
 SUMMARY_FILE = "validation_summary.json"
 VALID_INDICATORS_FILE = "indicators_valid.csv"
-#: ``indicators_valid.csv``: the indicators table's columns, then whether the row is a target.
-VALID_INDICATORS_COLUMNS: tuple[str, ...] = (*INDICATORS_TABLE_COLUMNS, "is_target")
 #: The order tables appear in the failures file and the report.
 TABLE_ORDER: tuple[str, ...] = ("manifest", "mentions", "indicators")
 #: Checks that list a row without quarantining it.
@@ -226,7 +225,7 @@ def validate_tables(paths: ProjectPaths, processed_dir: Path) -> ValidationResul
               for name, columns in (("mentions", MENTIONS_TABLE_COLUMNS),
                                     ("indicators", INDICATORS_TABLE_COLUMNS))}
     context = Context(manifest, load_codebook(paths.codebook),
-                      frozenset(read_reference(paths.population)["city_zh"]),
+                      frozenset(load_reference(paths.population)["city_zh"]),
                       _release_texts(paths, manifest))
     failures = pd.concat([_manifest_failures(manifest, context),
                           *(_table_failures(name, table, context) for name, table in tables.items())],
