@@ -16,6 +16,14 @@ from pingan_analysis.dictionary import registry_markdown
 
 DICTIONARY_PAGE = "reference/data-dictionary.md"
 CODEBOOK_PAGE = "reference/codebook.md"
+DICTIONARY_INTRO = """# Data dictionary
+
+Every table the project reads or writes: its file, its key, and each column's type, unit, allowed
+values and meaning. Rendered from the table registry (`src/pingan_analysis/registry.py`), the one
+place a column is declared; `datapackage.json`, the Stata labels, the Parquet schema and the
+pandera schemas derive from the same declarations.
+
+"""
 
 
 def _cell(text: str) -> str:
@@ -48,7 +56,7 @@ def codebook_markdown(codebook: Codebook) -> str:
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
-    for page, content in ((DICTIONARY_PAGE, registry_markdown()),
+    for page, content in ((DICTIONARY_PAGE, DICTIONARY_INTRO + registry_markdown()),
                           (CODEBOOK_PAGE, codebook_markdown(load_codebook(DEFAULT_CODEBOOK)))):
         files.append(File.generated(config, page, content=content))
     return files
