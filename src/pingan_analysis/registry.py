@@ -28,6 +28,7 @@ MODALITIES: tuple[str, ...] = ("reported", "target")
 MENTION_COLUMNS: tuple[str, ...] = (
     "doc", "start", "end", "text", "value", "unit", "qualifier", "lower", "upper", "kind",
     "direction", "period_start", "period_end", "modality", "indicator", "multiple_form",
+    "subject",
 )
 #: ``data/processed/mentions.csv``: the release id first, then the extract columns.
 MENTIONS_TABLE_COLUMNS: tuple[str, ...] = ("release_id", *MENTION_COLUMNS)
@@ -76,6 +77,9 @@ class Mention(NamedTuple):
     modality: str
     indicator: str
     multiple_form: str = ""
+    #: The phrase the figure measures, as written (专职网格员, 群众安全感); filled whether or
+    #: not an indicator matched.
+    subject: str = ""
 
     def as_row(self) -> tuple:
         """The values in :data:`MENTION_COLUMNS` order."""

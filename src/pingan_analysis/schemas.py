@@ -178,6 +178,7 @@ class MentionsSchema(PeriodSchema):
     modality: Series[str] = pa.Field(isin=MODALITIES, description="reported or target")
     indicator: Series[str] = pa.Field(description="codebook id, empty if none matched")
     multiple_form: Series[str] = pa.Field(isin=MULTIPLE_FORMS, description="how a multiple is phrased")
+    subject: Series[str] = pa.Field(description="the phrase the figure measures, as written")
 
     class Config:
         strict = True

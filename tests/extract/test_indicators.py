@@ -16,7 +16,7 @@ def ids(sentence: str, codebook=CODEBOOK) -> list[tuple[str, str]]:
     """(figure text, indicator id or "") for every quantity of a sentence."""
     quantities = find_quantities(sentence)
     return [(sentence[q.start:q.end], i.id if i else "")
-            for q, i in zip(quantities, map_sentence(sentence, quantities, codebook))]
+            for q, (i, _subject) in zip(quantities, map_sentence(sentence, quantities, codebook))]
 
 
 @pytest.mark.parametrize(("sentence", "expected"), [
@@ -73,7 +73,7 @@ def test_a_tie_between_indicators_maps_to_nothing(tmp_path: Path) -> None:
 def test_the_kind_and_unit_must_fit() -> None:
     # grid_cells takes counts of things, not persons or percentages
     assert ids("全市网格120人") == [("120人", "")]
-    assert ids("网格同比增长5%") == [("5%", "")]
+    assert ids("网格占比达到5%") == [("5%", "")]
 
 
 def test_a_new_indicator_is_a_new_row_of_the_data_file(tmp_path: Path) -> None:

@@ -1,8 +1,11 @@
 """The indicator codebook: a CSV data file researchers edit, read and validated here.
 
 Each row is one indicator: ``id,name_zh,name_en,domain,unit,kinds,keywords,description`` and
-an optional ``stock`` column (``yes`` for counts of things that exist at a date: grids, cameras,
-centres). ``keywords`` are ``|``-separated; a keyword may name context words before its head
+optional ``stock`` (``yes`` for counts of things that exist at a date: grids, cameras,
+centres) and ``stages`` columns. ``stages`` separates neighbours that share a noun (刑事案件
+立案 / 发案 / 破获): the stages of the process (:data:`STAGE_CUES`) whose cue word, nearest the
+figure in its clause, lets the indicator carry it; ``none`` lets it carry a figure whose clause
+has no cue. ``keywords`` are ``|``-separated; a keyword may name context words before its head
 with ``+`` ("法律援助+民事案件": 民事案件 is the subject of the figure, 法律援助 occurs earlier in
 its sentence). Adding an indicator means adding a row: no code knows the ids.
 """
@@ -21,7 +24,18 @@ from pingan_analysis.registry import MENTION_KINDS
 REQUIRED_COLUMNS: tuple[str, ...] = (
     "id", "name_zh", "name_en", "domain", "unit", "kinds", "keywords", "description",
 )
-OPTIONAL_COLUMNS: tuple[str, ...] = ("stock",)
+OPTIONAL_COLUMNS: tuple[str, ...] = ("stock", "stages")
+#: The stages a case or matter goes through as police, procuratorate and court reports word
+#: them, each with its cue words (longest first where they overlap). ``none``: no cue at all.
+STAGE_CUES: dict[str, tuple[str, ...]] = {
+    "occurred": ("发案", "发生"),
+    "filed": ("立案",),
+    "solved": ("破获", "侦破", "破案", "告破", "攻破"),
+    "accepted": ("受理", "新收", "收案", "受案"),
+    "concluded": ("审结", "办结", "结案", "执结", "审执结"),
+}
+NO_CUE = "none"
+STAGES: tuple[str, ...] = (*STAGE_CUES, NO_CUE)
 #: The six "battles" of the releases (DESIGN.md, Codebook).
 DOMAINS: tuple[str, ...] = (
     "political_security", "anti_gang", "grassroots_governance", "public_safety",
@@ -55,6 +69,8 @@ class Indicator:
     keywords: tuple[Keyword, ...]
     description: str
     stock: bool = False
+    #: The stages (:data:`STAGES`) whose cue lets the indicator carry a figure; empty: any.
+    stages: frozenset[str] = frozenset()
 
 
 #: A keyword head found in a text: (head start, head end, indicator, keyword).
@@ -210,7 +226,8 @@ def _check_header(fieldnames: list[str] | None, path: Path) -> None:
 
 def _indicator(row: dict[str, str | None], path: Path, line: int) -> Indicator:
     where = f"{path}, line {line}"
-    if None in row or any(value is None for value in row.values()):
+    # the last column, stages, may be left off a row added by hand
+    if None in row or any(value is None for key, value in row.items() if key != "stages"):
         raise DataError("the row has a different number of fields than the header", where=where,
                         fix="quote fields that hold commas; one value per column")
     values = {key: (value or "").strip() for key, value in row.items()}
@@ -224,6 +241,7 @@ def _indicator(row: dict[str, str | None], path: Path, line: int) -> Indicator:
         keywords=_keywords(values, where),
         description=values["description"],
         stock=_flag(values, "stock", where),
+        stages=_stages(values, where),
     )
 
 
@@ -270,6 +288,15 @@ def _keywords(values: dict[str, str], where: str) -> tuple[Keyword, ...]:
         raise DataError("the indicator has no keywords", where=where,
                         fix="give one or more |-separated keywords, the words that name it")
     return tuple(keywords)
+
+
+def _stages(values: dict[str, str], where: str) -> frozenset[str]:
+    stages = [s.strip() for s in values.get("stages", "").split("|") if s.strip()]
+    unknown = [s for s in stages if s not in STAGES]
+    if unknown:
+        raise DataError(f"stages {values['stages']!r} must list some of {', '.join(STAGES)}",
+                        where=where, fix="separate stages with |, e.g. occurred|filed|none")
+    return frozenset(stages)
 
 
 def _flag(values: dict[str, str], column: str, where: str) -> bool:

@@ -81,6 +81,7 @@ MENTION_FIELDS: dict[str, Field] = {
     "indicator": _text("codebook indicator id; empty when none matches"),
     "multiple_form": _text("for change_multiple: increase (提高N倍, +N×100%) or ratio "
                            "(是…的N倍, +(N−1)×100%)", MULTIPLE_FORMS),
+    "subject": _text("the phrase the figure measures, as written in the release"),
 }
 CITY_FIELDS: dict[str, Field] = {
     "city_zh": _text("city, Chinese name (e.g. 青岛市)"),
