@@ -7,7 +7,7 @@ centres) and ``stages`` columns. ``stages`` separates neighbours that share a no
 figure in its clause, lets the indicator carry it; ``none`` lets it carry a figure whose clause
 has no cue. ``keywords`` are ``|``-separated; a keyword may name context words before its head
 with ``+`` ("法律援助+民事案件": 民事案件 is the subject of the figure, 法律援助 occurs earlier in
-its sentence). Adding an indicator means adding a row: no code knows the ids.
+its sentence); ``A&B`` names a list of both given one figure (安全感&满意度). Adding an indicator means adding a row: no code knows the ids.
 """
 from __future__ import annotations
 
@@ -51,6 +51,9 @@ class Keyword:
 
     context: tuple[str, ...]
     head: str
+    #: Written ``A&B``: a figure stated once for a list naming both (安全感和满意度均达到98.6%);
+    #: such a keyword matches only there, and only it does.
+    together: bool = False
 
     @cached_property  # read for every head that fits a figure
     def length(self) -> int:
@@ -278,12 +281,13 @@ def _kinds(values: dict[str, str], where: str) -> frozenset[str]:
 def _keywords(values: dict[str, str], where: str) -> tuple[Keyword, ...]:
     keywords = []
     for text in values["keywords"].split("|"):
-        parts = [part.strip() for part in text.split("+")]
+        together = "&" in text
+        parts = [part.strip() for part in text.split("&" if together else "+")]
         if text.strip() and not all(parts):
             raise DataError(f"the keyword {text!r} has an empty part", where=where,
                             fix="write context+head, e.g. 法律援助+民事案件, with no empty part")
         if text.strip():
-            keywords.append(Keyword(tuple(parts[:-1]), parts[-1]))
+            keywords.append(Keyword(tuple(parts[:-1]), parts[-1], together))
     if not keywords:
         raise DataError("the indicator has no keywords", where=where,
                         fix="give one or more |-separated keywords, the words that name it")

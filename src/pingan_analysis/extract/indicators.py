@@ -23,6 +23,7 @@ from operator import itemgetter
 from typing import NamedTuple, Protocol
 
 from pingan_analysis.corpus.codebook import NO_CUE, STAGE_CUES, Codebook, Indicator, Keyword
+from pingan_analysis.extract.units import unit_family
 
 #: Characters that end a clause for subject finding. 、 is not one: it joins the nouns of a
 #: subject ("越级到省、进京集体访分别下降11%、13%") as often as it separates figures.
@@ -33,12 +34,6 @@ _BOUNDARY = re.compile("[" + "".join(sorted(CLAUSE_BOUNDARIES)) + "]")
 #: Matches up to the last boundary (the greedy ``.*`` backs off from the end, in C).
 _LAST_BOUNDARY = re.compile("(?s:.*)" + _BOUNDARY.pattern)
 _SUBJECT_END = re.compile("[、" + "".join(sorted(CLAUSE_BOUNDARIES)) + "]")
-_UNIT_SORTS: dict[str, str] = {
-    **dict.fromkeys(("人", "名", "位", "人次", "户", "名次"), "persons"),
-    **dict.fromkeys(("件", "起", "宗", "次", "件次", "批次", "例", "场", "期", "批", "笔"), "events"),
-    **dict.fromkeys(("元", "美元"), "money"),
-    "%": "percent",
-}
 _COUNTED_KINDS = frozenset(("count", "amount"))
 #: Words that can stand between a figure and the next without a subject of its own: the next
 #: figure counts the same thing ("152件367人", "536万处、新增30多万处").
@@ -78,7 +73,7 @@ class _Subject(NamedTuple):
     """Where to look for a figure's subject: ``sentence[start:end]``, searched from ``side``.
 
     ``combined``: a list of subjects with one figure ("安全感和满意度均达到98.6%"), where only a
-    keyword naming two members together (安全感+满意度) may match."""
+    keyword naming two members together (安全感&满意度) may match."""
 
     start: int
     end: int
@@ -88,12 +83,14 @@ class _Subject(NamedTuple):
 
 _CUE_STAGE = {cue: stage for stage, cues in STAGE_CUES.items() for cue in cues}
 _CUES = re.compile("|".join(sorted(_CUE_STAGE, key=len, reverse=True)))
-#: What a subject as written does not include: scope and time words before the noun, the
-#: predicate after it.
+#: What a subject as written does not include: scope and time words and verbs of having or
+#: setting up (配备, 建成) before the noun, the predicate after it. Verbs that change what is
+#: measured (破获, 受理, 审结, 新增) stay.
 _SUBJECT_LEAD = re.compile(
     r"^(?:[\s“”、:]|全[市县区省州盟旗镇]|我[市县区省州]|本[市县区]|[今去前]年(?:以来)?|年内|上半年|下半年"
     r"|截[至止](?:目前)?|目前|[0-9]+(?:年|月份?|日|季度)|[至到-]|以来|期间|其中|共计|合计|累计|总计"
-    r"|先后|依法|全年|共|均|已|还|并|对|在|有|将|为)+"
+    r"|先后|依法|全年|配备|配齐|建成|建立|设立|成立|组建|拥有|现有|共有|打造|培育|招募|发展"
+    r"|共|均|已|还|并|对|在|有|将|为)+"
 )
 _SUBJECT_TAIL = re.compile(
     r"(?:[\s“”、:]|同比|环比|分别|下降|上升|提高|增长|增加|减少|降低|达到|高达|保持在|稳定在|保持|突破|超过"
@@ -292,19 +289,19 @@ def _best(sentence: str, subject: _Subject, quantity: QuantitySpan,
         heads.sort(key=_HEAD_END, reverse=True)
     kind = quantity.kind
     cue: str | None = None  # the stage cue of the subject's clause, read when first needed
-    sorts = _UNIT_SORTS  # unit_sort, inlined in the loop below
-    sort = sorts.get(quantity.unit, "things") if kind in _COUNTED_KINDS else None
+    sort = unit_family(quantity.unit) if kind in _COUNTED_KINDS else None
     # nearest the figure first: once a head fits, only heads as near can still win or tie
     for start, end, indicator, keyword in heads:
         nearness = end if left else -start
         if best_key is not None and nearness < best_key[0]:
             break
         if kind not in indicator.kinds or (
-                sort and indicator.unit and sorts.get(indicator.unit, "things") != sort):
+                sort and indicator.unit and unit_family(indicator.unit) != sort):
             continue  # the indicator takes neither this kind nor a count in this sort of unit
-        if keyword.context and not _context_found(sentence, start, keyword):
+        if subject.combined != keyword.together or (
+                subject.combined and not _names_two_members(sentence, subject, start, keyword)):
             continue
-        if subject.combined and not _names_two_members(sentence, subject, start, keyword):
+        if keyword.context and not _context_found(sentence, start, keyword):
             continue
         if indicator.stages:
             if cue is None:
@@ -338,9 +335,7 @@ def stage_cue(sentence: str, subject: _Subject, quantity: QuantitySpan) -> str:
 
 
 def _names_two_members(sentence: str, subject: _Subject, head_start: int, keyword: Keyword) -> bool:
-    """A keyword for a list as one (安全感+满意度): its context in an earlier member of the list."""
-    if not keyword.context:
-        return False
+    """A keyword for a list as one (安全感&满意度): its first part in an earlier member of the list."""
     found = sentence.rfind(keyword.context[-1], subject.start, head_start)
     return found >= 0 and _CONJUNCTIONS.search(sentence, found, head_start) is not None
 
@@ -352,8 +347,8 @@ def _gap(sentence: str, start: int, end: int) -> int:
 
 
 def unit_sort(unit: str) -> str:
-    """``persons``, ``events``, ``money``, ``percent`` or ``things`` (any other measure word)."""
-    return _UNIT_SORTS.get(unit, "things")
+    """The family of a measure word (``units.UNIT_FAMILIES``: persons, events, money, …)."""
+    return unit_family(unit)
 
 
 def _context_found(sentence: str, head_start: int, keyword: Keyword) -> bool:

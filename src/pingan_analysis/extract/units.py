@@ -53,3 +53,24 @@ SLOGANS: tuple[str, ...] = (
 
 #: 成 is not "tenths" when it starts a word (成为, 成立, 成功, 成员, …).
 TENTHS_NOT_BEFORE = "为立功员果效本交型就熟长绩品"
+
+
+#: Families of measure words that count the same sort of thing: a count indicator accepts every
+#: measure word of its own unit's family (cameras: 个 处 路 台 套 …; people: 人 名 位 …), so a
+#: correct figure is never refused for the measure word a release happens to use. Any measure
+#: word not listed counts things.
+UNIT_FAMILIES: dict[str, frozenset[str]] = {
+    "persons": frozenset({"人", "名", "位", "人次", "户", "户次", "名次", "口"}),
+    "events": frozenset({"件", "起", "宗", "例", "次", "件次", "起次", "批次", "场次", "笔", "期",
+                         "批", "场", "轮", "次数", "单", "案", "架次", "车次", "家次"}),
+    "money": frozenset(MONEY_UNITS),
+    "measurements": frozenset({"平方公里", "平方千米", "平方米", "立方米", "公顷", "公里", "千米",
+                               "公斤", "千克", "吨", "克", "斤", "亩", "米", "方"}),
+    "percent": frozenset({*PERCENT_UNITS, "%"}),
+}
+_FAMILY_OF = {unit: family for family, units in UNIT_FAMILIES.items() for unit in units}
+
+
+def unit_family(unit: str) -> str:
+    """The family (:data:`UNIT_FAMILIES`) of a measure word; ``things`` for any other."""
+    return _FAMILY_OF.get(unit, "things")

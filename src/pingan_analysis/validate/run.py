@@ -29,6 +29,7 @@ from pingan_analysis.csvio import atomic_text_writer, write_csv_rows
 from pingan_analysis.exceptions import DataError
 from pingan_analysis.corpus.ingest import decode_bytes
 from pingan_analysis.corpus.manifest import read_csv_text, read_manifest, read_reference
+from pingan_analysis.extract.units import unit_family
 from pingan_analysis.schemas import (
     MENTION_NUMBER_COLUMNS, IndicatorsSchema, MentionsSchema, SchemaFailure, describe_check,
     table_failures,
@@ -49,10 +50,6 @@ VALID_INDICATORS_COLUMNS: tuple[str, ...] = (*INDICATORS_TABLE_COLUMNS, "is_targ
 TABLE_ORDER: tuple[str, ...] = ("manifest", "mentions", "indicators")
 #: Checks that list a row without quarantining it.
 WARNING_CHECKS: frozenset[str] = frozenset({"city_known_to_reference"})
-#: Units that count the same thing, which releases use interchangeably: persons; cases or
-#: occurrences (the codebook itself counts some indicators "in 件 or 件次").
-EQUIVALENT_UNITS: tuple[frozenset[str], ...] = (frozenset({"人", "名", "位"}),
-                                                frozenset({"件", "起", "件次", "次"}))
 #: The units changes and shares are stated in, whatever the indicator counts.
 UNITS_OF_KIND: dict[str, frozenset[str]] = {
     "percent": frozenset({"%"}),
@@ -161,12 +158,12 @@ def _unit_fits_codebook(frame: pd.DataFrame, context: Context) -> pd.Series:
 
 def unit_fits(unit: str, kind: str, codebook_unit: str) -> bool:
     """Whether a figure's unit fits its kind and its indicator's unit: % for shares and
-    percentage changes, 个百分点 for point changes, 倍 for multiples, otherwise the codebook's
-    unit (or one counting the same thing: 人/名/位; 件/起/件次/次)."""
+    percentage changes, 个百分点 for point changes, 倍 for multiples, otherwise a measure word of
+    the codebook unit's family (persons 人/名/位…; events 件/起/次…; money; measurements; things
+    个/处/路/台/套…)."""
     if kind in UNITS_OF_KIND:
         return unit in UNITS_OF_KIND[kind]
-    same = next((units for units in EQUIVALENT_UNITS if codebook_unit in units), {codebook_unit})
-    return unit in same
+    return unit == codebook_unit or unit_family(unit) == unit_family(codebook_unit)
 
 
 def _release_fields_match_manifest(frame: pd.DataFrame, context: Context) -> pd.Series:
