@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -319,3 +320,24 @@ def _check_unique_ids(indicators: tuple[Indicator, ...], path: Path, lines: list
                             where=f"{path}, line {line}",
                             fix="give every indicator its own id (append rows, never duplicate)")
         first_line[indicator.id] = line
+
+
+def unmapped_subjects(mentions_csv: Path, top: int = 30) -> list[tuple[str, int]]:
+    """The most frequent subjects of a mentions table's figures that no indicator matched,
+    with their counts (most frequent first, then by subject): where the codebook should grow.
+
+    Raises :class:`DataError` when the table is missing or has no ``subject`` column.
+    """
+    try:
+        with mentions_csv.open(encoding="utf-8-sig", newline="") as handle:
+            reader = csv.DictReader(handle)
+            if "subject" not in (reader.fieldnames or []) or "indicator" not in reader.fieldnames:
+                raise DataError("the mentions table has no subject and indicator columns",
+                                where=f"{mentions_csv}, line 1",
+                                fix="rerun the extraction (`pingan run`) with this version")
+            counts = Counter(row["subject"] for row in reader
+                             if not row["indicator"] and row["subject"])
+    except FileNotFoundError as error:
+        raise DataError("no mentions table yet", where=str(mentions_csv),
+                        fix="run `pingan run` first; it writes data/processed/mentions.csv") from error
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:top]
