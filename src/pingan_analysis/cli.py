@@ -76,6 +76,8 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("status", help="which steps are stale, and why")
     evaluate = commands.add_parser("evaluate", help="extraction against the hand-checked annotation")
     evaluate.add_argument("--details", action="store_true", help="list every miss and false positive")
+    evaluate.add_argument("--sample", type=_positive_int, metavar="N",
+                          help="list N figures given a non-core id, per set, to judge by hand")
     return parser
 
 
@@ -163,10 +165,20 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _cmd_evaluate(args: argparse.Namespace) -> int:
-    from pingan_analysis.extract.evaluate import evaluate
+    from pingan_analysis.extract.evaluate import evaluate, evaluate_unseen, format_sample
 
-    report = evaluate(project_paths())
-    print(report.details() if args.details else report.format())
+    paths = project_paths()
+    labels = {"seeds": "seeds (in-sample: the codebook was developed on them)",
+              "unseen": "unseen set (out-of-sample: annotated before the mapper ran on it)"}
+    for report in (evaluate(paths), evaluate_unseen(paths)):
+        if report is None:
+            continue
+        print(f"== {labels[report.name]}")
+        if args.sample:
+            print(format_sample(report.sample_non_core(args.sample)))
+        else:
+            print(report.details() if args.details else report.format())
+        print()
     return 0
 
 

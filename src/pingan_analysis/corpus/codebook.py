@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
 
-from pingan_analysis.config import DEFAULT_CODEBOOK
+from pingan_analysis.config import DEFAULT_CODEBOOK, PACKAGE_DATA_DIR
 from pingan_analysis.exceptions import DataError
 from pingan_analysis.registry import MENTION_KINDS
 
@@ -320,6 +320,17 @@ def _check_unique_ids(indicators: tuple[Indicator, ...], path: Path, lines: list
                             where=f"{path}, line {line}",
                             fix="give every indicator its own id (append rows, never duplicate)")
         first_line[indicator.id] = line
+
+
+#: The contract's core indicators (copied unchanged from the project's shared contracts).
+CORE_INDICATORS = PACKAGE_DATA_DIR / "core_indicators.csv"
+
+
+@lru_cache(maxsize=1)
+def core_ids() -> frozenset[str]:
+    """The 26 ids every codebook version keeps with the contract's meaning."""
+    with CORE_INDICATORS.open(encoding="utf-8", newline="") as handle:
+        return frozenset(row["id"] for row in csv.DictReader(handle))
 
 
 def unmapped_subjects(mentions_csv: Path, top: int = 30) -> list[tuple[str, int]]:
