@@ -15,8 +15,11 @@ RELEASE_KINDS: tuple[str, ...] = ("transcript", "news_report", "work_review", "w
 ADMIN_LEVELS: tuple[str, ...] = ("province", "prefecture", "county-level city", "county", "district")
 
 QUALIFIERS: tuple[str, ...] = ("exact", "lower", "upper", "approx", "range")
+#: ``score`` (an extension of DESIGN.md's kinds): a figure on a points scale, 安全指数91.3分;
+#: ``change_score`` its change in points, 提高2.4分 (with a direction). Unit 分.
 MENTION_KINDS: tuple[str, ...] = (
-    "count", "amount", "percent", "change_pct", "change_pp", "change_multiple",
+    "count", "amount", "percent", "change_pct", "change_pp", "change_multiple", "score",
+    "change_score",
 )
 DIRECTIONS: tuple[str, ...] = ("", "up", "down")
 #: How a ``change_multiple`` is phrased (an extension of DESIGN.md's mentions table): "提高1.1倍"

@@ -28,7 +28,7 @@ from pingan_analysis.registry import (
 #: ``<city slug>-<published>-<first 8 hex digits of the sha256>``, e.g. ``qingdao-2020-04-08-7042e67b``.
 RELEASE_ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*-\d{4}-\d{2}-\d{2}-[0-9a-f]{8}$"
 SHA256_PATTERN = r"^[0-9a-f]{64}$"
-CHANGE_KINDS: tuple[str, ...] = ("change_pct", "change_pp", "change_multiple")
+CHANGE_KINDS: tuple[str, ...] = ("change_pct", "change_pp", "change_multiple", "change_score")
 #: Columns of the mentions and indicators tables that hold numbers.
 MENTION_NUMBER_COLUMNS: tuple[str, ...] = ("start", "end", "value", "lower", "upper")
 

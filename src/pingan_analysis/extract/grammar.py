@@ -6,19 +6,24 @@ then reads only the few characters around each candidate. The rules, in the orde
 1. A candidate needs a unit (``units.py``); bare numbers (years, hotlines, phone numbers, list
    markers, ``15大攻势``) have none. Calendar and clock units (dates, durations, streaks) are
    dropped, except an aggregate scaled by 万/亿 (``80万余小时``).
-2. Not quantities: anything inside a short quotation or a book title; a number right after 第,
+2. Not quantities: anything inside a short quotation holding no sentence punctuation (a name:
+   “6955十户联防”; a quoted sentence of speech is read) or a book title; place names and idioms
+   that hold a numeral (五家渠市, 七里河区 from the gazetteer; 四面八方); a number right after 第,
    届, a letter, ``·``, ``+``, ``*``, ``/`` or a dotted/colon/dash digit; a Chinese numeral glued
    to Arabic digits (``6955十户``); 一 alone (an article) except 一倍/一个百分点; 二–九 alone
    counting 场, 张 or 类 (六场战役, 八张网, 八类主要刑事案件: names). Counts of listed items
    (四项指标, …等15种情形) are quantities, as in the gold annotations.
 3. Span: from the number (qualifier words before it are outside) through multiplier, 余/多 and
    unit (``2.9万多个``, ``1万多件(次)``); 以上/左右 after the unit are outside, following
-   ``data/annotations/README.md``. ``百分之三十`` and ``数十万`` include their prefix.
+   ``data/annotations/README.md``. ``百分之三十`` and ``数十万`` include their prefix. A space
+   may stand inside a figure before its multiplier (``2 万(含)-3 万元``).
 4. Qualifier and interval per DESIGN.md. A qualifier word before the number wins over 余/多 or
    以上 after it (``约15万余人次`` is approx). 数十/几百 is a range [2, 9] × the multiplier.
 5. Kind: % / 百分之 / 成 → percent, or change_pct after a verb of change (同比, 了, 分别 and
    达/为 may stand between; 下降到/降至 give a level); 个百分点 → change_pp; 倍 → change_multiple
-   ("increase" after a verb of increase, else "ratio"); money → amount; else count. A figure
+   ("increase" after a verb of increase, else "ratio"); 分 after Arabic digits → score, or
+   change_score after a verb of change; money → amount; else count. Oral forms: 五十来人
+   (approx), 三四百起 (a range), 2万3千 (a compound), 九成二 (92%), 两成多 (20–30%). A figure
    joined by 、/和/及/与 to a change just before it shares that change (``分别下降36.01%、85.7%``).
 """
 from __future__ import annotations
@@ -32,8 +37,8 @@ from pingan_analysis.extract.numbers import (
     last_digit_step, multiplier_value, parse_decimal, split_multiplier,
 )
 from pingan_analysis.extract.units import (
-    MONEY_UNITS, MULTIPLE_UNIT, ONE_UNITS, PERCENT_UNITS, POINT_UNITS, SMALL_NUMERAL_NAMES,
-    TENTHS_UNIT,
+    MONEY_UNITS, MULTIPLE_UNIT, ONE_UNITS, PERCENT_UNITS, POINT_UNITS, SCORE_UNIT,
+    SMALL_NUMERAL_NAMES, TENTHS_UNIT,
 )
 
 __all__ = ["Quantity", "find_quantities"]
@@ -46,6 +51,10 @@ _SUFFIX_QUALIFIERS = {"以上": "lower", "以下": "upper", "以内": "upper", "
 _SMALL_CHINESE = frozenset("一二两三四五六七八九")
 _HUNDRED = Decimal(100)
 _CONNECTORS = frozenset("、和及与")
+#: 前 after these is a time word (目前, 此前, 当前, 之前, 以前, 提前, 年前 …), not a rank.
+_TIME_BEFORE_QIAN = frozenset("目此当之以提年月日空史节")
+#: What stands before the minutes of a clock time (9时30分, 9点30分).
+_CLOCK = frozenset("时点")
 
 
 class Quantity(NamedTuple):
@@ -96,9 +105,10 @@ def find_quantities(text: str) -> list[Quantity]:
     found: list[Quantity] = []
     previous = None
     for match in patterns.QUANTITY.finditer(text):
-        skip, unit, time, pct = match.group("skip", "unit", "time", "pct")
-        if skip is None and (unit or time or pct):  # a figure needs a unit
-            quantity = _read(text, match, previous, "%" if pct else _unit(match, unit, time))
+        skip, unit, time, pct, score = match.group("skip", "unit", "time", "pct", "score")
+        if skip is None and (unit or time or pct or score):  # a figure needs a unit
+            quantity = _read(text, match, previous,
+                             "%" if pct else _unit(match, unit or score, time))
             if quantity is not None:
                 found.append(quantity)
                 previous = quantity
@@ -122,10 +132,17 @@ def _read(text: str, match: re.Match[str], previous: Quantity | None,
     context = _context(text, match.start() if pct else numeral.start)
     if _excluded(numeral, unit, context):
         return None
+    if unit == SCORE_UNIT and (not (match["number"] or "")[:1].isdigit()
+                               or text[max(0, numeral.start - 1):numeral.start] in _CLOCK):
+        return None  # 十分 (very), 三分 of a fraction, 9时30分 (a time): not scores
     suffix = match[suffix_group]
-    end = match.start(suffix_group) if suffix else match.end()
+    end = match.end()
+    if suffix:
+        end = match.start("included") if match["included"] else match.start(suffix_group)
+    elif match["included"]:
+        end = match.start("included")
     if unit == TENTHS_UNIT:
-        numeral = _tenths_as_percent(numeral)
+        numeral = _tenths_as_percent(numeral, match["tenths_rest"])
     kind, direction, form = _kind(unit, numeral.value, context, previous)
     qualifier, lower, upper = _interval(numeral, context.qualifier, suffix, kind)
     # positional, in field order: half the cost of keywords, for every figure
@@ -147,6 +164,8 @@ def _numeral(match: re.Match[str]) -> _Numeral | None:
     try:
         if match["fuzzy"] is not None:
             return _fuzzy(match)
+        if match["pair"] is not None:
+            return _pair(match)
         if match["bare"] is not None:
             return _approximate(match.start(), parse_decimal(match["bare"]))
         if match["number2"] is not None:
@@ -159,6 +178,8 @@ def _numeral(match: re.Match[str]) -> _Numeral | None:
 def _figure(match: re.Match[str]) -> _Numeral:
     token, mult = match["number"], match["mult"] or ""
     value = parse_decimal(token + mult)
+    if match["approx2"] == "来":  # 五十来人, 20来起: about so many
+        return _Numeral(match.start("number"), value, "approx", None, None, False)
     if match["approx1"] or match["approx2"] or match["approx3"]:
         return _approximate(match.start("number"), value)
     small = token in _SMALL_CHINESE and not mult
@@ -185,13 +206,27 @@ def _range(match: re.Match[str]) -> _Numeral:
     return _Numeral(match.start("number"), (low + high) / 2, "range", low, high, small)
 
 
-def _tenths_as_percent(numeral: _Numeral) -> _Numeral:
-    """三成 is 30%: 成 counts tenths."""
+def _tenths_as_percent(numeral: _Numeral, rest: str | None) -> _Numeral:
+    """三成 is 30%: 成 counts tenths; 九成二 is 92%, 两成多 20–30%."""
+    if rest in ("多", "余"):
+        value = numeral.value * 10
+        return numeral._replace(value=value, qualifier="lower", lower=value, upper=value + 10)
+    if rest:
+        value = numeral.value * 10 + parse_decimal(rest)
+        return numeral._replace(value=value, lower=value, upper=value)
     return numeral._replace(
         value=numeral.value * 10,
         lower=None if numeral.lower is None else numeral.lower * 10,
         upper=None if numeral.upper is None else numeral.upper * 10,
     )
+
+
+def _pair(match: re.Match[str]) -> _Numeral:
+    """三四百, 七八十: two neighbouring digits before a multiplier, the range they span."""
+    first, second = (parse_decimal(char) for char in match["pair"])
+    mult = _fuzzy_multiplier(match["pair_mult"])
+    low, high = first * mult, second * mult
+    return _Numeral(match.start("pair"), (low + high) / 2, "range", low, high, False)
 
 
 def _fuzzy(match: re.Match[str]) -> _Numeral:
@@ -216,6 +251,8 @@ def _unit(match: re.Match[str], unit: str | None, time: str | None) -> str | Non
         return time if _scaled_time(match) else None
     if unit is None:
         return None
+    if match["tenths_rest"]:
+        return TENTHS_UNIT  # 九成二, 两成多: the rest is the figure's, not the unit's
     return unit + "次" if match["times"] else unit
 
 
@@ -247,7 +284,8 @@ def _glued(text: str, start: int) -> bool:
     """
     last = text[start - 1] if start else ""
     if last in patterns.GLUED_MARKS:
-        return True
+        # 前 ranks (前三名) but 目前, 此前, 当前, 之前 … are time words before a figure
+        return not (last == "前" and start >= 2 and text[start - 2] in _TIME_BEFORE_QIAN)
     if start < 2:
         return False
     return (text[start - 2] in patterns.GLUED_DIGITS and last in patterns.GLUED_SEPARATORS
@@ -273,6 +311,8 @@ def _kind(unit: str, value: Decimal, context: _Context,
     if unit in POINT_UNITS:
         shared = _shared_change(previous, context, "change_pp")
         return shared or ("change_pp", direction, "")
+    if unit == SCORE_UNIT:
+        return ("change_score", direction, "") if direction else ("score", "", "")
     if unit == MULTIPLE_UNIT:
         if direction == "up":
             return "change_multiple", "up", "increase"
