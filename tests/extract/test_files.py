@@ -67,3 +67,17 @@ def test_codebook_unmapped_before_a_run_says_what_to_do(
         project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["codebook", "unmapped"]) == 1
     assert "pingan run" in capsys.readouterr().err
+
+
+def test_the_fast_writer_writes_what_csvio_writes(tmp_path: Path) -> None:
+    from pingan_analysis.extract.files import extract_to_csv, iter_file_mentions
+    from pingan_analysis.registry import MENTION_COLUMNS
+
+    from conftest import seed_path
+
+    files = [seed_path("Baoshan"), seed_path("Zibo")]
+    out = tmp_path / "fast.csv"
+    count = extract_to_csv(files, out)
+    expected = io.StringIO()
+    assert write_csv_rows(expected, MENTION_COLUMNS, iter_file_mentions(files)) == count
+    assert out.read_bytes() == expected.getvalue().encode("utf-8")
