@@ -171,7 +171,7 @@ class MentionsSchema(PeriodSchema):
     qualifier: Series[str] = pa.Field(isin=QUALIFIERS, description="how exact the figure is")
     lower: Series[float] = pa.Field(nullable=True, description="lowest value the words allow")
     upper: Series[float] = pa.Field(nullable=True, description="highest value the words allow")
-    kind: Series[str] = pa.Field(isin=MENTION_KINDS, description="count, amount, percent or change")
+    kind: Series[str] = pa.Field(isin=MENTION_KINDS, description="count, amount, percent, score or change")
     direction: Series[str] = pa.Field(isin=DIRECTIONS, description="up/down for changes")
     period_start: Series[str] = pa.Field(description="first day the figure covers")
     period_end: Series[str] = pa.Field(description="last day the figure covers (as-of for stocks)")

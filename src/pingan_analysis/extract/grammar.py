@@ -6,42 +6,49 @@ then reads only the few characters around each candidate. The rules, in the orde
 1. A candidate needs a unit (``units.py``); bare numbers (years, hotlines, phone numbers, list
    markers, ``15大攻势``) have none. Calendar and clock units (dates, durations, streaks) are
    dropped, except an aggregate scaled by 万/亿 (``80万余小时``).
-2. Not quantities: anything inside a short quotation holding no sentence punctuation (a name:
-   “6955十户联防”; a quoted sentence of speech is read) or a book title; place names and idioms
-   that hold a numeral (五家渠市, 七里河区 from the gazetteer; 四面八方); a number right after 第,
-   届, a letter, ``·``, ``+``, ``*``, ``/`` or a dotted/colon/dash digit; a Chinese numeral glued
+2. Not quantities: anything inside a short quoted name (a quotation holding clause or sentence
+   punctuation is speech and is read) or a book title; a numeral inside a place name or idiom
+   (五家渠市, 四面八方: :func:`names_holding_numerals`); 十分, 三分之一 and clock minutes (9时30分)
+   for 分; a number right after 第,
+   届, 前 (a rank; not in 目前/当前/此前), a letter, ``·``, ``+``, ``*``, ``/`` or a dotted/colon/dash digit; a Chinese numeral glued
    to Arabic digits (``6955十户``); 一 alone (an article) except 一倍/一个百分点; 二–九 alone
    counting 场, 张 or 类 (六场战役, 八张网, 八类主要刑事案件: names). Counts of listed items
    (四项指标, …等15种情形) are quantities, as in the gold annotations.
 3. Span: from the number (qualifier words before it are outside) through multiplier, 余/多 and
    unit (``2.9万多个``, ``1万多件(次)``); 以上/左右 after the unit are outside, following
-   ``data/annotations/README.md``. ``百分之三十`` and ``数十万`` include their prefix. A space
-   may stand inside a figure before its multiplier (``2 万(含)-3 万元``).
+   ``data/annotations/README.md``. ``百分之三十`` and ``数十万`` include their prefix.
 4. Qualifier and interval per DESIGN.md. A qualifier word before the number wins over 余/多 or
-   以上 after it (``约15万余人次`` is approx). 数十/几百 is a range [2, 9] × the multiplier.
+   以上 after it (``约15万余人次`` is approx). 数十/几百 is a range [2, 9] × the multiplier;
+   two adjacent digits (三四百) a range of both × the multiplier; 来 (五十来人) approx; a range's
+   multiplier belongs to both ends (三至五万元); 2万3千 and 1亿2000万 are one figure; 九成二 is
+   92%, 两成多 [20, 30]; ``10万元(含)以上`` is a lower bound whose span ends with the unit; a
+   space may stand before a multiplier, around a range's dash and after a multiplier.
 5. Kind: % / 百分之 / 成 → percent, or change_pct after a verb of change (同比, 了, 分别 and
    达/为 may stand between; 下降到/降至 give a level); 个百分点 → change_pp; 倍 → change_multiple
-   ("increase" after a verb of increase, else "ratio"); 分 after Arabic digits → score, or
-   change_score after a verb of change; money → amount; else count. Oral forms: 五十来人
-   (approx), 三四百起 (a range), 2万3千 (a compound), 九成二 (92%), 两成多 (20–30%). A figure
+   ("increase" after a verb of increase, else "ratio"); 分 → score, or change_score after a verb
+   of change; money → amount; else count. A figure
    joined by 、/和/及/与 to a change just before it shares that change (``分别下降36.01%、85.7%``).
 """
 from __future__ import annotations
 
+import csv
 import re
 from decimal import Decimal
+from functools import cache
+from importlib import resources
 from typing import NamedTuple
 
+from pingan_analysis.corpus.gazetteer import place_names
 from pingan_analysis.extract import patterns
 from pingan_analysis.extract.numbers import (
     last_digit_step, multiplier_value, parse_decimal, split_multiplier,
 )
 from pingan_analysis.extract.units import (
-    MONEY_UNITS, MULTIPLE_UNIT, ONE_UNITS, PERCENT_UNITS, POINT_UNITS, SCORE_UNIT,
+    COUNT_UNITS, MONEY_UNITS, MULTIPLE_UNIT, ONE_UNITS, PERCENT_UNITS, POINT_UNITS, SCORE_UNIT,
     SMALL_NUMERAL_NAMES, TENTHS_UNIT,
 )
 
-__all__ = ["Quantity", "find_quantities"]
+__all__ = ["Quantity", "find_quantities", "names_holding_numerals"]
 
 _FUZZY_RANGE = frozenset("数几")
 _FUZZY_UPPER = frozenset("近")
@@ -51,10 +58,15 @@ _SUFFIX_QUALIFIERS = {"以上": "lower", "以下": "upper", "以内": "upper", "
 _SMALL_CHINESE = frozenset("一二两三四五六七八九")
 _HUNDRED = Decimal(100)
 _CONNECTORS = frozenset("、和及与")
-#: 前 after these is a time word (目前, 此前, 当前, 之前, 以前, 提前, 年前 …), not a rank.
-_TIME_BEFORE_QIAN = frozenset("目此当之以提年月日空史节")
-#: What stands before the minutes of a clock time (9时30分, 9点30分).
-_CLOCK = frozenset("时点")
+#: Chinese numeral characters: a figure starting with one may be part of a place name or idiom.
+_CHINESE_NUMERALS = frozenset("零〇一二两三四五六七八九十百千万亿")
+#: 三四百, 两三个, 七八十万: two adjacent digits, then the multiplier both share.
+_ADJACENT = re.compile(r"([一二两三四五六七八])([二三四五六七八九])((?:十|百|千)?万?亿?)")
+_DIGIT_VALUES = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"两": 2}
+#: 前 glued to a number is a rank (前三名), but not in 目前, 当前, 此前, 之前, 以前, 提前, 日前.
+_TIME_BEFORE_QIAN = frozenset("目当此之以提日")
+#: The hour mark of a clock time: the 分 after it counts minutes (9时30分).
+_CLOCK_HOUR = frozenset("时点")
 
 
 class Quantity(NamedTuple):
@@ -105,20 +117,50 @@ def find_quantities(text: str) -> list[Quantity]:
     found: list[Quantity] = []
     previous = None
     for match in patterns.QUANTITY.finditer(text):
-        skip, unit, time, pct, score = match.group("skip", "unit", "time", "pct", "score")
-        if skip is None and (unit or time or pct or score):  # a figure needs a unit
-            quantity = _read(text, match, previous,
-                             "%" if pct else _unit(match, unit or score, time))
-            if quantity is not None:
+        skip, unit, time, pct = match.group("skip", "unit", "time", "pct")
+        if skip is None and (unit or time or pct):  # a figure needs a unit
+            quantity = _read(text, match, previous, "%" if pct else _unit(match, unit, time))
+            if quantity is not None and not (text[quantity.start] in _CHINESE_NUMERALS
+                                             and _in_name(text, quantity.start)):
                 found.append(quantity)
                 previous = quantity
     return found
+
+
+def _in_name(text: str, start: int) -> bool:
+    """Whether the numeral at ``start`` is part of a place name (五家渠市, 二道区, 七里河区) or an
+    idiom (四面八方, 一五一十) written around it: a set lookup for every word length and offset."""
+    names, lengths = names_holding_numerals()
+    for length in lengths:
+        for first in range(max(0, start - length + 1), start + 1):
+            if text[first:first + length] in names:
+                return True
+    return False
+
+
+@cache
+def names_holding_numerals() -> tuple[frozenset[str], tuple[int, ...]]:
+    """Place names (:func:`~pingan_analysis.corpus.gazetteer.place_names`) and idioms
+    (``data/idioms_with_numerals.csv``) holding a Chinese numeral, and their lengths.
+
+    A two-character short form that is just a numeral and a measure word (三台 of 三台县, 三元
+    of 三元区) is left out: alone it is as likely a count (三台设备); the full name stays."""
+    source = resources.files("pingan_analysis") / "data" / "idioms_with_numerals.csv"
+    with source.open(encoding="utf-8", newline="") as handle:
+        idioms = {row["idiom"] for row in csv.DictReader(handle)}
+    measure_words = {*COUNT_UNITS, *MONEY_UNITS, *patterns.CLASSIFIER_CHARS}
+    places = {name for name in place_names() if _CHINESE_NUMERALS.intersection(name)
+              and not (len(name) == 2 and name[1] in measure_words)}
+    names = frozenset(places | idioms)
+    return names, tuple(sorted({len(name) for name in names}))
 
 
 def _read(text: str, match: re.Match[str], previous: Quantity | None,
           unit: str | None) -> Quantity | None:
     """The quantity of a candidate with its unit (see :func:`_unit`), or None if it is none."""
     if unit is None:
+        return None
+    if unit == SCORE_UNIT and not _score_number(text, match):
         return None
     pct = match["pct"] is not None
     if pct:
@@ -132,22 +174,27 @@ def _read(text: str, match: re.Match[str], previous: Quantity | None,
     context = _context(text, match.start() if pct else numeral.start)
     if _excluded(numeral, unit, context):
         return None
-    if unit == SCORE_UNIT and (not (match["number"] or "")[:1].isdigit()
-                               or text[max(0, numeral.start - 1):numeral.start] in _CLOCK):
-        return None  # 十分 (very), 三分 of a fraction, 9时30分 (a time): not scores
     suffix = match[suffix_group]
-    end = match.end()
-    if suffix:
-        end = match.start("included") if match["included"] else match.start(suffix_group)
-    elif match["included"]:
-        end = match.start("included")
+    end = match.start(suffix_group) if suffix else match.end()
+    if not pct and match["inclusive2"]:
+        end = match.start("inclusive2")  # 10万元(含)以上: the span ends with the unit
     if unit == TENTHS_UNIT:
-        numeral = _tenths_as_percent(numeral, match["tenths_rest"])
+        numeral = _tenths_as_percent(numeral, match["tenth"], match["tenth_more"])
     kind, direction, form = _kind(unit, numeral.value, context, previous)
     qualifier, lower, upper = _interval(numeral, context.qualifier, suffix, kind)
     # positional, in field order: half the cost of keywords, for every figure
     return Quantity(numeral.start, end, float(numeral.value), _reported_unit(unit), qualifier,
                     _float(lower), _float(upper), kind, direction, form)
+
+
+def _score_number(text: str, match: re.Match[str]) -> bool:
+    """Whether the number before 分 is a score: written in Arabic digits (十分 is "very", 三分之一
+    a fraction) and not the minutes of a clock time (9时30分, 9点30分)."""
+    number = match["number"]
+    if not number or not number[0].isdigit():
+        return False
+    start = match.start("number")
+    return not (start and text[start - 1] in _CLOCK_HOUR)
 
 
 def _percent_words(match: re.Match[str]) -> _Numeral | None:
@@ -164,8 +211,6 @@ def _numeral(match: re.Match[str]) -> _Numeral | None:
     try:
         if match["fuzzy"] is not None:
             return _fuzzy(match)
-        if match["pair"] is not None:
-            return _pair(match)
         if match["bare"] is not None:
             return _approximate(match.start(), parse_decimal(match["bare"]))
         if match["number2"] is not None:
@@ -177,13 +222,37 @@ def _numeral(match: re.Match[str]) -> _Numeral | None:
 
 def _figure(match: re.Match[str]) -> _Numeral:
     token, mult = match["number"], match["mult"] or ""
+    start = match.start("number")
+    adjacent = _ADJACENT.fullmatch(token) if not mult else None
+    if adjacent is not None:
+        return _adjacent(start, adjacent)
     value = parse_decimal(token + mult)
-    if match["approx2"] == "来":  # 五十来人, 20来起: about so many
-        return _Numeral(match.start("number"), value, "approx", None, None, False)
+    if match["rest"]:
+        value += _rest(match["rest"], mult)
     if match["approx1"] or match["approx2"] or match["approx3"]:
-        return _approximate(match.start("number"), value)
+        return _approximate(start, value)
+    if match["about"]:  # 五十来人: about fifty
+        return _Numeral(start, value, "approx", None, None, False)
     small = token in _SMALL_CHINESE and not mult
-    return _Numeral(match.start("number"), value, "exact", value, value, small)
+    return _Numeral(start, value, "exact", value, value, small)
+
+
+def _adjacent(start: int, adjacent: re.Match[str]) -> _Numeral:
+    """三四百 is a range [300, 400]; 两三 [2, 3] (a small count, never a name's numeral)."""
+    first, second, mult = adjacent.groups()
+    if _DIGIT_VALUES[second] != _DIGIT_VALUES[first] + 1:
+        raise ValueError(f"not two adjacent digits: {adjacent.group()}")
+    scale = parse_decimal("一" + mult) if mult else Decimal(1)
+    low, high = _DIGIT_VALUES[first] * scale, _DIGIT_VALUES[second] * scale
+    return _Numeral(start, (low + high) / 2, "range", low, high, False)
+
+
+def _rest(rest: str, mult: str) -> Decimal:
+    """The lower-order part of 2万3千 (3千) or 1亿2000万 (2000万), smaller than one ``mult``."""
+    value = parse_decimal(rest)
+    if value >= multiplier_value(mult):
+        raise ValueError(f"not a lower-order part: {rest} after {mult}")
+    return value
 
 
 def _approximate(start: int, value: Decimal) -> _Numeral:
@@ -206,27 +275,18 @@ def _range(match: re.Match[str]) -> _Numeral:
     return _Numeral(match.start("number"), (low + high) / 2, "range", low, high, small)
 
 
-def _tenths_as_percent(numeral: _Numeral, rest: str | None) -> _Numeral:
+def _tenths_as_percent(numeral: _Numeral, tenth: str | None, more: str | None) -> _Numeral:
     """三成 is 30%: 成 counts tenths; 九成二 is 92%, 两成多 20–30%."""
-    if rest in ("多", "余"):
-        value = numeral.value * 10
-        return numeral._replace(value=value, qualifier="lower", lower=value, upper=value + 10)
-    if rest:
-        value = numeral.value * 10 + parse_decimal(rest)
-        return numeral._replace(value=value, lower=value, upper=value)
+    if tenth and numeral.qualifier == "exact":
+        value = numeral.value + Decimal(_DIGIT_VALUES[tenth]) / 10
+        numeral = numeral._replace(value=value, lower=value, upper=value)
+    elif more and numeral.qualifier == "exact":
+        numeral = _approximate(numeral.start, numeral.value)
     return numeral._replace(
         value=numeral.value * 10,
         lower=None if numeral.lower is None else numeral.lower * 10,
         upper=None if numeral.upper is None else numeral.upper * 10,
     )
-
-
-def _pair(match: re.Match[str]) -> _Numeral:
-    """三四百, 七八十: two neighbouring digits before a multiplier, the range they span."""
-    first, second = (parse_decimal(char) for char in match["pair"])
-    mult = _fuzzy_multiplier(match["pair_mult"])
-    low, high = first * mult, second * mult
-    return _Numeral(match.start("pair"), (low + high) / 2, "range", low, high, False)
 
 
 def _fuzzy(match: re.Match[str]) -> _Numeral:
@@ -251,8 +311,8 @@ def _unit(match: re.Match[str], unit: str | None, time: str | None) -> str | Non
         return time if _scaled_time(match) else None
     if unit is None:
         return None
-    if match["tenths_rest"]:
-        return TENTHS_UNIT  # 九成二, 两成多: the rest is the figure's, not the unit's
+    if match["tenth"] or match["tenth_more"]:
+        return TENTHS_UNIT
     return unit + "次" if match["times"] else unit
 
 
@@ -284,8 +344,7 @@ def _glued(text: str, start: int) -> bool:
     """
     last = text[start - 1] if start else ""
     if last in patterns.GLUED_MARKS:
-        # 前 ranks (前三名) but 目前, 此前, 当前, 之前 … are time words before a figure
-        return not (last == "前" and start >= 2 and text[start - 2] in _TIME_BEFORE_QIAN)
+        return not (last == "前" and start > 1 and text[start - 2] in _TIME_BEFORE_QIAN)
     if start < 2:
         return False
     return (text[start - 2] in patterns.GLUED_DIGITS and last in patterns.GLUED_SEPARATORS
@@ -312,7 +371,9 @@ def _kind(unit: str, value: Decimal, context: _Context,
         shared = _shared_change(previous, context, "change_pp")
         return shared or ("change_pp", direction, "")
     if unit == SCORE_UNIT:
-        return ("change_score", direction, "") if direction else ("score", "", "")
+        if direction:
+            return "change_score", direction, ""
+        return _shared_change(previous, context, "change_score") or ("score", "", "")
     if unit == MULTIPLE_UNIT:
         if direction == "up":
             return "change_multiple", "up", "increase"

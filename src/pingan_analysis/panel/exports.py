@@ -72,7 +72,8 @@ MENTION_FIELDS: dict[str, Field] = {
                        "approx (约 左右); range", QUALIFIERS),
     "lower": Field("number", "lowest value the words allow; empty when open"),
     "upper": Field("number", "highest value the words allow; empty when open"),
-    "kind": _text("count, amount (money), percent, change_pct, change_pp or change_multiple",
+    "kind": _text("count, amount (money), percent, score (分), change_pct, change_pp, "
+                  "change_score or change_multiple",
                   MENTION_KINDS),
     "direction": _text("up or down for changes; empty otherwise", DIRECTIONS),
     "period_start": Field("date", "first day the figure covers (as-of date for a stock)"),
@@ -138,7 +139,8 @@ PANEL_FIELDS: dict[str, Field] = {
     "period_start": Field("date", "first day the figure covers (as-of date for a stock)"),
     "period_end": Field("date", "last day the figure covers (as-of date for a stock)"),
     "indicator": _text("codebook id, or a derived id (see the package's indicators)"),
-    "kind": _text("count, amount, percent, change_pct or change_pp (multiples become change_pct)"),
+    "kind": _text("count, amount, percent, score, change_pct, change_pp or change_score "
+                  "(multiples become change_pct)"),
     "value": Field("number", "the figure the most precise source states; changes signed "
                              "(a decline is negative); derived rows computed"),
     "lower": Field("number", "lowest value all sources allow (intersection; hull if conflict); "

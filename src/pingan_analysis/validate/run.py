@@ -56,6 +56,8 @@ UNITS_OF_KIND: dict[str, frozenset[str]] = {
     "change_pct": frozenset({"%"}),
     "change_pp": frozenset({"个百分点", "百分点"}),
     "change_multiple": frozenset({"倍"}),
+    "score": frozenset({"分"}),
+    "change_score": frozenset({"分"}),
 }
 SENTENCE_ENDS = "。!?！？;；\n"
 
