@@ -151,3 +151,17 @@ def test_cities_periods_and_kinds_do_not_merge() -> None:
     assert sorted(panel["city_zh"]) == ["保山市", "莱西市", "青岛市"]
     assert panel["n_sources"].tolist() == [1, 1, 1]
     assert panel["reference"].eq("").all()
+
+
+@pytest.mark.parametrize(("kind", "direction", "expected"), [
+    ("score", "", 98.61), ("change_score", "up", 98.61), ("change_score", "down", -98.61),
+])
+def test_scores_are_levels_and_changes_in_points_are_signed(kind: str, direction: str,
+                                                           expected: float) -> None:
+    # A score (安全指数91.3分) is a level not bounded by 100; a change in points (下降2.4分) is
+    # signed like change_pp. The seeds hold no score, so a seed figure is restated as one.
+    row = seed_row(BAOSHAN, "满意度98.61%", "98.61%", 98.61, "public_security_satisfaction",
+                   kind=kind, direction=direction, unit="分")
+    merged = only(reconcile(frame(row)), "public_security_satisfaction", kind)
+    assert (merged["unit"], merged["value"]) == ("分", pytest.approx(expected))
+    assert merged["lower"] == pytest.approx(expected) == merged["upper"]
