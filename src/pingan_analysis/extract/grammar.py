@@ -227,8 +227,6 @@ def _figure(match: re.Match[str]) -> _Numeral:
     if adjacent is not None:
         return _adjacent(start, adjacent)
     value = parse_decimal(token + mult)
-    if match["rest"]:
-        value += _rest(match["rest"], mult)
     if match["approx1"] or match["approx2"] or match["approx3"]:
         return _approximate(start, value)
     if match["about"]:  # 五十来人: about fifty
@@ -245,14 +243,6 @@ def _adjacent(start: int, adjacent: re.Match[str]) -> _Numeral:
     scale = parse_decimal("一" + mult) if mult else Decimal(1)
     low, high = _DIGIT_VALUES[first] * scale, _DIGIT_VALUES[second] * scale
     return _Numeral(start, (low + high) / 2, "range", low, high, False)
-
-
-def _rest(rest: str, mult: str) -> Decimal:
-    """The lower-order part of 2万3千 (3千) or 1亿2000万 (2000万), smaller than one ``mult``."""
-    value = parse_decimal(rest)
-    if value >= multiplier_value(mult):
-        raise ValueError(f"not a lower-order part: {rest} after {mult}")
-    return value
 
 
 def _approximate(start: int, value: Decimal) -> _Numeral:

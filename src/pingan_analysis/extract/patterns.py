@@ -15,8 +15,9 @@ import string
 from collections.abc import Iterable
 
 from pingan_analysis.extract.units import (
-    CLASSIFIERS, COUNT_UNITS, MONEY_UNITS, MULTIPLE_UNIT, PER_TIME_UNITS, PERCENT_UNITS,
-    POINT_UNITS, SCORE_NOT_BEFORE, SCORE_UNIT, SLOGANS, TENTHS_NOT_BEFORE, TENTHS_UNIT, TIME_UNITS,
+    CLASSIFIER_NOT_BEFORE, CLASSIFIERS, COUNT_UNITS, MONEY_UNITS, MULTIPLE_UNIT, PER_TIME_UNITS,
+    PERCENT_UNITS, POINT_UNITS, SCORE_NOT_BEFORE, SCORE_UNIT, SLOGANS, TENTHS_NOT_BEFORE,
+    TENTHS_UNIT, TIME_UNITS,
 )
 
 #: How far back (in characters) the context of a number is read.
@@ -43,7 +44,12 @@ _CHINESE = (
     r"(?:点[零〇一二三四五六七八九]+)?"
     r"|(?<![0-9０-９])零点[零〇一二三四五六七八九]+"
 )
-_NUMBER = rf"(?:{_ARABIC}|{_CHINESE})"
+#: 2万3千, 3万5000, 1亿2000万: a multiplier inside an Arabic figure (one token for numbers.py).
+_COMPOUND = (
+    rf"(?<![0-9０-９.．]){_DIGIT}+(?:[.．]{_DIGIT}+)?(?:万{_DIGIT}+[千百]|万{_DIGIT}{{4}}(?!{_DIGIT})"
+    rf"|亿{_DIGIT}+(?:[千百]?万))"
+)
+_NUMBER = rf"(?:{_COMPOUND}|{_ARABIC}|{_CHINESE})"
 #: Multipliers after an Arabic number (3千万, 1.2万亿); 千米/千克 and 百分 are not multipliers.
 _MULTIPLIER = r"(?:[百千]?万?亿|[百千]?万|千(?![米克瓦])|百(?!分))"
 _RANGE_SEPARATOR = r"(?:[-~～—–]{1,2}|至|到)"
@@ -54,7 +60,11 @@ _MEASURE_WORDS = (*POINT_UNITS, *PER_TIME_UNITS, *COUNT_UNITS, *MONEY_UNITS, *PE
 #: Single-character classifiers of the dictionary table, as one character class (an alternation
 #: of single characters costs a test each; a class one lookup).
 CLASSIFIER_CHARS: frozenset[str] = frozenset(c for c in CLASSIFIERS if len(c) == 1)
-_CLASSIFIER_CLASS = "".join(re.escape(c) for c in sorted(CLASSIFIER_CHARS))
+_CLASSIFIER_CLASS = "".join(
+    re.escape(c) for c in sorted(CLASSIFIER_CHARS) if c not in CLASSIFIER_NOT_BEFORE)
+#: Classifiers that are no unit before some characters, each with its lookahead (通(?![过报])).
+_GUARDED = "".join(f"|{re.escape(c)}(?![{re.escape(chars)}])"
+                   for c, chars in sorted(CLASSIFIER_NOT_BEFORE.items()) if c in CLASSIFIER_CHARS)
 #: 分 before seconds (3分30秒) counts minutes.
 _SCORE = rf"{SCORE_UNIT}(?![{SCORE_NOT_BEFORE}]|{_DIGIT}{{1,2}}秒)"
 #: 九成二 (92%), 两成多 (20–30%): a tenths digit or 余/多 after 成 belongs to the figure.
@@ -62,10 +72,12 @@ _TENTHS = (rf"{TENTHS_UNIT}(?![{TENTHS_NOT_BEFORE}])"
            r"(?:(?P<tenth>[一二三四五六七八九])(?![十百千万成])|(?P<tenth_more>多|余))?")
 _UNITS = (
     rf"(?P<time>{_alternation(TIME_UNITS)})"
-    rf"|(?P<unit>{_alternation(_MEASURE_WORDS)}|[{_CLASSIFIER_CLASS}]|{_SCORE}|{_TENTHS})"
+    rf"|(?P<unit>{_alternation(_MEASURE_WORDS)}|[{_CLASSIFIER_CLASS}]{_GUARDED}|{_SCORE}"
+    rf"|{_TENTHS})"
 )
 _ANY_UNIT = (
-    rf"(?:{_alternation((*TIME_UNITS, *_MEASURE_WORDS))}|[{_CLASSIFIER_CLASS}]|{_SCORE})"
+    rf"(?:{_alternation((*TIME_UNITS, *_MEASURE_WORDS))}|[{_CLASSIFIER_CLASS}]{_GUARDED}"
+    rf"|{_SCORE})"
 )
 
 #: Every character a candidate can start with. Testing it first lets the scan skip the text
@@ -84,7 +96,6 @@ QUANTITY = re.compile(
             (?={_APPROX_SUFFIX}?{_ANY_UNIT})
       | (?P<bare>[百千万亿])(?={_APPROX_SUFFIX}{_ANY_UNIT})
       | (?P<number>{_NUMBER})(?P<approx1>{_APPROX_SUFFIX})?\ ?(?P<mult>{_MULTIPLIER})?
-            (?P<rest>(?<=万){_DIGIT}+[千百]|(?<=亿){_DIGIT}+(?:[.．]{_DIGIT}+)?[千百]?万)?
             (?P<approx2>{_APPROX_SUFFIX})?
             (?:(?P<inclusive>[(（]含[)）])?(?P<first_unit>[%％])?\ ?{_RANGE_SEPARATOR}\ ?
                (?P<number2>{_NUMBER})\ ?(?P<mult2>{_MULTIPLIER})?)?

@@ -37,7 +37,7 @@ MONEY_UNITS: tuple[str, ...] = ("美元", "港元", "欧元", "元")
 #: Measure words of things counted. 件(次) is written with its parenthesis and reported as 件次.
 COUNT_UNITS: tuple[str, ...] = (
     "平方公里", "平方千米", "平方米", "立方米", "人次", "件次", "户次", "家次", "架次", "车次",
-    "起次", "场次", "公顷", "公里", "千米", "公斤", "千克", "方面",
+    "起次", "场次", "公顷", "公里", "千米", "公斤", "千克", "方面", "人天", "人日", "课时", "学时",
     "人", "名", "位", "起", "件", "宗", "例", "次", "处", "家", "户", "所", "个", "条", "项",
     "部", "辆", "台", "支", "座", "张", "路", "笔", "篇", "份", "种", "类", "场", "批", "套",
     "间", "只", "头", "艘", "架", "枚", "把", "根", "块", "棵", "株", "栋", "幢", "轮", "组",
@@ -48,27 +48,31 @@ COUNT_UNITS: tuple[str, ...] = (
 #: change_score). 分 is read only after Arabic digits and never before the characters of
 #: :data:`SCORE_NOT_BEFORE` (分钟, 三分之一, 分局, 分公司 …); 十分 after a Chinese numeral means "very".
 SCORE_UNIT = "分"
-SCORE_NOT_BEFORE = "钟之局队社院行公号类支所站期区别批布管会"
+SCORE_NOT_BEFORE = "钟之局队社院行公号类支所站期区县部级别批布管会"
 
 #: ``data/classifiers.csv``'s uses: a count after any number, a count except after a lone small
 #: numeral, not a unit.
 _COUNT, _NOT_AFTER_SMALL, _EXCLUDED = "count", "not_after_small_numeral", "excluded"
 
 
-def _classifiers() -> dict[str, str]:
-    """The classifier table: classifier → use (see the module docstring)."""
+def _classifier_rows() -> list[dict[str, str]]:
+    """The classifier table's rows, its uses checked (see the module docstring)."""
     source = resources.files("pingan_analysis") / "data" / "classifiers.csv"
     with source.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
-    uses = {row["classifier"]: row["use"] for row in rows}
-    unknown = sorted(set(uses.values()) - {_COUNT, _NOT_AFTER_SMALL, _EXCLUDED})
+    uses = {row["use"] for row in rows}
+    unknown = sorted(uses - {_COUNT, _NOT_AFTER_SMALL, _EXCLUDED})
     if unknown:
         raise ValueError(f"{source}: unknown use {unknown}; use count, "
                          f"not_after_small_numeral or excluded")
-    return uses
+    return rows
 
 
-_CLASSIFIER_USES = _classifiers()
+_CLASSIFIER_ROWS = _classifier_rows()
+_CLASSIFIER_USES = {row["classifier"]: row["use"] for row in _CLASSIFIER_ROWS}
+#: Classifiers that are no unit before some characters (通 in 通过, 通报): classifier → those.
+CLASSIFIER_NOT_BEFORE: dict[str, str] = {
+    row["classifier"]: row["not_before"] for row in _CLASSIFIER_ROWS if row["not_before"]}
 #: Classifiers of the dictionary table that count things (both non-excluded uses).
 CLASSIFIERS: tuple[str, ...] = tuple(
     c for c, use in _CLASSIFIER_USES.items() if use != _EXCLUDED and c not in COUNT_UNITS)
@@ -102,14 +106,18 @@ TENTHS_NOT_BEFORE = "为立功员果效本交型就熟长绩品"
 #: measure word of its own unit's family (cameras: 个 处 路 台 套 …; people: 人 名 位 …), so a
 #: correct figure is never refused for the measure word a release happens to use. Any measure
 #: word not listed counts things.
+_PERSONS = frozenset({"人", "名", "位", "人次", "户", "户次", "名次", "口", "人天", "人日"})
 UNIT_FAMILIES: dict[str, frozenset[str]] = {
-    "persons": frozenset({"人", "名", "位", "人次", "户", "户次", "名次", "口"}),
+    "persons": _PERSONS,
+    #: every classifier compound with 次 (辆次, 艘次) counts occurrences, except of persons
     "events": frozenset({"件", "起", "宗", "例", "次", "件次", "起次", "批次", "场次", "笔", "期",
-                         "批", "场", "轮", "次数", "单", "案", "架次", "车次", "家次"}),
+                         "批", "场", "轮", "次数", "单", "案", "架次", "车次", "家次", "遍", "趟",
+                         "通", "桩", *(u for u in PER_TIME_UNITS if u not in _PERSONS)}),
     "money": frozenset(MONEY_UNITS),
     "measurements": frozenset({"平方公里", "平方千米", "平方米", "立方米", "公顷", "公里", "千米",
                                "公斤", "千克", "吨", "克", "斤", "亩", "米", "方"}),
     "percent": frozenset({*PERCENT_UNITS, "%"}),
+    "scores": frozenset({SCORE_UNIT}),
 }
 _FAMILY_OF = {unit: family for family, units in UNIT_FAMILIES.items() for unit in units}
 
