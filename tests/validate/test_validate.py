@@ -119,6 +119,8 @@ def test_a_new_city_is_a_warning_not_a_quarantine(paths: ProjectPaths, tmp_path:
     ("人", "count", "个", False), ("元", "amount", "元", True), ("%", "change_pct", "起", True),
     ("个", "change_pct", "起", False), ("个百分点", "change_pp", "%", True), ("倍", "change_multiple", "起", True),
     ("%", "percent", "%", True), ("人", "percent", "%", False),
+    ("分", "score", "%", True), ("分", "change_score", "%", True), ("%", "score", "%", False),
+    ("辆次", "count", "次", True), ("人次", "count", "次", False),
 ])
 def test_unit_fits(unit: str, kind: str, codebook_unit: str, fits: bool) -> None:
     assert unit_fits(unit, kind, codebook_unit) is fits
