@@ -472,6 +472,14 @@ def test_no_name_or_idiom_holding_a_numeral_gives_a_figure(name: str) -> None:
     assert find_quantities(f"在{name}开展工作") == []
 
 
+@given(st.integers(min_value=2, max_value=99999), st.sampled_from(["起", "件", "名", "个"]),
+       st.sampled_from(["", "。", ",", "!"]))
+def test_a_short_quote_hides_its_figure_unless_it_is_speech(n: int, unit: str, mark: str) -> None:
+    sentence = f"他说:“今年共破获{n}{unit}{mark}”"
+    expected = [f"{n}{unit}"] if mark else []
+    assert spans(sentence) == expected
+
+
 # --- every line of every seed release ---------------------------------------------------------
 
 SEED_FILES = sorted(RELEASES.glob("*.txt"))
