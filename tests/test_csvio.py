@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pingan_analysis.csvio import atomic_text_writer, format_cell, write_csv_rows
+from pingan_analysis.csvio import atomic_text_writer, format_cell, write_bytes_atomic, write_csv_rows
 
 
 @pytest.mark.parametrize(("value", "expected"), [
@@ -60,3 +60,16 @@ def test_a_pipe_is_written_directly(tmp_path: Path) -> None:
     reader.join(timeout=10)
     assert received == ["a\n网格\n".encode()]
     assert fifo.is_fifo()
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o002, 0o077])
+def test_outputs_take_the_users_umask_not_0600(tmp_path: Path, umask: int) -> None:
+    previous = os.umask(umask)
+    try:
+        with atomic_text_writer(tmp_path / "table.csv") as handle:
+            handle.write("a\n")
+        write_bytes_atomic(tmp_path / "blob.bin", b"x")
+    finally:
+        os.umask(previous)
+    for name in ("table.csv", "blob.bin"):
+        assert (tmp_path / name).stat().st_mode & 0o777 == 0o666 & ~umask, name

@@ -25,6 +25,17 @@ def format_cell(value: Any) -> str:
     return str(value)
 
 
+def new_file_mode() -> int:
+    """The mode a plainly created file gets under the user's umask (0644 under umask 022).
+
+    ``tempfile.mkstemp`` creates files 0600 whatever the umask, which renamed into place left every
+    output unreadable to co-authors; the atomic writers set this mode on their temporary files.
+    """
+    umask = os.umask(0o022)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
 @contextmanager
 def atomic_writer(path: Path, binary: bool = False) -> Iterator[IO]:
     """Write ``path`` through a temporary file in its folder, renamed over it only on success.
@@ -41,6 +52,7 @@ def atomic_writer(path: Path, binary: bool = False) -> Iterator[IO]:
     path.parent.mkdir(parents=True, exist_ok=True)
     descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        os.fchmod(descriptor, new_file_mode())
         with os.fdopen(descriptor, mode, **text_options) as handle:
             yield handle
         os.replace(temporary, path)

@@ -1,4 +1,4 @@
-"""The reference table and the population baseline, on the project's own population.csv."""
+"""The reference table and the population baseline, on the fixture corpus's population.csv."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -6,11 +6,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from conftest import REPO_ROOT
+from conftest import POPULATION
 from pingan_analysis.exceptions import DataError
 from pingan_analysis.corpus.reference import land_area_for, load_reference, population_for
-
-POPULATION = REPO_ROOT / "data" / "raw" / "reference" / "population.csv"
 
 
 @pytest.fixture(scope="module")

@@ -20,6 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from pingan_analysis.config import ProjectPaths
+from pingan_analysis.csvio import new_file_mode
 from pingan_analysis.exceptions import DataError, UsageError
 from pingan_analysis.corpus.ingest import decode_bytes
 from pingan_analysis.schemas import ManifestSchema, ReferenceSchema, SchemaFailure, schema_failures
@@ -319,6 +320,7 @@ def _commit(paths: ProjectPaths, releases: list[NewRelease]) -> None:
 def _write_temporary(target: Path, data: bytes) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     descriptor, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    os.fchmod(descriptor, new_file_mode())
     with os.fdopen(descriptor, "wb") as handle:
         handle.write(data)
     return Path(name)
