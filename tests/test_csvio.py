@@ -9,7 +9,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pingan_analysis.csvio import atomic_text_writer, format_cell, write_bytes_atomic, write_csv_rows
+from pingan_analysis.csvio import (
+    atomic_text_writer, excel_cell, format_cell, plain_cell, write_bytes_atomic, write_csv_rows,
+)
 
 
 @pytest.mark.parametrize(("value", "expected"), [
@@ -73,3 +75,11 @@ def test_outputs_take_the_users_umask_not_0600(tmp_path: Path, umask: int) -> No
         os.umask(previous)
     for name in ("table.csv", "blob.bin"):
         assert (tmp_path / name).stat().st_mode & 0o777 == 0o666 & ~umask, name
+
+
+@given(st.text(max_size=20))
+def test_excel_cells_are_inert_and_read_back_unchanged(text: str) -> None:
+    safe = excel_cell(text)
+    assert plain_cell(safe) == text
+    if safe.startswith(("=", "+", "-", "@", "\t", "\r")):
+        assert float(safe) == float(text)  # only plain numbers keep a formula-like start

@@ -84,6 +84,15 @@ def build_parser() -> argparse.ArgumentParser:
         reference_add.add_argument(flag, dest=dest, help=text)
     reference_commands.add_parser("missing", help="the corpus's cities without a census population")
 
+    review = commands.add_parser("review", help="write a release's review sheet (CSV for Excel)")
+    review.add_argument("release_id", help="the release, as in data/raw/releases.csv")
+    review.add_argument("-o", "--output", type=Path, help="default: reviews/RELEASE_ID.csv")
+    corrections = commands.add_parser("corrections", help="data/raw/corrections.csv")
+    corrections_commands = corrections.add_subparsers(dest="corrections_command", required=True,
+                                                      parser_class=_ArgumentParser)
+    load = corrections_commands.add_parser("load", help="add a filled review sheet's corrections")
+    load.add_argument("sheet", type=Path)
+
     commands.add_parser("validate", help="validate the manifest and every table; write the report")
     commands.add_parser("status", help="which steps are stale, and why")
     evaluate = commands.add_parser("evaluate", help="extraction against the hand-checked annotation")
@@ -167,6 +176,32 @@ def _cmd_reference(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_review(args: argparse.Namespace) -> int:
+    from pingan_analysis.pipeline.lock import project_lock
+
+    paths = project_paths()
+    with project_lock(paths.state_dir):
+        from pingan_analysis.extract.review import write_review_sheet
+
+        sheet = write_review_sheet(paths, args.release_id, args.output)
+    print(f"wrote {sheet}: fill field, new_value, reason and author on the rows to correct, "
+          f"then `pingan corrections load {sheet}`")
+    return 0
+
+
+def _cmd_corrections(args: argparse.Namespace) -> int:
+    from pingan_analysis.pipeline.lock import project_lock
+
+    paths = project_paths()
+    with project_lock(paths.state_dir):
+        from pingan_analysis.extract.review import load_review_sheet
+
+        loaded = load_review_sheet(paths, args.sheet)
+    print(f"loaded {len(loaded)} corrections into data/raw/corrections.csv; "
+          "`pingan run` applies them")
+    return 0
+
+
 def _cmd_extract(args: argparse.Namespace) -> int:
     from pingan_analysis.extract.files import extract_to_csv
 
@@ -177,8 +212,13 @@ def _cmd_extract(args: argparse.Namespace) -> int:
 def _cmd_validate(args: argparse.Namespace) -> int:
     from pingan_analysis.validate.report import validate_project
 
-    result = validate_project(project_paths())
+    from pingan_analysis.extract.corrections import REPORT_FILE, unmatched_messages
+
+    paths = project_paths()
+    result = validate_project(paths)
     print(result)
+    for message in unmatched_messages(paths.processed_dir / REPORT_FILE):
+        print(f"warning: {message}")
     return 0
 
 
@@ -191,7 +231,8 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {
-    "run": _cmd_run, "status": _cmd_status, "add": _cmd_add, "reference": _cmd_reference, "extract": _cmd_extract,
+    "run": _cmd_run, "status": _cmd_status, "add": _cmd_add, "reference": _cmd_reference, "review": _cmd_review,
+    "corrections": _cmd_corrections, "extract": _cmd_extract,
     "validate": _cmd_validate, "evaluate": _cmd_evaluate,
 }
 

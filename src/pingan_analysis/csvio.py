@@ -4,6 +4,7 @@ atomic replacement of any output file, so a failed write never leaves half a fil
 from __future__ import annotations
 
 import csv
+import math
 import os
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
@@ -34,6 +35,36 @@ def new_file_mode() -> int:
     umask = os.umask(0o022)
     os.umask(umask)
     return 0o666 & ~umask
+
+
+#: A cell starting with one of these is a formula to Excel and LibreOffice (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def excel_cell(text: str) -> str:
+    """``text`` made inert for a spreadsheet: a leading ``'`` before a formula start
+    (``=HYPERLINK(...)`` → ``'=HYPERLINK(...)``), which Excel shows as text, and before a leading
+    ``'`` (so that :func:`plain_cell` reads every cell back as it was). A plain number (-13.5, a
+    signed decline) stays a number. Only for exports meant for Excel: the machine-readable tables
+    keep their values."""
+    if text.startswith("'") or (text.startswith(FORMULA_STARTS) and not _is_number(text)):
+        return "'" + text
+    return text
+
+
+def plain_cell(text: str) -> str:
+    """The inverse of :func:`excel_cell`, for a sheet read back."""
+    if text.startswith("'") and text[1:].startswith(("'", *FORMULA_STARTS)):
+        return text[1:]
+    return text
+
+
+def _is_number(text: str) -> bool:
+    try:
+        number = float(text)
+    except ValueError:
+        return False
+    return math.isfinite(number) and text.strip() == text
 
 
 @contextmanager

@@ -25,7 +25,7 @@ COLUMN_TYPES: dict[str, str] = {
     "domain": "category", "outlet": "category",
     "start": "int", "end": "int", "n_sources": "int",
     "value": "float", "lower": "float", "upper": "float",
-    "conflict": "bool",
+    "conflict": "bool", "corrected": "bool",
     "period_start": "date", "period_end": "date", "published": "date",
 }
 TRUE_TEXT, FALSE_TEXT = "true", "false"

@@ -29,14 +29,30 @@ MENTION_COLUMNS: tuple[str, ...] = (
     "doc", "start", "end", "text", "value", "unit", "qualifier", "lower", "upper", "kind",
     "direction", "period_start", "period_end", "modality", "indicator", "multiple_form",
 )
-#: ``data/processed/mentions.csv``: the release id first, then the extract columns.
-MENTIONS_TABLE_COLUMNS: tuple[str, ...] = ("release_id", *MENTION_COLUMNS)
+#: ``data/processed/mentions.csv``: the release id first, then the extract columns, then
+#: ``corrected`` (true where data/raw/corrections.csv changed the mention).
+MENTIONS_TABLE_COLUMNS: tuple[str, ...] = ("release_id", *MENTION_COLUMNS, "corrected")
 
 #: ``data/processed/indicators.csv``: mentions mapped to an indicator, with their release
-#: and the sentence they came from, ready for validation and reconciliation.
+#: and the sentence they came from, ready for validation and reconciliation; ``corrected`` last.
 INDICATORS_TABLE_COLUMNS: tuple[str, ...] = (
-    *MENTIONS_TABLE_COLUMNS, "domain", "city_zh", "city_en", "province", "admin_level",
-    "published", "sentence",
+    "release_id", *MENTION_COLUMNS, "domain", "city_zh", "city_en", "province", "admin_level",
+    "published", "sentence", "corrected",
+)
+
+#: ``data/raw/corrections.csv`` (DESIGN.md, "Corrections"); ``text`` (optional, last) is the
+#: mention's characters when it was corrected, to notice a release that changed.
+CORRECTION_COLUMNS: tuple[str, ...] = (
+    "release_id", "start", "end", "field", "value", "reason", "author", "date", "text",
+)
+CORRECTION_FIELDS: tuple[str, ...] = (
+    "indicator", "value", "lower", "upper", "unit", "kind", "direction", "period_start",
+    "period_end", "modality", "subject", "exclude",
+)
+#: ``data/processed/corrections_report.csv``: every correction and whether the corpus step
+#: applied it (``status`` applied / unmatched; ``detail`` says what changed).
+CORRECTION_REPORT_COLUMNS: tuple[str, ...] = (
+    "line", "release_id", "start", "end", "field", "value", "status", "detail",
 )
 
 #: ``data/processed/panel.csv`` (DESIGN.md, table "panel").

@@ -22,7 +22,8 @@ from pingan_analysis.corpus.codebook import DOMAINS
 from pingan_analysis.csvio import format_cell
 from pingan_analysis.exceptions import DataError
 from pingan_analysis.registry import (
-    ADMIN_LEVELS, DIRECTIONS, MENTION_KINDS, MODALITIES, MULTIPLE_FORMS, QUALIFIERS, RELEASE_KINDS,
+    ADMIN_LEVELS, CORRECTION_FIELDS, DIRECTIONS, MENTION_KINDS, MODALITIES, MULTIPLE_FORMS,
+    QUALIFIERS, RELEASE_KINDS,
 )
 
 #: ``<city slug>-<published>-<first 8 hex digits of the sha256>``, e.g. ``qingdao-2020-04-08-7042e67b``.
@@ -178,6 +179,8 @@ class MentionsSchema(PeriodSchema):
     modality: Series[str] = pa.Field(isin=MODALITIES, description="reported or target")
     indicator: Series[str] = pa.Field(description="codebook id, empty if none matched")
     multiple_form: Series[str] = pa.Field(isin=MULTIPLE_FORMS, description="how a multiple is phrased")
+    corrected: Series[str] = pa.Field(isin=("true", "false"),
+                                      description="changed by data/raw/corrections.csv")
 
     class Config:
         strict = True
@@ -264,6 +267,34 @@ class PanelSchema(PeriodSchema):
     def value_within_common_interval(cls, df: pd.DataFrame) -> Series[bool]:
         """Unless the sources conflict, the value lies in the interval they all allow."""
         return (df["conflict"] == "true") | _value_in_interval(df)
+
+
+class CorrectionsSchema(pa.DataFrameModel):
+    """``data/raw/corrections.csv``: a researcher's fix of one field of one mention."""
+
+    release_id: Series[str] = pa.Field(str_length={"min_value": 1}, description="the release")
+    start: Series[float] = pa.Field(ge=0, description="the mention's first character")
+    end: Series[float] = pa.Field(ge=0, description="the character after the mention")
+    field: Series[str] = pa.Field(isin=CORRECTION_FIELDS, description="what is corrected")
+    value: Series[str] = pa.Field(description="the new value (empty for exclude)")
+    reason: Series[str] = pa.Field(str_length={"min_value": 1}, description="why")
+    author: Series[str] = pa.Field(str_length={"min_value": 1}, description="who")
+    date: Series[str] = pa.Field(description="when, YYYY-MM-DD")
+    text: Series[str] = pa.Field(description="the mention's text when corrected (optional)")
+
+    class Config:
+        strict = True
+        unique = ["release_id", "start", "end", "field"]
+
+    @pa.check("date", name="date")
+    def is_date(cls, series: Series[str]) -> Series[bool]:
+        """The date is a real calendar date written YYYY-MM-DD."""
+        return _real_date(series)
+
+    @pa.dataframe_check(name="offsets_ordered")
+    def offsets_ordered(cls, df: pd.DataFrame) -> Series[bool]:
+        """The mention ends after it starts."""
+        return df["start"].isna() | df["end"].isna() | (df["start"] < df["end"])
 
 
 class ReferenceSchema(pa.DataFrameModel):

@@ -196,3 +196,8 @@ def test_batch_with_two_bad_rows_names_both_and_adds_none(paths: ProjectPaths, t
     assert "2 of 3 rows refused" in message and "line 3:" in message and "line 4:" in message
     assert "'2021-02-30'" in message and "already in the corpus" in message
     assert tree_digest(paths.root / "data") == before
+
+
+def test_a_province_given_tells_namesakes_apart(paths: ProjectPaths, new_text: Path) -> None:
+    row = add_release(paths, new_text, {"city": "海州区", "province": "江苏", "published": "2016-01-10"})
+    assert (row["city_zh"], row["province"], row["admin_level"]) == ("海州区", "江苏", "district")

@@ -20,7 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from pingan_analysis.config import ProjectPaths
-from pingan_analysis.corpus.gazetteer import slug
+from pingan_analysis.corpus.gazetteer import Place, slug
 from pingan_analysis.csvio import new_file_mode
 from pingan_analysis.exceptions import DataError, UsageError
 from pingan_analysis.corpus.ingest import decode_bytes
@@ -309,7 +309,7 @@ def _city_fields(cities: pd.DataFrame, row: dict[str, str], file: Path) -> dict[
     from pingan_analysis.corpus.gazetteer import resolve_place
 
     try:
-        place = resolve_place(row["city_zh"])
+        place = _resolve_city(row)
     except DataError as error:
         given = all(row[key] for key in ("city_en", "province", "admin_level"))
         if not given:
@@ -338,7 +338,24 @@ def _city_fields(cities: pd.DataFrame, row: dict[str, str], file: Path) -> dict[
             "province": place.province, "admin_level": place.admin_level, "id_name": place.name_en}
 
 
-def _place_label(place) -> str:
+def _resolve_city(row: dict[str, str]) -> Place:
+    """The gazetteer's place for --city, qualified by --province when the name alone is
+    ambiguous (--city 海州区 --province 江苏)."""
+    from pingan_analysis.corpus.gazetteer import resolve_place
+
+    try:
+        return resolve_place(row["city_zh"])
+    except DataError:
+        if not row["province"]:
+            raise
+        try:
+            return resolve_place(row["province"] + row["city_zh"])
+        except DataError:
+            pass
+        raise
+
+
+def _place_label(place: Place) -> str:
     parent = f", in {place.parent}" if place.parent else ""
     return f"{place.province}, {place.admin_level}{parent}, division {place.code}"
 

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from pingan_analysis.pipeline.steps import Step, StepContext
 
 #: panel.csv: the DESIGN.md columns, then provenance and caveats.
-PANEL_EXTRA_COLUMNS: tuple[str, ...] = ("domain", "measure", "note", "sources")
+PANEL_EXTRA_COLUMNS: tuple[str, ...] = ("domain", "measure", "note", "sources", "corrected")
 PANEL_TABLE_COLUMNS: tuple[str, ...] = (*PANEL_COLUMNS, *PANEL_EXTRA_COLUMNS)
 PANEL_SORT: list[str] = ["city_zh", "indicator", "kind", "period_start", "period_end"]
 PANEL_NUMBERS: tuple[str, ...] = ("value", "lower", "upper", "n_sources")
@@ -55,11 +55,12 @@ def assemble_panel(indicators: pd.DataFrame, reference: pd.DataFrame) -> pd.Data
 
 
 def _typed(rows: pd.DataFrame) -> pd.DataFrame:
-    text = [c for c in PANEL_TABLE_COLUMNS if c not in (*PANEL_NUMBERS, "conflict")]
+    text = [c for c in PANEL_TABLE_COLUMNS if c not in (*PANEL_NUMBERS, "conflict", "corrected")]
     return rows.assign(
         **{column: rows[column].fillna("").astype(str) for column in text},
         **{column: rows[column].astype(float) for column in ("value", "lower", "upper")},
         n_sources=rows["n_sources"].astype("int64"), conflict=rows["conflict"].astype(bool),
+        corrected=rows["corrected"].astype(bool),
     )
 
 

@@ -27,7 +27,7 @@ from pathlib import Path
 import pandas as pd
 
 from pingan_analysis.corpus.codebook import load_codebook
-from pingan_analysis.csvio import format_cell, write_bytes_atomic
+from pingan_analysis.csvio import excel_cell, format_cell, write_bytes_atomic
 from pingan_analysis.datasets import typed
 from pingan_analysis.panel.derive import DERIVED_INDICATORS, RATES, measure_of
 from pingan_analysis.panel.reconcile import MERGE_KEY
@@ -81,6 +81,7 @@ MENTION_FIELDS: dict[str, Field] = {
     "indicator": _text("codebook indicator id; empty when none matches"),
     "multiple_form": _text("for change_multiple: increase (提高N倍, +N×100%) or ratio "
                            "(是…的N倍, +(N−1)×100%)", MULTIPLE_FORMS),
+    "corrected": Field("boolean", "true when data/raw/corrections.csv changed the mention"),
 }
 CITY_FIELDS: dict[str, Field] = {
     "city_zh": _text("city, Chinese name (e.g. 青岛市)"),
@@ -89,11 +90,12 @@ CITY_FIELDS: dict[str, Field] = {
     "admin_level": _text("administrative level of the city", ADMIN_LEVELS),
 }
 INDICATOR_FIELDS: dict[str, Field] = {
-    **MENTION_FIELDS, **CITY_FIELDS,
+    **{name: field for name, field in MENTION_FIELDS.items() if name != "corrected"}, **CITY_FIELDS,
     "indicator": _text("codebook indicator id"),
     "domain": _text("the indicator's domain, one of the six battles"),
     "published": Field("date", "the release's publication date"),
     "sentence": _text("the sentence of the release the mention stands in"),
+    "corrected": MENTION_FIELDS["corrected"],  # last, as in the table
 }
 #: indicators_valid.csv adds a flag to the indicators table's columns.
 VALID_INDICATOR_FIELDS: dict[str, Field] = {
@@ -155,6 +157,7 @@ PANEL_FIELDS: dict[str, Field] = {
     "note": _text("caveats of a derived value: population baseline, annualisation"),
     "sources": _text("every source row merged, release_id:start-end (character offsets), "
                      ";-joined: each number leads back to its exact characters"),
+    "corrected": Field("boolean", "true when data/raw/corrections.csv changed a source mention"),
 }
 
 
@@ -221,10 +224,12 @@ def _python(cell: object) -> object:
 
 
 def csv_bytes(text: pd.DataFrame, excel: bool = False) -> bytes:
+    """The table as CSV; for Excel with BOM, CRLF and formula-like cells neutralised."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n" if excel else "\n")
     writer.writerow(text.columns)
-    writer.writerows(text.itertuples(index=False, name=None))
+    rows = text.itertuples(index=False, name=None)
+    writer.writerows(([excel_cell(cell) for cell in row] for row in rows) if excel else rows)
     return buffer.getvalue().encode("utf-8-sig" if excel else "utf-8")
 
 
@@ -240,7 +245,7 @@ def stata_bytes(frame: pd.DataFrame) -> bytes:
         column: frame[column].astype(str).where(frame[column].notna(), "").astype(object)
         for column in frame.columns if isinstance(frame[column].dtype, pd.CategoricalDtype)
         or pd.api.types.is_string_dtype(frame[column])
-    }).assign(conflict=frame["conflict"].astype("int8"))
+    }).assign(conflict=frame["conflict"].astype("int8"), corrected=frame["corrected"].astype("int8"))
     buffer = io.BytesIO()
     stata.to_stata(
         buffer, write_index=False, version=118, time_stamp=STATA_TIME_STAMP,
