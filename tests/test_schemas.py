@@ -27,7 +27,7 @@ def mention(**changes: str) -> dict[str, str]:
            "start": "10", "end": "14", "text": "13.5%", "value": "13.5", "unit": "%",
            "qualifier": "exact", "lower": "13.5", "upper": "13.5", "kind": "change_pct",
            "direction": "down", "period_start": "2019-01-01", "period_end": "2019-12-31",
-           "modality": "reported", "indicator": "", "multiple_form": ""}
+           "modality": "reported", "indicator": "", "multiple_form": "", "corrected": "false"}
     return {**row, **changes}
 
 
