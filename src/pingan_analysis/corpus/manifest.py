@@ -367,7 +367,7 @@ def _warn_no_population(reference: pd.DataFrame, city_zh: str) -> None:
     rows = reference[(reference["city_zh"] == city_zh) & (reference["measure"] == CENSUS)]
     if rows.empty:
         log.warning("%s has no %s row in data/raw/reference/population.csv: per-capita rates "
-                    "leave it out and notebook 05 lists it as missing. %s", city_zh,
+                    "leave it out (`pingan reference missing` lists such cities). %s", city_zh,
                     CENSUS, REFERENCE_HINT)
 
 
