@@ -164,3 +164,16 @@ def test_sheet_cells_are_neutralised_for_excel() -> None:
 def test_an_unknown_release_is_refused_with_ids_to_choose_from(project: Path) -> None:
     with pytest.raises(DataError, match="qingdao-2020-04-08-7042e67b"):
         write_review_sheet(ProjectPaths(project), "qingdao-2099-01-01-00000000")
+
+
+def test_pingan_validate_lists_the_corrections_that_no_longer_match(
+        project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from pingan_analysis.cli import main
+
+    paths = ProjectPaths(project)
+    write_corrections(paths, [f"{QINGDAO},1,2,unit,个,span that holds no mention,RA,2026-11-30"])
+    build_corpus_tables(paths, paths.processed_dir, jobs=1)
+    assert main(["validate"]) == 0
+    out = capsys.readouterr().out
+    assert "warning: data/raw/corrections.csv, line 2: correction of " + QINGDAO in out
+    assert "no mention spans 1-2" in out
