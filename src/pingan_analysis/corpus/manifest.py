@@ -11,7 +11,6 @@ import hashlib
 import io
 import logging
 import os
-import re
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
