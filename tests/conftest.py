@@ -1,4 +1,5 @@
-"""Shared fixtures: the repository's own seed corpus, and throwaway projects built from it."""
+"""Shared fixtures: the seed corpus under ``tests/fixtures/seed_project`` (never the checkout's
+``data/raw``, which a user extends), and throwaway projects built from it."""
 from __future__ import annotations
 
 import csv
@@ -8,8 +9,12 @@ from pathlib import Path
 import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-RELEASES_DIR = REPO_ROOT / "data" / "raw" / "releases"
-MANIFEST = REPO_ROOT / "data" / "raw" / "releases.csv"
+#: A project holding the five seed releases, their manifest, reference table and annotations.
+FIXTURE_PROJECT = Path(__file__).resolve().parent / "fixtures" / "seed_project"
+RAW_DIR = FIXTURE_PROJECT / "data" / "raw"
+RELEASES_DIR = RAW_DIR / "releases"
+MANIFEST = RAW_DIR / "releases.csv"
+POPULATION = RAW_DIR / "reference" / "population.csv"
 
 
 def _manifest_rows() -> list[dict[str, str]]:
@@ -37,11 +42,11 @@ def seed_path(city_en: str, published: str | None = None) -> Path:
 
 @pytest.fixture
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A copy of the project's data and notebooks in a temporary folder, set as PINGAN_PROJECT."""
+    """The fixture corpus and the repository's notebooks in a temporary folder, set as
+    PINGAN_PROJECT."""
     root = tmp_path / "project"
-    shutil.copytree(REPO_ROOT / "data" / "raw", root / "data" / "raw")
-    if (REPO_ROOT / "data" / "annotations").exists():
-        shutil.copytree(REPO_ROOT / "data" / "annotations", root / "data" / "annotations")
+    shutil.copytree(RAW_DIR, root / "data" / "raw")
+    shutil.copytree(FIXTURE_PROJECT / "data" / "annotations", root / "data" / "annotations")
     if (REPO_ROOT / "notebooks").exists():
         shutil.copytree(REPO_ROOT / "notebooks", root / "notebooks")
     (root / "data" / "processed").mkdir(parents=True)

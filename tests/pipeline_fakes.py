@@ -27,6 +27,8 @@ from pingan_analysis.exceptions import DataError
 from pingan_analysis.pipeline.steps import Step, StepContext, build_plan
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
+#: The seed corpus the tests use, never the checkout's data/raw (see conftest).
+FIXTURE_RAW = Path(__file__).resolve().parent / "fixtures" / "seed_project" / "data" / "raw"
 #: Tests pin the package digest: others edit the package's source while these tests run.
 FROZEN_PACKAGE = "frozen-package-digest"
 
@@ -42,7 +44,7 @@ def frozen_package() -> Iterator[None]:
 
 def new_project(root: Path) -> ProjectPaths:
     """A project with the seed corpus and the tiny notebooks, not yet run."""
-    shutil.copytree(REPO_ROOT / "data" / "raw", root / "data" / "raw")
+    shutil.copytree(FIXTURE_RAW, root / "data" / "raw")
     (root / "data" / "processed").mkdir(parents=True)
     (root / "reports").mkdir()
     use_fake_notebooks(root)

@@ -57,6 +57,7 @@ def seed_row(release_id: str, context: str, text: str, value: float, indicator: 
         "indicator": indicator, "multiple_form": multiple_form, "subject": "",
         "domain": CODEBOOK.domain_of(indicator) if indicator in CODEBOOK else "",
         "published": release["published"], "sentence": _sentence(decoded, start, end),
+        "corrected": "false",
         **{key: release[key] for key in ("city_zh", "city_en", "province", "admin_level")},
     }
     return {column: row[column] for column in INDICATORS_TABLE_COLUMNS}

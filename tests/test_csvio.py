@@ -11,8 +11,11 @@ from hypothesis import strategies as st
 
 from pingan_analysis.csvio import (
     atomic_text_writer,
+    excel_cell,
     format_cell,
+    plain_cell,
     read_csv_text,
+    write_bytes_atomic,
     write_csv_rows,
     write_temporary,
 )
@@ -87,3 +90,24 @@ def test_the_text_reader_keeps_each_rows_line_and_refuses_a_wrong_header(tmp_pat
     assert table.lines == [2, 5]
     with pytest.raises(DataError, match=r"lacks column.*c"):
         read_csv_text(path, ("a", "b", "c"))
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o002, 0o077])
+def test_outputs_take_the_users_umask_not_0600(tmp_path: Path, umask: int) -> None:
+    previous = os.umask(umask)
+    try:
+        with atomic_text_writer(tmp_path / "table.csv") as handle:
+            handle.write("a\n")
+        write_bytes_atomic(tmp_path / "blob.bin", b"x")
+    finally:
+        os.umask(previous)
+    for name in ("table.csv", "blob.bin"):
+        assert (tmp_path / name).stat().st_mode & 0o777 == 0o666 & ~umask, name
+
+
+@given(st.text(max_size=20))
+def test_excel_cells_are_inert_and_read_back_unchanged(text: str) -> None:
+    safe = excel_cell(text)
+    assert plain_cell(safe) == text
+    if safe.startswith(("=", "+", "-", "@", "\t", "\r")):
+        assert float(safe) == float(text)  # only plain numbers keep a formula-like start

@@ -8,7 +8,7 @@ import nbformat
 import papermill
 import pytest
 
-from conftest import REPO_ROOT
+from conftest import RAW_DIR, REPO_ROOT
 from pingan_analysis.config import ProjectPaths
 from pingan_analysis.extract.build import build_corpus_tables
 from pingan_analysis.panel.build import build_panel
@@ -36,7 +36,7 @@ def built_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     import shutil
 
     root = tmp_path_factory.mktemp("by_hand") / "project"
-    shutil.copytree(REPO_ROOT / "data" / "raw", root / "data" / "raw")
+    shutil.copytree(RAW_DIR, root / "data" / "raw")
     shutil.copytree(REPO_ROOT / "notebooks", root / "notebooks")
     paths = ProjectPaths(root)
     build_corpus_tables(paths, paths.processed_dir)

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 import pandas as pd
 import pytest
 
-from conftest import MANIFEST, REPO_ROOT
+from conftest import MANIFEST, POPULATION
 from pingan_analysis.datasets import read_text_table
 from pingan_analysis.exceptions import DataError
 from pingan_analysis.schemas import (
@@ -27,7 +27,7 @@ def mention(**changes: str) -> dict[str, str]:
            "start": "10", "end": "14", "text": "13.5%", "value": "13.5", "unit": "%",
            "qualifier": "exact", "lower": "13.5", "upper": "13.5", "kind": "change_pct",
            "direction": "down", "period_start": "2019-01-01", "period_end": "2019-12-31",
-           "modality": "reported", "indicator": "", "multiple_form": "", "subject": ""}
+           "modality": "reported", "indicator": "", "multiple_form": "", "subject": "", "corrected": "false"}
     return {**row, **changes}
 
 
@@ -38,7 +38,7 @@ def mention_failures(*rows: dict[str, str]) -> list[tuple[int, str, str]]:
 
 
 def test_seed_manifest_and_reference_are_valid(manifest: pd.DataFrame) -> None:
-    reference = read_text_table(REPO_ROOT / "data/raw/reference/population.csv")
+    reference = read_text_table(POPULATION)
     assert schema_failures(ManifestSchema, manifest) == []
     assert schema_failures(ReferenceSchema, reference.assign(value=reference["value"].astype(float))) == []
 

@@ -72,6 +72,7 @@ def write_tables(root: Path, out_dir: Path) -> None:
             "period_start": period[0], "period_end": period[1],
             "modality": extra.get("modality", "reported"), "indicator": indicator, "multiple_form": "",
             "subject": "",
+            "corrected": "false",
         }
         mentions.append([row[column] for column in MENTIONS_TABLE_COLUMNS])
         if indicator:

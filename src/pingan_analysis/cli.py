@@ -33,6 +33,19 @@ ADD_OPTIONS: tuple[tuple[str, str, str], ...] = (
     ("--outlet", "outlet", "who published it"),
 )
 
+REFERENCE_OPTIONS: tuple[tuple[str, str, str], ...] = (
+    ("--city", "city", "the place, e.g. 长治市 (names, province and level come from the gazetteer)"),
+    ("--measure", "measure", "resident_population_census, resident_population_year_end or land_area_km2"),
+    ("--as-of", "as_of", "date the figure holds for, YYYY-MM-DD (2020-11-01 for the census)"),
+    ("--value", "value", "the figure in base units: persons, or km2"),
+    ("--source-kind", "source_kind", "e.g. official bulletin, reprint of official bulletin, encyclopedia"),
+    ("--source-title", "source_title", "the source's title"),
+    ("--source-url", "source_url", "where the source is"),
+    ("--quote", "quote", "the sentence the figure was read from"),
+    ("--note", "note", "caveats, other figures"),
+    ("--city-en", "city_en", "English name (default: the official romanisation)"),
+)
+
 
 class _ArgumentParser(argparse.ArgumentParser):
     """Raises UsageError instead of exiting, so `main` returns the exit code."""
@@ -73,6 +86,24 @@ def build_parser() -> argparse.ArgumentParser:
     unmapped = codebook_commands.add_parser(
         "unmapped", help="the most frequent subjects of the corpus's figures with no indicator")
     unmapped.add_argument("--top", type=_positive_int, default=30, help="how many (default 30)")
+
+    reference = commands.add_parser("reference", help="the reference table (population, area)")
+    reference_commands = reference.add_subparsers(dest="reference_command", required=True,
+                                                  parser_class=_ArgumentParser)
+    reference_add = reference_commands.add_parser(
+        "add", help="append one sourced row to data/raw/reference/population.csv")
+    for flag, dest, text in REFERENCE_OPTIONS:
+        reference_add.add_argument(flag, dest=dest, help=text)
+    reference_commands.add_parser("missing", help="the corpus's cities without a census population")
+
+    review = commands.add_parser("review", help="write a release's review sheet (CSV for Excel)")
+    review.add_argument("release_id", help="the release, as in data/raw/releases.csv")
+    review.add_argument("-o", "--output", type=Path, help="default: reviews/RELEASE_ID.csv")
+    corrections = commands.add_parser("corrections", help="data/raw/corrections.csv")
+    corrections_commands = corrections.add_subparsers(dest="corrections_command", required=True,
+                                                      parser_class=_ArgumentParser)
+    load = corrections_commands.add_parser("load", help="add a filled review sheet's corrections")
+    load.add_argument("sheet", type=Path)
 
     commands.add_parser("validate", help="validate the manifest and every table; write the report")
     commands.add_parser("status", help="which steps are stale, and why")
@@ -142,6 +173,56 @@ def _cmd_add(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_reference(args: argparse.Namespace) -> int:
+    from pingan_analysis.pipeline.lock import project_lock
+
+    paths = project_paths()
+    from pingan_analysis.corpus import reference
+
+    if args.reference_command == "missing":
+        from pingan_analysis.corpus.manifest import read_manifest
+
+        missing = reference.cities_without_population(read_manifest(paths.manifest),
+                                                      reference.load_reference(paths.population))
+        for row in missing.itertuples():
+            print(f"{row.city_zh} ({row.city_en}, {row.releases} releases): {row.reason}")
+        if len(missing):
+            print(reference.REFERENCE_HINT)
+        return 0
+    fields = {dest: getattr(args, dest) for _, dest, _ in REFERENCE_OPTIONS if getattr(args, dest)}
+    with project_lock(paths.state_dir):
+        row = reference.add_reference_row(paths, fields)
+    print(f"added {row['city_zh']} {row['measure']} {row['as_of']} = {row['value']} {row['unit']} "
+          "to data/raw/reference/population.csv")
+    return 0
+
+
+def _cmd_review(args: argparse.Namespace) -> int:
+    from pingan_analysis.pipeline.lock import project_lock
+
+    paths = project_paths()
+    with project_lock(paths.state_dir):
+        from pingan_analysis.extract.review import write_review_sheet
+
+        sheet = write_review_sheet(paths, args.release_id, args.output)
+    print(f"wrote {sheet}: fill field, new_value, reason and author on the rows to correct, "
+          f"then `pingan corrections load {sheet}`")
+    return 0
+
+
+def _cmd_corrections(args: argparse.Namespace) -> int:
+    from pingan_analysis.pipeline.lock import project_lock
+
+    paths = project_paths()
+    with project_lock(paths.state_dir):
+        from pingan_analysis.extract.review import load_review_sheet
+
+        loaded = load_review_sheet(paths, args.sheet)
+    print(f"loaded {len(loaded)} corrections into data/raw/corrections.csv; "
+          "`pingan run` applies them")
+    return 0
+
+
 def _cmd_extract(args: argparse.Namespace) -> int:
     from pingan_analysis.extract.files import extract_to_csv
 
@@ -161,8 +242,13 @@ def _cmd_codebook(args: argparse.Namespace) -> int:
 def _cmd_validate(args: argparse.Namespace) -> int:
     from pingan_analysis.validate.report import validate_project
 
-    result = validate_project(project_paths())
+    from pingan_analysis.extract.corrections import REPORT_FILE, unmatched_messages
+
+    paths = project_paths()
+    result = validate_project(paths)
     print(result)
+    for message in unmatched_messages(paths.processed_dir / REPORT_FILE):
+        print(f"warning: {message}")
     return 0
 
 
@@ -185,7 +271,8 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {
-    "run": _cmd_run, "status": _cmd_status, "add": _cmd_add, "extract": _cmd_extract,
+    "run": _cmd_run, "status": _cmd_status, "add": _cmd_add, "reference": _cmd_reference,
+    "review": _cmd_review, "corrections": _cmd_corrections, "extract": _cmd_extract,
     "validate": _cmd_validate, "evaluate": _cmd_evaluate, "codebook": _cmd_codebook,
 }
 

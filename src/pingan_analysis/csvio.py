@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import os
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
@@ -99,6 +100,47 @@ def format_cell(value: Any) -> str:
     return str(value)
 
 
+def new_file_mode() -> int:
+    """The mode a plainly created file gets under the user's umask (0644 under umask 022).
+
+    ``tempfile.mkstemp`` creates files 0600 whatever the umask, which renamed into place left every
+    output unreadable to co-authors; the atomic writers set this mode on their temporary files.
+    """
+    umask = os.umask(0o022)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+#: A cell starting with one of these is a formula to Excel and LibreOffice (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def excel_cell(text: str) -> str:
+    """``text`` made inert for a spreadsheet: a leading ``'`` before a formula start
+    (``=HYPERLINK(...)`` → ``'=HYPERLINK(...)``), which Excel shows as text, and before a leading
+    ``'`` (so that :func:`plain_cell` reads every cell back as it was). A plain number (-13.5, a
+    signed decline) stays a number. Only for exports meant for Excel: the machine-readable tables
+    keep their values."""
+    if text.startswith("'") or (text.startswith(FORMULA_STARTS) and not _is_number(text)):
+        return "'" + text
+    return text
+
+
+def plain_cell(text: str) -> str:
+    """The inverse of :func:`excel_cell`, for a sheet read back."""
+    if text.startswith("'") and text[1:].startswith(("'", *FORMULA_STARTS)):
+        return text[1:]
+    return text
+
+
+def _is_number(text: str) -> bool:
+    try:
+        number = float(text)
+    except ValueError:
+        return False
+    return math.isfinite(number) and text.strip() == text
+
+
 @contextmanager
 def atomic_writer(path: Path, binary: bool = False) -> Iterator[IO]:
     """Write ``path`` through a temporary file in its folder, synced and renamed over it only
@@ -126,6 +168,7 @@ def _temporary_beside(path: Path, mode: str, options: dict) -> Iterator[tuple[IO
     descriptor, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     temporary = Path(name)
     try:
+        os.fchmod(descriptor, new_file_mode())
         with os.fdopen(descriptor, mode, **options) as handle:
             yield handle, temporary
             handle.flush()

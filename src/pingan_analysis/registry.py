@@ -211,6 +211,11 @@ _FIELDS: tuple[Column, ...] = (
 )
 #: Every shared column by name; a table narrows one with :func:`dataclasses.replace`.
 FIELDS: dict[str, Column] = {column.name: column for column in _FIELDS}
+#: Last column of mentions, indicators and panel: true where data/raw/corrections.csv changed
+#: the mention (in the panel: any source of the row).
+CORRECTED = Column("corrected", "boolean", "true where data/raw/corrections.csv changed the "
+                   "mention (panel: any of the row's sources)",
+                   "true where a correction of data/raw/corrections.csv changed it", required=True)
 
 
 def _shared(*names: str) -> tuple[Column, ...]:
@@ -261,7 +266,7 @@ EXTRACT = Table(
 MENTIONS = Table(
     "mentions", "data/processed/mentions.csv",
     "Every quantity mention of every release, with its span.",
-    (FIELDS["release_id"], *_MENTION_FIELDS), ("release_id", "start", "end"),
+    (FIELDS["release_id"], *_MENTION_FIELDS, CORRECTED), ("release_id", "start", "end"),
 )
 
 _MAPPED = replace(FIELDS["indicator"], description="codebook indicator id",
@@ -269,8 +274,8 @@ _MAPPED = replace(FIELDS["indicator"], description="codebook indicator id",
 INDICATORS = Table(
     "indicators", "data/processed/indicators.csv",
     "Mentions mapped to a codebook indicator, with their release's city and source sentence.",
-    (*(_MAPPED if c.name == "indicator" else c for c in MENTIONS.columns),
-     FIELDS["domain"], *_RELEASE_CITY, FIELDS["sentence"]),
+    (FIELDS["release_id"], *(_MAPPED if c.name == "indicator" else c for c in _MENTION_FIELDS),
+     FIELDS["domain"], *_RELEASE_CITY, FIELDS["sentence"], CORRECTED),
     ("release_id", "start", "end"),
 )
 
@@ -389,6 +394,7 @@ PANEL = Table(
         _text("sources", "every source row merged, release_id:start-end (character offsets), "
                          ";-joined: each number leads back to its exact characters",
               "source mentions merged: release_id:start-end, ;-joined", required=True),
+        CORRECTED,
     ),
     ("city_zh", "period_start", "period_end", "indicator", "kind"),
 )
@@ -443,14 +449,38 @@ CORRECTIONS = Table(
         _text("author", "who made the correction", "who made the correction", required=True),
         _date("date", "when the correction was made", "when the correction was made (YYYY-MM-DD)",
               required=True),
+        _text("text", "the mention's characters when it was corrected (optional): a release "
+                      "whose text changed there is noticed", "the mention's text when corrected"),
     ),
     ("release_id", "start", "end", "field"),
+)
+
+CORRECTIONS_REPORT = Table(
+    "corrections_report", "data/processed/corrections_report.csv",
+    "Every correction of data/raw/corrections.csv and whether the corpus step applied it.",
+    (
+        _integer("line", "the correction's line in data/raw/corrections.csv (1 = header)",
+                 "line in data/raw/corrections.csv", required=True, minimum=2),
+        replace(FIELDS["release_id"], category=True),
+        _integer("start", "first character of the corrected mention",
+                 "first character of the corrected mention", required=True, minimum=0),
+        _integer("end", "character after the corrected mention",
+                 "character after the corrected mention", required=True, minimum=0),
+        _text("field", "the mention field set, or exclude", "the mention field set, or exclude",
+              allowed=CORRECTION_FIELDS, required=True),
+        _text("value", "the new value; empty for exclude", "the new value (empty for exclude)"),
+        _text("status", "applied, or unmatched (no mention has this span any more)",
+              "applied or unmatched", allowed=("applied", "unmatched"), required=True),
+        _text("detail", "what changed, for an unmatched correction: the text there now",
+              "what changed (unmatched corrections)"),
+    ),
+    ("line",),
 )
 
 #: Every table, by name, in the order data flows.
 TABLES: dict[str, Table] = {table.name: table for table in (
     MANIFEST, REFERENCE, CORRECTIONS, EXTRACT, MENTIONS, INDICATORS, CORPUS, DROPPED_BLOCKS,
-    VALIDATION_FAILURES, INDICATORS_VALID, PANEL,
+    CORRECTIONS_REPORT, VALIDATION_FAILURES, INDICATORS_VALID, PANEL,
 )}
 
 # --- the column tuples writers use (derived) -------------------------------------------------
@@ -477,3 +507,4 @@ CORPUS_COLUMNS: tuple[str, ...] = CORPUS.names
 DROPPED_COLUMNS: tuple[str, ...] = DROPPED_BLOCKS.names
 REFERENCE_COLUMNS: tuple[str, ...] = REFERENCE.names
 CORRECTION_COLUMNS: tuple[str, ...] = CORRECTIONS.names
+CORRECTION_REPORT_COLUMNS: tuple[str, ...] = CORRECTIONS_REPORT.names

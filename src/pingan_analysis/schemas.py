@@ -262,6 +262,24 @@ class PanelSchema(PeriodSchema, table="panel", columns=PANEL_COLUMNS):
         return (df["conflict"] == "true") | _value_in_interval(df)
 
 
+class CorrectionsSchema(TableModel, table="corrections"):
+    """``data/raw/corrections.csv``: a researcher's fix of one field of one mention."""
+
+    class Config:
+        strict = True
+        unique = list(TABLES["corrections"].primary_key)
+
+    @pa.check("date", name="date")
+    def is_date(cls, series: Series[str]) -> Series[bool]:
+        """The date is a real calendar date written YYYY-MM-DD."""
+        return _real_date(series)
+
+    @pa.dataframe_check(name="offsets_ordered")
+    def offsets_ordered(cls, df: pd.DataFrame) -> Series[bool]:
+        """The mention ends after it starts."""
+        return df["start"].isna() | df["end"].isna() | (df["start"] < df["end"])
+
+
 class ReferenceSchema(TableModel, table="reference"):
     """``data/raw/reference/population.csv``: sourced facts (population, land area) per city."""
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import math
 
 import matplotlib
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -150,3 +151,18 @@ def test_interval_bars_are_asymmetric_and_open_ends_draw_nothing() -> None:
     figure = crime_grid.plot_crime_vs_density(points, crime_grid.fit_crime_on_density(points))
     assert [text.get_text() for text in figure.axes[0].texts] == ["A"]
     assert not math.isnan(points.iloc[0]["crime_change"])
+
+
+@pytest.mark.parametrize("missing", [np.nan, ""])
+def test_caveats_survive_a_release_without_kind_and_say_so(missing: object) -> None:
+    panel = _panel([
+        _row("A", "criminal_police_incidents_annualised", -2, "2019-01-01", "2019-12-31"),
+        _row("A", "grid_workers_per_10k", 10, "2019-12-31", "2019-12-31", kind="count"),
+        _row("B", "criminal_police_incidents_annualised", -5, "2019-01-01", "2019-12-31"),
+        _row("B", "grid_workers_per_10k", 30, "2019-12-31", "2019-12-31", kind="count"),
+    ])
+    points = crime_grid.crime_grid_points(panel)
+    manifest = pd.DataFrame({"city_en": ["A", "B"], "kind": ["transcript", missing]})
+    notes = " ".join(crime_grid.caveats(points, crime_grid.fit_crime_on_density(points), manifest))
+    assert "2 releases: transcript, 1 of unknown kind" in notes
+    assert "no kind in data/raw/releases.csv" in notes and "--kind" in notes

@@ -6,7 +6,7 @@ from pathlib import Path
 import matplotlib
 import pytest
 
-from conftest import REPO_ROOT
+from conftest import FIXTURE_PROJECT
 from pingan_analysis.analysis import summaries
 from pingan_analysis.config import ProjectPaths
 from pingan_analysis.extract.build import build_corpus_tables
@@ -18,7 +18,7 @@ matplotlib.use("Agg")
 @pytest.fixture(scope="module")
 def processed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("processed")
-    build_corpus_tables(ProjectPaths(REPO_ROOT), folder)
+    build_corpus_tables(ProjectPaths(FIXTURE_PROJECT), folder)
     return folder
 
 

@@ -51,7 +51,7 @@ def test_read_manifest_names_line_and_column(paths: ProjectPaths) -> None:
     assert "fix:" in caught.value.message
 
 
-def test_add_release_fills_city_from_reference_and_copies_bytes(paths: ProjectPaths,
+def test_add_release_fills_city_from_the_gazetteer_and_copies_bytes(paths: ProjectPaths,
                                                                 new_text: Path) -> None:
     row = add_release(paths, new_text, {"city": "莱西市", "published": "2016-01-10",
                                         "period_start": "2015-01-01", "period_end": "2015-12-31"})
@@ -64,18 +64,65 @@ def test_add_release_fills_city_from_reference_and_copies_bytes(paths: ProjectPa
     assert len(manifest) == len(SEED_ROWS) + 1
 
 
-def test_new_city_gets_pinyin_name_and_a_warning(paths: ProjectPaths, new_text: Path,
-                                                 caplog: pytest.LogCaptureFixture) -> None:
+def test_a_new_city_takes_its_names_and_level_from_the_gazetteer(paths: ProjectPaths, new_text: Path,
+                                                                   caplog: pytest.LogCaptureFixture) -> None:
     with caplog.at_level(logging.WARNING):
         row = add_release(paths, new_text, {"city": "即墨区", "published": "2016-01-10"})
-    assert row["city_en"] == "Jimo" and row["release_id"].startswith("jimo-2016-01-10-")
-    assert row["province"] == "" and "即墨区 is not in the reference table" in caplog.text
+    assert (row["city_en"], row["province"], row["admin_level"]) == ("Jimo District", "山东", "district")
+    assert row["release_id"].startswith("jimo-district-2016-01-10-")
+    # no census row for 即墨区: the warning names the file and the columns to add
+    assert "即墨区 has no resident_population_census row in data/raw/reference/population.csv" in caplog.text
+    assert "pingan reference add" in caplog.text and "source_title" in caplog.text
 
 
-def test_given_metadata_wins_over_reference(paths: ProjectPaths, new_text: Path) -> None:
-    row = add_release(paths, new_text, {"city": "青岛市", "published": "2016-01-10",
-                                        "city_en": "Tsingtao", "kind": "other"})
-    assert row["city_en"] == "Tsingtao" and row["release_id"].startswith("tsingtao-")
+def test_a_short_name_adds_to_the_existing_city_not_a_second_one(paths: ProjectPaths,
+                                                                 new_text: Path) -> None:
+    row = add_release(paths, new_text, {"city": "青岛", "published": "2016-01-10"})
+    assert (row["city_zh"], row["city_en"]) == ("青岛市", "Qingdao")
+    assert set(read_manifest(paths.manifest)["city_zh"]) == {r["city_zh"] for r in SEED_ROWS}
+
+
+@pytest.mark.parametrize(("city", "slug"), [("六安", "lu-an"), ("西安", "xi-an"), ("长治", "changzhi"),
+                                            ("单县", "shan-county")])
+def test_release_ids_take_the_official_romanisation(paths: ProjectPaths, new_text: Path,
+                                                    city: str, slug: str) -> None:
+    row = add_release(paths, new_text, {"city": city, "published": "2016-01-10"})
+    assert row["release_id"].startswith(f"{slug}-2016-01-10-")
+
+
+def test_a_given_english_name_is_kept_but_the_id_is_official(paths: ProjectPaths, new_text: Path,
+                                                             caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.WARNING):
+        row = add_release(paths, new_text, {"city": "青岛市", "published": "2016-01-10",
+                                            "city_en": "Tsingtao", "kind": "other"})
+    assert row["city_en"] == "Tsingtao" and row["release_id"].startswith("qingdao-")
+    assert "'Tsingtao' kept" in caplog.text
+
+
+def test_a_province_or_level_that_disagrees_with_the_gazetteer_is_refused(paths: ProjectPaths,
+                                                                         new_text: Path) -> None:
+    before = tree_digest(paths.root / "data")
+    with pytest.raises(DataError) as caught:
+        add_release(paths, new_text, {"city": "青岛市", "published": "2016-01-10", "province": "江苏",
+                                      "admin_level": "county"})
+    message = caught.value.message
+    assert "--province '江苏': the gazetteer has '山东'" in message
+    assert "--admin-level 'county': the gazetteer has 'prefecture'" in message
+    assert str(new_text) in message and tree_digest(paths.root / "data") == before
+
+
+def test_an_unknown_place_is_refused_with_did_you_mean(paths: ProjectPaths, new_text: Path) -> None:
+    with pytest.raises(DataError) as caught:
+        add_release(paths, new_text, {"city": "清岛市", "published": "2016-01-10"})
+    assert "did you mean 青岛市" in caught.value.message
+
+
+def test_a_place_the_gazetteer_lacks_needs_every_name_given(paths: ProjectPaths, new_text: Path,
+                                                            caplog: pytest.LogCaptureFixture) -> None:
+    names = {"city_en": "Xixian New Area", "province": "陕西", "admin_level": "district"}
+    with caplog.at_level(logging.WARNING):
+        row = add_release(paths, new_text, {"city": "西咸新区", "published": "2016-01-10", **names})
+    assert {key: row[key] for key in names} == names and "not in the gazetteer" in caplog.text
 
 
 @pytest.mark.parametrize(("metadata", "named"), [
@@ -149,3 +196,8 @@ def test_batch_with_two_bad_rows_names_both_and_adds_none(paths: ProjectPaths, t
     assert "2 of 3 rows refused" in message and "line 3:" in message and "line 4:" in message
     assert "'2021-02-30'" in message and "already in the corpus" in message
     assert tree_digest(paths.root / "data") == before
+
+
+def test_a_province_given_tells_namesakes_apart(paths: ProjectPaths, new_text: Path) -> None:
+    row = add_release(paths, new_text, {"city": "海州区", "province": "江苏", "published": "2016-01-10"})
+    assert (row["city_zh"], row["province"], row["admin_level"]) == ("海州区", "江苏", "district")

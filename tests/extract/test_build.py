@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO_ROOT
+from conftest import FIXTURE_PROJECT
 from pingan_analysis.extract import build
 from pingan_analysis.config import ProjectPaths
 
@@ -17,7 +17,7 @@ TABLES = ("mentions.csv", "indicators.csv", "corpus.csv", "dropped_blocks.csv")
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("sequential")
-    build.build_corpus_tables(ProjectPaths(REPO_ROOT), folder, jobs=1)
+    build.build_corpus_tables(ProjectPaths(FIXTURE_PROJECT), folder, jobs=1)
     return folder
 
 
@@ -27,7 +27,7 @@ def _rows(path: Path) -> list[dict[str, str]]:
 
 
 def test_a_second_build_is_byte_identical(built: Path, tmp_path: Path) -> None:
-    build.build_corpus_tables(ProjectPaths(REPO_ROOT), tmp_path, jobs=1)
+    build.build_corpus_tables(ProjectPaths(FIXTURE_PROJECT), tmp_path, jobs=1)
     for name in TABLES:
         assert (tmp_path / name).read_bytes() == (built / name).read_bytes(), name
 
@@ -35,7 +35,7 @@ def test_a_second_build_is_byte_identical(built: Path, tmp_path: Path) -> None:
 def test_worker_processes_write_the_same_tables(built: Path, tmp_path: Path,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(build, "MIN_RELEASES_PER_PROCESS_POOL", 1)
-    build.build_corpus_tables(ProjectPaths(REPO_ROOT), tmp_path, jobs=2)
+    build.build_corpus_tables(ProjectPaths(FIXTURE_PROJECT), tmp_path, jobs=2)
     for name in TABLES:
         assert (tmp_path / name).read_bytes() == (built / name).read_bytes(), name
 

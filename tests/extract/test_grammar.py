@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from pingan_analysis.extract.grammar import Quantity, find_quantities, names_holding_numerals
 from pingan_analysis.registry import DIRECTIONS, MENTION_KINDS, MULTIPLE_FORMS, QUALIFIERS
 
-RELEASES = Path(__file__).resolve().parents[2] / "data" / "raw" / "releases"
+from conftest import RELEASES_DIR as RELEASES
 
 QD = "qingdao-2020-04-08-7042e67b"
 QD_PAPER = "qingdao-2020-04-15-1ebbc326"

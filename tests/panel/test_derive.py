@@ -7,7 +7,7 @@ import math
 import pandas as pd
 import pytest
 
-from conftest import REPO_ROOT
+from conftest import POPULATION
 from pingan_analysis.panel.derive import annualise, derive, measure_of, period_years
 from pingan_analysis.panel.reconcile import reconcile
 from pingan_analysis.corpus.reference import load_reference
@@ -20,7 +20,7 @@ QINGDAO_KEY = "population.csv:青岛市:resident_population_census:2020-11-01"
 
 @pytest.fixture(scope="module")
 def reference() -> pd.DataFrame:
-    return load_reference(REPO_ROOT / "data" / "raw" / "reference" / "population.csv")
+    return load_reference(POPULATION)
 
 
 def derived(reference: pd.DataFrame, *rows: dict) -> pd.DataFrame:

@@ -16,7 +16,7 @@ import yaml
 from pingan_analysis.config import DEFAULT_CODEBOOK
 from pingan_analysis.datasets import load_panel
 from pingan_analysis.panel.derive import DERIVED_INDICATORS
-from pingan_analysis.panel.exports import RESOURCES, STATA_BOOLEAN_LABELS, datapackage
+from pingan_analysis.panel.exports import RESOURCES, STATA_BOOLEAN_LABELS, csv_bytes, datapackage
 from pingan_analysis.registry import (
     CORPUS_COLUMNS,
     DROPPED_COLUMNS,
@@ -198,3 +198,14 @@ def test_citation_and_package_versions_agree(processed: Path) -> None:
     assert citation["version"] == pingan_analysis.__version__ == package["version"]
     assert citation["license"] == "MIT"
     assert citation["authors"] == [{"name": "pingan-analysis contributors"}]
+
+
+def test_formula_cells_are_neutralised_in_the_excel_csv_only() -> None:
+    text = pd.DataFrame({"city_en": ['=HYPERLINK("http://x","y")', "+cmd", "@SUM(A1)", "Qingdao"],
+                         "value": ["-13.5", "2", "-1+2", "3"]})
+    plain = csv_bytes(text).decode("utf-8")
+    excel = csv_bytes(text, excel=True).decode("utf-8-sig")
+    assert '"=HYPERLINK(""http://x"",""y"")"' in plain and "\n+cmd," in plain
+    assert '"\'=HYPERLINK(""http://x"",""y"")"' in excel
+    assert "\r\n'+cmd,2" in excel and "\r\n'@SUM(A1),'-1+2" in excel
+    assert "-13.5" in excel and "'-13.5" not in excel  # a signed number stays a number

@@ -104,7 +104,7 @@ def test_outputs_are_byte_identical_across_runs_utf8_and_newline(paths: ProjectP
 def test_a_new_city_is_a_warning_not_a_quarantine(paths: ProjectPaths, tmp_path: Path) -> None:
     text = tmp_path / "new.txt"
     text.write_text("连云港某区平安建设情况。\n", encoding="utf-8")
-    add_release(paths, text, {"city": "海州区", "published": "2021-05-01"})
+    add_release(paths, text, {"city": "连云港市海州区", "published": "2021-05-01"})
     result = validate_tables(paths, paths.processed_dir)
     warnings = [r for r in read_rows(paths.processed_dir / FAILURES_FILE) if r["table"] == "manifest"]
     assert [(r["check"], r["value"]) for r in warnings] == [("city_known_to_reference", "海州区")]

@@ -171,8 +171,15 @@ def caveats(points: pd.DataFrame, fit: CrimeGridFit, manifest: pd.DataFrame | No
                      + "; ".join(breaks) + ".")
     if manifest is not None:
         cities = manifest[manifest["city_en"].isin(points["city_en"])]
+        # kind is optional in the manifest: an empty cell reads as "" or NaN
+        given = [str(kind) for kind in cities["kind"] if isinstance(kind, str) and kind]
+        unknown = len(cities) - len(given)
+        kinds = ", ".join([*sorted(set(given)), *([f"{unknown} of unknown kind"] if unknown else [])])
         notes.append(f"Every figure is the government's own report ({len(cities)} releases: "
-                     f"{', '.join(sorted(cities['kind'].unique()))}), not an independent statistic.")
+                     f"{kinds}), not an independent statistic.")
+        if unknown:
+            notes.append(f"{unknown} release(s) have no kind in data/raw/releases.csv (the optional "
+                         "`--kind` of `pingan add`): fill the column to say what each release is.")
     if fit.slope is not None and not fit.leave_one_out["slope"].dropna().empty:
         signs = set(np.sign(fit.leave_one_out["slope"].dropna()))
         if len(signs) > 1:

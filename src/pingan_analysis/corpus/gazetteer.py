@@ -82,13 +82,18 @@ class _Division:
         return Place(self.name_zh, self.province, self.admin_level, self.parent, self.code,
                      romanise(self.name_zh))
 
+    @property
+    def unromanised(self) -> Place:
+        return Place(self.name_zh, self.province, self.admin_level, self.parent, self.code, "")
 
-def resolve_place(name: str) -> Place:
+
+def resolve_place(name: str, *, english: bool = True) -> Place:
     """The division ``name`` names: an official name (青岛市), a short form (青岛), or either
     qualified by the province or prefecture (山东青岛, 南京市鼓楼区, 北京朝阳).
 
     Raises DataError naming the candidates when the name is ambiguous (朝阳: 朝阳市 or 朝阳区),
-    and the nearest names ("did you mean") when it names no division.
+    and the nearest names ("did you mean") when it names no division. ``english=False`` leaves
+    ``name_en`` empty, for checks of names and levels alone (pypinyin is slow to load).
     """
     text = re.sub(r"\s+", "", name or "")
     if not text:
@@ -96,7 +101,7 @@ def resolve_place(name: str) -> Place:
     gazetteer = _gazetteer()
     found = gazetteer.lookup(text)
     if len(found) == 1:
-        return found[0].place
+        return found[0].place if english else found[0].unromanised
     if found:
         listed = "; ".join(_describe(d) for d in found[:8])
         raise DataError(f"the place name {text!r} is ambiguous: it names {len(found)} divisions "

@@ -18,6 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from pingan_analysis.config import ProjectPaths
+from pingan_analysis.corpus.gazetteer import Place, slug
 from pingan_analysis.corpus.ingest import decode_bytes
 from pingan_analysis.corpus.reference import load_reference
 from pingan_analysis.csvio import CsvTable, read_csv_text, write_temporary
@@ -34,7 +35,6 @@ ADD_KEYS: tuple[str, ...] = (
 )
 #: Columns a batch CSV must have; the others of the manifest are optional.
 BATCH_REQUIRED: tuple[str, ...] = ("file", "city_zh", "published")
-CITY_SUFFIXES = "市县区"
 MANIFEST_FIX = ("correct the cells named (keep the header: " + ",".join(MANIFEST_COLUMNS)
                 + "), or restore the manifest with `git checkout -- data/raw/releases.csv`")
 
@@ -123,8 +123,9 @@ def _prepare_release(paths: ProjectPaths, manifest: pd.DataFrame, cities: pd.Dat
     sha256 = hashlib.sha256(data).hexdigest()
     _refuse_duplicate(manifest, sha256, file)
     row = {column: (fields.get(column) or "").strip() for column in MANIFEST_COLUMNS}
-    row.update(_city_fields(cities, row))
-    release_id = f"{_slug(row['city_en'])}-{row['published']}-{sha256[:8]}"
+    city = _city_fields(cities, row, file)
+    row.update({key: city[key] for key in ("city_zh", "city_en", "province", "admin_level")})
+    release_id = f"{slug(city['id_name'])}-{row['published']}-{sha256[:8]}"
     _refuse_mismatch(row, "sha256", sha256, file)
     _refuse_mismatch(row, "release_id", release_id, file)
     row.update(release_id=release_id, file=f"{release_id}.txt", sha256=sha256)
@@ -182,35 +183,81 @@ def _option(column: str) -> str:
 
 
 def _reference_cities(paths: ProjectPaths) -> pd.DataFrame:
-    """One row per city of the reference table: its English name, province and level."""
-    columns = ["city_zh", "city_en", "province", "admin_level"]
-    return load_reference(paths.population)[columns].drop_duplicates("city_zh")
+    """The reference table's rows (to say which cities lack a population figure)."""
+    return load_reference(paths.population)
 
 
-def _city_fields(cities: pd.DataFrame, row: dict[str, str]) -> dict[str, str]:
-    """The city's English name, province and level: as given, else from the reference table,
-    else the English name from pinyin; what stays unknown is left empty with a warning."""
-    known = cities[cities["city_zh"] == row["city_zh"]]
-    found = known.iloc[0].to_dict() if len(known) else {"city_en": _pinyin_name(row["city_zh"])}
-    filled = {key: row[key] or found.get(key, "") for key in ("city_en", "province", "admin_level")}
-    empty = [key for key, value in filled.items() if not value]
-    if empty:
-        log.warning("%s is not in the reference table; %s left empty (give --%s)", row["city_zh"],
-                    ", ".join(empty), " / --".join(key.replace("_", "-") for key in empty))
-    return filled
+def _city_fields(cities: pd.DataFrame, row: dict[str, str], file: Path) -> dict[str, str]:
+    """The city's official name, English name, province and level, from the gazetteer.
+
+    ``--city 青岛`` becomes 青岛市. A given province or level that disagrees with the gazetteer is
+    refused; a given English name is kept (with a warning) but the release id always takes the
+    official romanisation. A place the gazetteer lacks (a new division, a 新区) is accepted only
+    with --city-en, --province and --admin-level all given, and a warning.
+    """
+    from pingan_analysis.corpus.gazetteer import resolve_place
+
+    try:
+        place = _resolve_city(row)
+    except DataError as error:
+        given = all(row[key] for key in ("city_en", "province", "admin_level"))
+        if not given:
+            raise DataError(f"--city: {error.problem}", where=str(file),
+                            fix=f"{error.fix}; a place the gazetteer lacks needs --city-en, "
+                                "--province and --admin-level all given") from error
+        log.warning("%s is not in the gazetteer (%s); added with the names given", row["city_zh"],
+                    error.problem)
+        _warn_no_population(cities, row["city_zh"])
+        return {key: row[key] for key in ("city_zh", "city_en", "province", "admin_level")} | {
+            "id_name": row["city_en"]}
+    if place.name_zh != row["city_zh"]:
+        log.warning("--city %s is %s (%s)", row["city_zh"], place.name_zh, _place_label(place))
+    official = {"province": place.province, "admin_level": place.admin_level}
+    wrong = [f"--{key.replace('_', '-')} {row[key]!r}: the gazetteer has {official[key]!r}"
+             for key in official if row[key] and row[key] != official[key]]
+    if wrong:
+        raise DataError(f"{place.name_zh} ({_place_label(place)}) disagrees with the options given: "
+                        + "; ".join(wrong), where=str(file),
+                        fix="leave the option(s) out: they come from the gazetteer")
+    if row["city_en"] and row["city_en"] != place.name_en:
+        log.warning("--city-en %r kept as the English name; the official romanisation %r names "
+                    "the release id", row["city_en"], place.name_en)
+    _warn_no_population(cities, place.name_zh)
+    return {"city_zh": place.name_zh, "city_en": row["city_en"] or place.name_en,
+            "province": place.province, "admin_level": place.admin_level, "id_name": place.name_en}
 
 
-def _pinyin_name(city_zh: str) -> str:
-    """青岛市 → Qingdao: the name without its 市/县/区 suffix, in pinyin."""
-    from pypinyin import lazy_pinyin
+def _resolve_city(row: dict[str, str]) -> Place:
+    """The gazetteer's place for --city, qualified by --province when the name alone is
+    ambiguous (--city 海州区 --province 江苏)."""
+    from pingan_analysis.corpus.gazetteer import resolve_place
 
-    name = city_zh[:-1] if len(city_zh) > 2 and city_zh[-1] in CITY_SUFFIXES else city_zh
-    return "".join(lazy_pinyin(name)).strip().capitalize()
+    try:
+        return resolve_place(row["city_zh"])
+    except DataError:
+        if not row["province"]:
+            raise
+        try:
+            return resolve_place(row["province"] + row["city_zh"])
+        except DataError:
+            pass
+        raise
 
 
-def _slug(city_en: str) -> str:
-    """The city part of a release id: lower-case letters and digits, words joined by '-'."""
-    return re.sub(r"[^a-z0-9]+", "-", city_en.lower()).strip("-") or "unknown"
+def _place_label(place: Place) -> str:
+    parent = f", in {place.parent}" if place.parent else ""
+    return f"{place.province}, {place.admin_level}{parent}, division {place.code}"
+
+
+def _warn_no_population(reference: pd.DataFrame, city_zh: str) -> None:
+    """Say which file and columns to extend when the city has no census population."""
+    from pingan_analysis.corpus.reference import CENSUS, REFERENCE_HINT
+
+    rows = reference[(reference["city_zh"] == city_zh) & (reference["measure"] == CENSUS)]
+    if rows.empty:
+        log.warning("%s has no %s row in data/raw/reference/population.csv: per-capita rates "
+                    "leave it out (`pingan reference missing` lists such cities). %s", city_zh,
+                    CENSUS, REFERENCE_HINT)
 
 
 # --- writing ---------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -21,9 +22,23 @@ from pingan_analysis.exceptions import DataError
 from pingan_analysis.registry import REFERENCE_COLUMNS
 from pingan_analysis.schemas import ReferenceSchema, table_failures
 
+if TYPE_CHECKING:
+    from pingan_analysis.config import ProjectPaths
+
 CENSUS = "resident_population_census"
 YEAR_END = "resident_population_year_end"
 LAND_AREA = "land_area_km2"
+#: The measures the panel uses, and the unit each is written in.
+MEASURE_UNITS: dict[str, str] = {CENSUS: "persons", YEAR_END: "persons", LAND_AREA: "km2"}
+REFERENCE_HINT = (
+    "To add it: `pingan reference add --city CITY --measure resident_population_census "
+    "--as-of 2020-11-01 --value N --source-kind K --source-title T --source-url U --quote Q`, or "
+    "append a row to data/raw/reference/population.csv with the columns " + ",".join(REFERENCE_COLUMNS)
+    + " (measure resident_population_census, as_of 2020-11-01, unit persons; the quote is the "
+    "sentence the figure was read from)"
+)
+#: Columns of :func:`cities_without_population`.
+MISSING_COLUMNS: tuple[str, ...] = ("city_zh", "city_en", "releases", "reason", "fix")
 
 
 @dataclass(frozen=True)
@@ -50,13 +65,49 @@ def load_reference(path: Path) -> pd.DataFrame:
     table = read_csv_text(path, REFERENCE_COLUMNS, what="reference table")
     frame, failures = table_failures(ReferenceSchema, table.frame[list(REFERENCE_COLUMNS)],
                                      ("value",))
-    if failures:
-        listed = "\n".join(f"  line {table.lines[f.row]}, column {f.column}: {f.describe()}"
-                           for f in failures)
-        raise DataError("the reference table is invalid:\n" + listed, where=str(path),
+    problems = [f"  line {table.lines[f.row]}, column {f.column}: {f.describe()}"
+                for f in failures]
+    if not failures:
+        problems += [f"  line {table.lines[row]}, column {column}: {problem}"
+                     for row, column, problem in _place_problems(frame)]
+    if problems:
+        raise DataError("the reference table is invalid:\n" + "\n".join(problems),
+                        where=str(path),
                         fix="correct the cells named (figures in base units, e.g. 10071722); "
-                            "keep every row sourced")
+                            "keep every row sourced (see data/raw/reference/README.md, "
+                            "\"Adding a row\")")
     return frame.assign(file=path.name)
+
+
+def _place_problems(frame: pd.DataFrame) -> list[tuple[int, str, str]]:
+    """(row, column, problem) for a measure the panel does not know, a unit that is not the
+    measure's, and a place whose name, province or level disagrees with the gazetteer."""
+    from pingan_analysis.corpus.gazetteer import resolve_place
+
+    problems: list[tuple[int, str, str]] = []
+    places: dict[str, object] = {}
+    for row, record in enumerate(frame.to_dict("records")):
+        unit = MEASURE_UNITS.get(record["measure"])
+        if unit is None:
+            problems.append((row, "measure", f"{record['measure']!r} is not one of "
+                                             f"{', '.join(MEASURE_UNITS)}"))
+        elif record["unit"] != unit:
+            problems.append((row, "unit", f"{record['unit']!r}: {record['measure']} is in {unit}"))
+        name = record["city_zh"]
+        if name not in places:
+            try:
+                places[name] = resolve_place(name, english=False)
+            except DataError as error:
+                places[name] = f"{error.problem} ({error.fix})"
+        place = places[name]
+        if isinstance(place, str):
+            problems.append((row, "city_zh", place))
+            continue
+        wanted = {"city_zh": place.name_zh, "province": place.province,
+                  "admin_level": place.admin_level}
+        problems += [(row, column, f"{record[column]!r}: the gazetteer has {value!r} for {name}")
+                     for column, value in wanted.items() if record[column] != value]
+    return problems
 
 
 def _rows(reference: pd.DataFrame, city_zh: str, measure: str) -> pd.DataFrame:
@@ -120,3 +171,90 @@ def land_area_for(reference: pd.DataFrame, city_zh: str) -> ReferenceValue | Non
     row = rows.iloc[-1]
     note = f"land area: {row['note']}" if row["note"] else ""
     return ReferenceValue(float(row["value"]), _key(row), note)
+
+
+def cities_without_population(manifest: pd.DataFrame, reference: pd.DataFrame) -> pd.DataFrame:
+    """The manifest's cities that per-capita rates leave out or treat as not comparable, and why.
+
+    One row per city (:data:`MISSING_COLUMNS`): ``reason`` says whether the reference has no
+    population at all (the city drops out of per-capita rates and notebook 05's comparisons) or only
+    year-end estimates (rates are flagged not comparable with census-based ones); ``fix`` says
+    which file and columns to add. Empty when every city has its census count.
+    """
+    rows = []
+    cities = manifest.groupby("city_zh", sort=True).agg(
+        city_en=("city_en", "first"), releases=("release_id", "count"))
+    for city_zh, city in cities.iterrows():
+        if not _rows(reference, city_zh, CENSUS).empty:
+            continue
+        if _rows(reference, city_zh, YEAR_END).empty:
+            reason = "no population in the reference table: left out of per-capita rates"
+        else:
+            reason = ("no census count, only year-end estimates: its rates are not comparable "
+                      "with census-based ones")
+        rows.append((city_zh, city["city_en"], int(city["releases"]), reason, REFERENCE_HINT))
+    return pd.DataFrame(rows, columns=list(MISSING_COLUMNS))
+
+
+def project_cities_without_population(root: Path | None = None) -> pd.DataFrame:
+    """:func:`cities_without_population` of a project (default: the one found from the working
+    directory), for notebooks and the index page."""
+    from pingan_analysis.config import ProjectPaths, find_project_root
+    from pingan_analysis.corpus.manifest import read_manifest
+
+    paths = ProjectPaths(root or find_project_root())
+    return cities_without_population(read_manifest(paths.manifest), load_reference(paths.population))
+
+
+def add_reference_row(paths: ProjectPaths, fields: dict[str, str]) -> dict[str, str]:
+    """Append one sourced row to ``data/raw/reference/population.csv`` (``pingan reference add``).
+
+    ``fields`` holds ``city`` (any name the gazetteer resolves), ``measure``, ``as_of``, ``value``,
+    ``source_kind``, ``source_title``, ``source_url``, ``quote`` and optionally ``note`` and
+    ``city_en``. Names, province and level come from the gazetteer and the unit from the measure;
+    the extended table is validated before it replaces the file. Returns the row.
+    """
+    import csv
+    import io
+
+    from pingan_analysis.corpus.gazetteer import resolve_place
+    from pingan_analysis.csvio import write_bytes_atomic
+    from pingan_analysis.exceptions import UsageError
+
+    needed = ("city", "measure", "value", "source_kind", "source_title", "quote")
+    missing = [key for key in needed if not fields.get(key)]
+    if missing:
+        raise UsageError("missing " + ", ".join("--" + key.replace("_", "-") for key in missing),
+                         where="pingan reference add", fix="every reference row is sourced: give "
+                         "the figure, its source and the sentence it was read from")
+    place = resolve_place(fields["city"])
+    measure = fields["measure"]
+    if measure not in MEASURE_UNITS:
+        raise UsageError(f"--measure {measure!r} is not one of {', '.join(MEASURE_UNITS)}",
+                         where="pingan reference add", fix="choose one of those measures")
+    row = {"city_zh": place.name_zh, "city_en": fields.get("city_en") or place.name_en,
+           "province": place.province, "admin_level": place.admin_level, "measure": measure,
+           "as_of": fields.get("as_of") or "",
+           "value": fields["value"], "unit": MEASURE_UNITS[measure],
+           "source_kind": fields["source_kind"], "source_title": fields["source_title"],
+           "source_url": fields.get("source_url") or "", "quote": fields["quote"],
+           "note": fields.get("note") or ""}
+    path = paths.population
+    data = path.read_bytes()
+    header = read_csv_text(path, REFERENCE_COLUMNS, what="reference table").frame.columns
+    line_end = b"\r\n" if b"\r\n" in data else b"\n"
+    if data and not data.endswith(b"\n"):
+        data += line_end
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator=line_end.decode()).writerow([row[c] for c in header])
+    candidate = path.with_name(f".{path.name}.candidate")
+    candidate.write_bytes(data + buffer.getvalue().encode("utf-8"))
+    try:
+        load_reference(candidate)
+    except DataError as error:
+        raise DataError(f"the new row is refused: {error.problem}", where=str(path),
+                        fix="correct the values given; the table is unchanged") from error
+    finally:
+        candidate.unlink(missing_ok=True)
+    write_bytes_atomic(path, data + buffer.getvalue().encode("utf-8"))
+    return row

@@ -48,11 +48,12 @@ def assemble_panel(indicators: pd.DataFrame, reference: pd.DataFrame) -> pd.Data
 
 
 def _typed(rows: pd.DataFrame) -> pd.DataFrame:
-    text = [c for c in PANEL_TABLE_COLUMNS if c not in (*PANEL_NUMBERS, "conflict")]
+    text = [c for c in PANEL_TABLE_COLUMNS if c not in (*PANEL_NUMBERS, "conflict", "corrected")]
     return rows.assign(
         **{column: rows[column].fillna("").astype(str) for column in text},
         **{column: rows[column].astype(float) for column in ("value", "lower", "upper")},
         n_sources=rows["n_sources"].astype("int64"), conflict=rows["conflict"].astype(bool),
+        corrected=rows["corrected"].astype(bool),
     )
 
 

@@ -31,7 +31,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pingan_analysis.corpus.codebook import load_codebook
-from pingan_analysis.csvio import format_cell, write_bytes_atomic
+from pingan_analysis.csvio import excel_cell, format_cell, write_bytes_atomic
 from pingan_analysis.datasets import typed
 from pingan_analysis.panel.derive import DERIVED_INDICATORS, RATES, measure_of
 from pingan_analysis.registry import BOOLEAN_TEXT, PANEL, TABLES, Column, Table
@@ -105,10 +105,12 @@ def _python(cell: object) -> object:
 
 
 def csv_bytes(text: pd.DataFrame, excel: bool = False) -> bytes:
+    """The table as CSV; for Excel with BOM, CRLF and formula-like cells neutralised."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n" if excel else "\n")
     writer.writerow(text.columns)
-    writer.writerows(text.itertuples(index=False, name=None))
+    rows = text.itertuples(index=False, name=None)
+    writer.writerows(([excel_cell(cell) for cell in row] for row in rows) if excel else rows)
     return buffer.getvalue().encode("utf-8-sig" if excel else "utf-8")
 
 

@@ -28,7 +28,7 @@ from pingan_analysis.exceptions import DataError
 from pingan_analysis.registry import PANEL_COLUMNS
 
 MERGE_KEY: list[str] = ["city_zh", "period_start", "period_end", "indicator", "kind"]
-RECONCILED_COLUMNS: tuple[str, ...] = (*PANEL_COLUMNS, "domain", "sources")
+RECONCILED_COLUMNS: tuple[str, ...] = (*PANEL_COLUMNS, "domain", "sources", "corrected")
 TEXT_COLUMNS: tuple[str, ...] = (
     "release_id", "unit", "qualifier", "kind", "direction", "period_start", "period_end",
     "modality", "indicator", "multiple_form", "domain", "city_zh", "city_en", "province",
@@ -57,6 +57,9 @@ def reconcile(indicators: pd.DataFrame) -> pd.DataFrame:
 def _reported(indicators: pd.DataFrame) -> pd.DataFrame:
     """Achieved figures (not targets) that map to an indicator, with clean dtypes."""
     frame = indicators.copy()
+    if "corrected" not in frame:
+        frame["corrected"] = "false"
+    frame["corrected"] = frame["corrected"].astype(str).str.lower()
     for column in TEXT_COLUMNS:
         frame[column] = frame[column].fillna("").astype(str)
     for column in NUMBER_COLUMNS:
@@ -145,6 +148,8 @@ def _provenance(figures: pd.DataFrame) -> pd.DataFrame:
         "n_sources": grouped["release_id"].nunique(),
         "release_ids": grouped["release_id"].agg(lambda ids: ";".join(sorted(set(ids)))),
         "sources": grouped["source"].agg(";".join),
+        # true when data/raw/corrections.csv changed any source mention
+        "corrected": grouped["corrected"].agg(lambda flags: bool((flags == "true").any())),
     })
 
 

@@ -90,10 +90,12 @@ def _processed(*names: str) -> tuple[str, ...]:
 def data_steps(paths: ProjectPaths) -> list[Step]:
     """corpus → validate → panel, and the validation report."""
     raw = (paths.manifest, paths.releases_dir, paths.codebook)
+    # The researcher's corrections are applied by the corpus step, after extraction.
+    corrections = paths.raw_dir / "corrections.csv"
     return [
-        Step("corpus", "pingan_analysis.pipeline.stages:corpus", sources=raw,
+        Step("corpus", "pingan_analysis.pipeline.stages:corpus", sources=(*raw, corrections),
              writes=_processed("mentions.csv", "indicators.csv", "corpus.csv",
-                               "dropped_blocks.csv")),
+                               "dropped_blocks.csv", "corrections_report.csv")),
         Step("validate", "pingan_analysis.pipeline.stages:validate", sources=(*raw, paths.reference_dir),
              reads=_processed("mentions.csv", "indicators.csv"),
              writes=_processed("validation_failures.csv", "indicators_valid.csv",
