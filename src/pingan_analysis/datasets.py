@@ -15,6 +15,7 @@ import pandas as pd
 from pingan_analysis.corpus import reference as _reference
 from pingan_analysis.config import ProjectPaths, project_paths
 from pingan_analysis.exceptions import DataError
+from pingan_analysis.registry import MANIFEST_COLUMNS
 
 #: Column → type for every table; columns not named are free text.
 COLUMN_TYPES: dict[str, str] = {
@@ -89,7 +90,10 @@ def load_indicators(processed_dir: Path | None = None, valid_only: bool = True) 
 
 def load_manifest(root: Path | None = None) -> pd.DataFrame:
     """The release manifest ``data/raw/releases.csv`` of the project at ``root``, typed."""
-    return typed(read_text_table(_paths(root).manifest))
+    from pingan_analysis.corpus.manifest import read_csv_text
+
+    path = _paths(root).manifest
+    return typed(read_csv_text(path, MANIFEST_COLUMNS, what="manifest").frame)
 
 
 def load_reference(root: Path | None = None) -> pd.DataFrame:

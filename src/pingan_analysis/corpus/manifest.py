@@ -15,12 +15,14 @@ import re
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
 
 from pingan_analysis.config import ProjectPaths
 from pingan_analysis.exceptions import DataError, UsageError
+from pingan_analysis.corpus.csvtext import GB18030, UTF8, decode_csv, read_csv_file
 from pingan_analysis.corpus.ingest import decode_bytes
 from pingan_analysis.schemas import ManifestSchema, ReferenceSchema, SchemaFailure, schema_failures
 from pingan_analysis.registry import MANIFEST_COLUMNS
@@ -35,6 +37,11 @@ ADD_KEYS: tuple[str, ...] = (
 #: Columns a batch CSV must have; the others of the manifest are optional.
 BATCH_REQUIRED: tuple[str, ...] = ("file", "city_zh", "published")
 CITY_SUFFIXES = "市县区"
+#: Publication dates before this are implausible for 平安建设 releases (the campaigns began in
+#: the 2000s); they are warned of, not refused.
+EARLIEST_PUBLISHED = "1990-01-01"
+#: A number written with thousands separators, e.g. 10,071,722.
+THOUSANDS_SEPARATED = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
 MANIFEST_FIX = ("correct the cells named (keep the header: " + ",".join(MANIFEST_COLUMNS)
                 + "), or restore the manifest with `git checkout -- data/raw/releases.csv`")
 
@@ -60,9 +67,10 @@ class NewRelease:
 
 def read_csv_text(path: Path, columns: Iterable[str], *, required: Iterable[str] | None = None,
                   what: str = "table") -> CsvTable:
-    """Read a UTF-8 CSV as text, refusing a header that lacks a required column or has one
-    not in ``columns`` (``required`` defaults to all of them), and rows of the wrong width."""
-    text = _decode_utf8(path, what)
+    """Read a CSV (UTF-8 or GB18030) as text, refusing a header that lacks a required column or
+    has one not in ``columns`` (``required`` defaults to all of them), rows of the wrong width,
+    and empty rows (only commas, as Excel leaves them)."""
+    text = _decode_table(path, what)
     reader = csv.reader(io.StringIO(text, newline=""))
     header = next(reader, None)
     if not header:
@@ -72,6 +80,10 @@ def read_csv_text(path: Path, columns: Iterable[str], *, required: Iterable[str]
     rows, lines = [], []
     previous_end = reader.line_num
     for record in reader:
+        if record and not any(field.strip() for field in record):
+            raise DataError("the row is empty: it holds only commas (Excel leaves such rows "
+                            "after the last one)", where=f"{path}, line {previous_end + 1}",
+                            fix="delete the empty row")
         if record:
             if len(record) != len(header):
                 raise DataError(f"the row has {len(record)} fields; the header has {len(header)}",
@@ -83,20 +95,10 @@ def read_csv_text(path: Path, columns: Iterable[str], *, required: Iterable[str]
     return CsvTable(path, pd.DataFrame(rows, columns=header, dtype=str), lines)
 
 
-def _decode_utf8(path: Path, what: str) -> str:
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError as error:
-        raise DataError(f"the {what} is missing", where=str(path),
-                        fix="restore it from git, or check the path") from error
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data.count(b"\n", 0, error.start) + 1
-        raise DataError(f"the {what} is not UTF-8: byte 0x{data[error.start]:02X} at byte offset "
-                        f"{error.start} is not valid UTF-8", where=f"{path}, line {line}",
-                        fix="save the file as UTF-8 (in Excel: CSV UTF-8; in an editor: "
-                            "re-open with its encoding, then save as UTF-8)") from error
+def _decode_table(path: Path, what: str) -> str:
+    """The CSV's text: UTF-8 (with or without BOM) or GB18030/GBK, else DataError naming the
+    encoding found (see :mod:`pingan_analysis.corpus.csvtext`)."""
+    return read_csv_file(path, what)[0]
 
 
 def _check_header(path: Path, header: list[str], columns: tuple[str, ...],
@@ -124,12 +126,31 @@ def read_manifest(path: Path) -> pd.DataFrame:
     if failures:
         raise DataError("the manifest is invalid:\n" + _list_failures(table, failures),
                         where=str(path), fix=MANIFEST_FIX)
+    for row, line in zip(frame.to_dict("records"), table.lines):
+        warn_implausible_date(row, f"{path}, line {line}")
     return frame
+
+
+def warn_implausible_date(row: dict[str, str], where: str) -> None:
+    """Warn of a publication date before :data:`EARLIEST_PUBLISHED` or in the future: valid as
+    a date, but most likely a placeholder (1900-01-01 is a spreadsheet's zero date) or a typo."""
+    published = row.get("published", "")
+    if published and not EARLIEST_PUBLISHED <= published <= date.today().isoformat():
+        log.warning("%s: publication date %s is implausible (before %s or in the future); "
+                    "check it against the release (a spreadsheet's empty date shows as "
+                    "1900-01-01)", where, published, EARLIEST_PUBLISHED)
 
 
 def read_reference(path: Path) -> pd.DataFrame:
     """The reference table as text (``value`` as a float), validated with ReferenceSchema."""
     table = read_csv_text(path, ReferenceSchema.to_schema().columns, what="reference table")
+    separated = table.frame.index[table.frame["value"].str.strip().str.fullmatch(THOUSANDS_SEPARATED)]
+    if len(separated):
+        text = table.frame.at[separated[0], "value"].strip()
+        raise DataError(f"value {text!r} has thousands separators",
+                        where=f"{path}, line {table.lines[separated[0]]}, column value",
+                        fix=f"write {text.replace(',', '')} (no separators; in Excel: format "
+                            "the column as Number without the 1000 separator)")
     frame = table.frame.assign(value=pd.to_numeric(table.frame["value"], errors="coerce"))
     failures = schema_failures(ReferenceSchema, frame)
     if failures:
@@ -194,9 +215,9 @@ def _prepare_release(paths: ProjectPaths, manifest: pd.DataFrame, cities: pd.Dat
                      fields: dict[str, str], *, option_names: bool = False) -> NewRelease:
     """Read, identify and validate one release against ``manifest``; raise DataError if refused."""
     data = _read_release_bytes(file)
-    decode_bytes(data, str(file))  # only to refuse an empty, binary, HTML or undecodable file
+    text = decode_bytes(data, str(file))  # refuses an empty, binary, HTML or undecodable file
     sha256 = hashlib.sha256(data).hexdigest()
-    _refuse_duplicate(manifest, sha256, file)
+    _refuse_duplicate(paths, manifest, data, text, file)
     row = {column: (fields.get(column) or "").strip() for column in MANIFEST_COLUMNS}
     row.update(_city_fields(cities, row))
     release_id = f"{_slug(row['city_en'])}-{row['published']}-{sha256[:8]}"
@@ -218,12 +239,47 @@ def _read_release_bytes(file: Path) -> bytes:
                         fix="check that it is a readable regular file") from error
 
 
-def _refuse_duplicate(manifest: pd.DataFrame, sha256: str, file: Path) -> None:
-    same = manifest.loc[manifest["sha256"] == sha256, "release_id"]
-    if len(same):
-        raise DataError(f"this text is already in the corpus as release {same.iloc[0]} "
-                        "(same sha256)", where=str(file),
-                        fix="nothing to add; to describe it differently, edit its manifest row")
+def _refuse_duplicate(paths: ProjectPaths, manifest: pd.DataFrame, data: bytes, text: str,
+                      file: Path) -> None:
+    """Refuse a text the corpus already holds: the same after decoding and normalising its
+    line ends (CRLF, CR) and BOM, whatever its bytes (another encoding, other line ends)."""
+    wanted = text_digest(text)
+    sha256 = hashlib.sha256(data).hexdigest()
+    _TEXT_DIGESTS.setdefault(sha256, wanted)
+    for release_id, name, recorded in zip(manifest["release_id"], manifest["file"],
+                                          manifest["sha256"]):
+        if recorded == sha256:
+            raise DataError(f"this text is already in the corpus as release {release_id} "
+                            "(the same bytes)", where=str(file), fix=DUPLICATE_FIX)
+        if _release_text_digest(paths.releases_dir / name, recorded) == wanted:
+            raise DataError(f"this text is already in the corpus as release {release_id} "
+                            "(the same text, saved with another encoding, line ends or BOM)",
+                            where=str(file), fix=DUPLICATE_FIX)
+
+
+DUPLICATE_FIX = "nothing to add; to describe it differently, edit its manifest row"
+#: Normalised-text digests by the sha256 of the file's bytes: content-addressed, so never stale.
+_TEXT_DIGESTS: dict[str, str] = {}
+
+
+def text_digest(text: str) -> str:
+    """sha256 of a decoded text with its line ends made ``\\n`` (a BOM is already gone)."""
+    normalised = text.replace("\r\n", "\n").replace("\r", "\n")
+    return hashlib.sha256(normalised.encode("utf-8")).hexdigest()
+
+
+def _release_text_digest(path: Path, sha256: str) -> str | None:
+    """The normalised digest of a release already in the corpus; ``None`` if it cannot be read
+    (``pingan validate`` reports a missing or changed release)."""
+    if sha256 in _TEXT_DIGESTS:
+        return _TEXT_DIGESTS[sha256]
+    try:
+        data = path.read_bytes()
+        digest = text_digest(decode_bytes(data, str(path)))
+    except (OSError, DataError):
+        return None
+    _TEXT_DIGESTS[hashlib.sha256(data).hexdigest()] = digest
+    return digest
 
 
 def _refuse_mismatch(row: dict[str, str], column: str, computed: str, file: Path) -> None:
@@ -249,6 +305,7 @@ def _validate_row(manifest: pd.DataFrame, row: dict[str, str], file: Path, optio
         raise DataError("invalid metadata:\n" + "\n".join(f"  {name}: {f.describe()}"
                                                           for name, f in zip(names, failures)),
                         where=str(file), fix="correct the values named and add the file again")
+    warn_implausible_date(row, str(file))
 
 
 def _option(column: str) -> str:
@@ -327,9 +384,12 @@ def _write_temporary(target: Path, data: bytes) -> Path:
 def _extended_manifest(path: Path, rows: list[dict[str, str]]) -> bytes:
     """The manifest's bytes unchanged, with ``rows`` appended in its own column order."""
     data = path.read_bytes()
-    header = next(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    text, encoding = decode_csv(data, str(path), "manifest")
+    header = next(csv.reader(io.StringIO(text)))
+    line_end = "\r\n" if "\r\n" in text else "\n"
     if data and not data.endswith(b"\n"):
-        data += b"\n"
+        data += line_end.encode("ascii")
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerows([row[c] for c in header] for row in rows)
-    return data + buffer.getvalue().encode("utf-8")
+    csv.writer(buffer, lineterminator=line_end).writerows([row[c] for c in header] for row in rows)
+    # the new rows in the file's own encoding, so a GB18030 manifest stays one encoding
+    return data + buffer.getvalue().encode(GB18030 if encoding == GB18030 else UTF8)

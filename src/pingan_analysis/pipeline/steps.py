@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import importlib
+import io
 import json
 import re
 from collections.abc import Callable, Mapping
@@ -137,10 +138,12 @@ def _notebook_step(notebook: Path, name: str, reads: tuple[str, ...],
 
 
 def manifest_cities(manifest: Path) -> list[str]:
-    """The distinct English city names of the manifest, sorted."""
-    with manifest.open(encoding="utf-8-sig", newline="") as handle:
-        return sorted({row["city_en"].strip() for row in csv.DictReader(handle)
-                       if row.get("city_en", "").strip()})
+    """The distinct English city names of the manifest (UTF-8 or GB18030), sorted."""
+    from pingan_analysis.corpus.csvtext import read_csv_file
+
+    text, _ = read_csv_file(manifest, "manifest")
+    return sorted({row["city_en"].strip() for row in csv.DictReader(io.StringIO(text, newline=""))
+                   if (row.get("city_en") or "").strip()})
 
 
 def slug(name: str) -> str:
