@@ -45,6 +45,13 @@ PANEL_COLUMNS: tuple[str, ...] = (
     "kind", "value", "lower", "upper", "unit", "n_sources", "release_ids", "conflict", "reference",
 )
 
+#: ``data/processed/panel_sources.csv``: one row per panel row × source mention (the panel's key,
+#: then the mention's release, offsets and text), the full list behind the bounded ``sources`` cell.
+PANEL_SOURCES_COLUMNS: tuple[str, ...] = (
+    "city_zh", "period_start", "period_end", "indicator", "kind", "release_id", "start", "end",
+    "text",
+)
+
 #: ``data/processed/validation_failures.csv``: one row per failed check of a row.
 FAILURE_COLUMNS: tuple[str, ...] = (
     "table", "release_id", "row", "column", "check", "value", "sentence",

@@ -30,6 +30,9 @@ CORPUS_COLUMNS: tuple[str, ...] = (
 )
 DROPPED_COLUMNS: tuple[str, ...] = ("release_id", "start", "end", "reason", "preview")
 RELEASE_FIELDS: tuple[str, ...] = ("city_zh", "city_en", "province", "admin_level", "published")
+#: The longest ``sentence`` cell: a text without sentence punctuation (one 60 MB line) would
+#: otherwise repeat its whole length in the row of every figure it holds.
+MAX_SENTENCE_CHARS = 400
 #: Below this many releases, starting worker processes costs more than it saves.
 MIN_RELEASES_PER_PROCESS_POOL = 16
 
@@ -84,7 +87,7 @@ def _tables_of_release(paths: ProjectPaths, release: dict[str, str]) -> ReleaseT
         mentions.append(row)
         if mention.indicator:
             domain = codebook.domain_of(mention.indicator)
-            indicators.append((*row, domain, *city, sentence))
+            indicators.append((*row, domain, *city, bounded_sentence(sentence, mention.text)))
     stats = document.stats()
     corpus_row = (
         release_id, release["file"], release["city_zh"], release["city_en"], release["published"],
@@ -105,3 +108,15 @@ def _write(path: Path, header: tuple[str, ...], rows) -> None:
 def run_step(step: Step, ctx: StepContext) -> None:
     """The pipeline's corpus step: every release ingested and extracted into the staged tables."""
     build_corpus_tables(ctx.paths, ctx.tree.processed)
+
+
+def bounded_sentence(sentence: str, text: str) -> str:
+    """The sentence, or for one over :data:`MAX_SENTENCE_CHARS` a window of that size around
+    the first occurrence of the mention's ``text``, each cut side marked with ``…``."""
+    if len(sentence) <= MAX_SENTENCE_CHARS:
+        return sentence
+    at = max(sentence.find(text), 0)
+    start = max(0, min(at - (MAX_SENTENCE_CHARS - len(text)) // 2,
+                       len(sentence) - MAX_SENTENCE_CHARS))
+    end = start + MAX_SENTENCE_CHARS
+    return ("…" if start else "") + sentence[start:end] + ("…" if end < len(sentence) else "")

@@ -153,8 +153,16 @@ PANEL_FIELDS: dict[str, Field] = {
     "domain": _text("domain of the indicator (of its source indicator for derived rows)"),
     "measure": _text("what a crime or derived row counts: crime measure or formula"),
     "note": _text("caveats of a derived value: population baseline, annualisation"),
-    "sources": _text("every source row merged, release_id:start-end (character offsets), "
-                     ";-joined: each number leads back to its exact characters"),
+    "sources": _text("the source rows merged, release_id:start-end (character offsets), "
+                     ";-joined: each number leads back to its exact characters; at most 10, "
+                     "then '+N more (panel_sources.csv)', which lists every one"),
+}
+PANEL_SOURCES_FIELDS: dict[str, Field] = {
+    **{column: PANEL_FIELDS[column] for column in MERGE_KEY},
+    "release_id": _text("release the source mention is in"),
+    "start": Field("integer", "offset of the mention's first character in the decoded release"),
+    "end": Field("integer", "offset after the mention's last character (end exclusive)"),
+    "text": _text("the mention's characters, decoded[start:end]"),
 }
 
 
@@ -188,6 +196,9 @@ TABLES: tuple[Table, ...] = (
     Table("validation-failures", "validation_failures.csv", "One row per failed check of a row",
           FAILURE_FIELDS),
     Table("panel", "panel.csv", "City × period × indicator × kind panel", PANEL_FIELDS, PANEL_KEY),
+    Table("panel-sources", "panel_sources.csv",
+          "Every source mention of every panel row (the full list behind the sources cell)",
+          PANEL_SOURCES_FIELDS, (*PANEL_KEY, "release_id", "start", "end")),
     Table("panel-excel", "panel_excel.csv",
           "The panel for Excel: same rows as panel.csv, UTF-8 with BOM and CRLF line ends",
           PANEL_FIELDS, PANEL_KEY, encoding="utf-8-sig", line_terminator="\r\n"),
