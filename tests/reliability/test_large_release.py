@@ -105,3 +105,16 @@ def test_every_panel_row_has_its_sources_listed(large_run: ProjectPaths) -> None
                           dtype=str, keep_default_na=False)
     key = list(PANEL_SOURCES_COLUMNS[:5])
     assert set(map(tuple, panel[key].values)) == set(map(tuple, sources[key].values))
+
+
+def test_a_release_without_the_optional_manifest_fields_runs_through(large_run: ProjectPaths) -> None:
+    """The large release was added with no province, level, title, URL or outlet (济南市 is not
+    in the reference table either): the data steps ran and the panel has its city."""
+    from pingan_analysis.corpus.manifest import read_manifest
+
+    row = read_manifest(large_run.manifest).iloc[-1]
+    assert row["city_en"] == "Jinan"
+    assert (row["province"], row["admin_level"], row["title"], row["source_url"], row["outlet"]) \
+        == ("", "", "", "", "")
+    panel = pd.read_csv(large_run.processed_dir / "panel.csv", dtype=str, keep_default_na=False)
+    assert (panel["city_en"] == "Jinan").sum() >= 2
