@@ -6,15 +6,17 @@ heavy import, and an unchanged rerun must return in well under a second.
 from __future__ import annotations
 
 import argparse
+import errno
 import logging
 import os
+import signal
 import sys
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
 from pingan_analysis import __version__
-from pingan_analysis.config import project_paths
+from pingan_analysis.config import ProjectPaths, project_paths
 from pingan_analysis.exceptions import PinganError, UsageError
 
 log = logging.getLogger("pingan_analysis")
@@ -53,6 +55,25 @@ class _ArgumentParser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         raise UsageError(message, where=f"pingan {self.prog.partition(' ')[2]}".strip(),
                          fix=f"see `{self.prog} --help`")
+
+
+def _dash_hint(argv: Sequence[str]) -> str | None:
+    """A file name that starts with '-' reads as an option: say how to give it."""
+    for word in argv:
+        if word.startswith("-") and not word.startswith("--") and len(word) > 2 \
+                and Path(word).exists():
+            return (f"{word} is a file whose name starts with '-': write `-- {word}` "
+                    f"(after the options) or `./{word}`")
+    return None
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where the process is, so it unwinds like Ctrl-C: staging cleaned,
+    temporary files removed, the lock released, the last good outputs unchanged."""
+
+
+def _raise_terminated(signum: int, frame: object) -> None:
+    raise Terminated()
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -135,7 +156,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     from pingan_analysis.pipeline.lock import project_lock
 
     paths = project_paths()
-    with project_lock(paths.state_dir):
+    with project_lock(paths.state_dir, "pingan run"):
         from pingan_analysis.pipeline import runner
 
         runner.run(paths, force=args.force, jobs=args.jobs, verbose=args.run_verbose,
@@ -152,9 +173,16 @@ def _cmd_status(args: argparse.Namespace) -> int:
 
 
 def _cmd_add(args: argparse.Namespace) -> int:
-    from pingan_analysis.corpus import manifest
+    from pingan_analysis.pipeline.lock import raw_data_lock
 
     paths = project_paths()
+    with raw_data_lock(paths, "pingan add"):
+        return _add(paths, args)
+
+
+def _add(paths: ProjectPaths, args: argparse.Namespace) -> int:
+    from pingan_analysis.corpus import manifest
+
     metadata = {dest: getattr(args, dest) for _, dest, _ in ADD_OPTIONS if getattr(args, dest)}
     if args.file.suffix.lower() == ".csv":
         if metadata:
@@ -224,7 +252,10 @@ def _cmd_corrections(args: argparse.Namespace) -> int:
 
 
 def _cmd_extract(args: argparse.Namespace) -> int:
-    from pingan_analysis.extract.files import extract_to_csv
+    from pingan_analysis.extract.files import extract_to_csv, refuse_output_over_inputs
+
+    if args.output is not None:  # before the heavy imports extraction needs
+        refuse_output_over_inputs(args.output, args.files)
 
     extract_to_csv(args.files, args.output, args.published)
     return 0
@@ -240,12 +271,15 @@ def _cmd_codebook(args: argparse.Namespace) -> int:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from pingan_analysis.validate.report import validate_project
+    from pingan_analysis.pipeline.lock import project_lock
 
     from pingan_analysis.extract.corrections import REPORT_FILE, unmatched_messages
 
     paths = project_paths()
-    result = validate_project(paths)
+    with project_lock(paths.state_dir, "pingan validate"):
+        from pingan_analysis.validate.report import validate_project
+
+        result = validate_project(paths)
     print(result)
     for message in unmatched_messages(paths.processed_dir / REPORT_FILE):
         print(f"warning: {message}")
@@ -278,9 +312,14 @@ COMMANDS = {
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run `pingan` with ``argv`` (default: the process's arguments); return the exit code."""
+    """Run `pingan` with ``argv`` (default: the process's arguments); return the exit code.
+
+    Every failure ends in a message, not a traceback: the package's own errors, the operating
+    system's (a file that cannot be read, a full disk), Ctrl-C and SIGTERM.
+    """
+    previous = _handle_sigterm()
     try:
-        args = build_parser().parse_args(argv)
+        args = _parsed(argv)
         logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                             format="pingan: %(levelname)s: %(message)s", stream=sys.stderr)
         return COMMANDS[args.command](args)
@@ -291,7 +330,53 @@ def main(argv: Sequence[str] | None = None) -> int:
         # `pingan extract ... | head`: the reader went away; that is not an error.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except Terminated:
+        print("pingan: terminated (SIGTERM); nothing half-written was kept", file=sys.stderr)
+        return 128 + signal.SIGTERM
     except KeyboardInterrupt:
-        print("pingan: interrupted", file=sys.stderr)
+        print("pingan: interrupted; nothing half-written was kept", file=sys.stderr)
         return 130
+    except OSError as error:
+        print(f"pingan: error: {_os_error_message(error)}", file=sys.stderr)
+        return 1
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _parsed(argv: Sequence[str] | None) -> argparse.Namespace:
+    try:
+        return build_parser().parse_args(argv)
+    except UsageError as error:
+        hint = _dash_hint(sys.argv[1:] if argv is None else argv)
+        if hint is None:
+            raise
+        raise UsageError(error.problem, where=error.where, fix=hint) from None
+
+
+def _handle_sigterm() -> object | None:
+    """SIGTERM raises :class:`Terminated` from now on (main thread only); returns the old handler."""
+    try:
+        return signal.signal(signal.SIGTERM, _raise_terminated)
+    except ValueError:  # not the main thread: leave signals alone
+        return None
+
+
+FIXES = {
+    errno.EACCES: "check the file's permissions (e.g. chmod u+r, or run as its owner)",
+    errno.EPERM: "check the file's permissions (e.g. chmod u+r, or run as its owner)",
+    errno.ENOSPC: "free some disk space, then run the command again",
+    errno.EDQUOT: "free some disk space (you are over quota), then run the command again",
+    errno.EISDIR: "give a file, not a folder",
+    errno.ENOENT: "check the path; a file or folder was removed while the command ran",
+    errno.EROFS: "the file system is read-only: work in a writable copy of the project",
+}
+
+
+def _os_error_message(error: OSError) -> str:
+    """An operating-system error as the package's errors read: where, what, fix."""
+    where = f"{error.filename}: " if error.filename else ""
+    what = error.strerror or str(error)
+    fix = FIXES.get(error.errno or 0, "check the path and the disk, then run the command again")
+    return f"{where}{what}\n  fix: {fix}"
 

@@ -38,3 +38,7 @@ class LockHeldError(PinganError):
 
 class StepFailedError(PinganError):
     """A pipeline step or notebook failed (exit code 1)."""
+
+
+class ResourceError(PinganError):
+    """The machine refused: a full disk, a file that cannot be read (exit code 1)."""

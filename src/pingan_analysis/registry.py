@@ -391,9 +391,11 @@ PANEL = Table(
               "what a crime or derived row counts: crime measure or formula"),
         _text("note", "caveats of a derived value: population baseline, annualisation",
               "caveats of a derived value: population baseline, annualisation"),
-        _text("sources", "every source row merged, release_id:start-end (character offsets), "
-                         ";-joined: each number leads back to its exact characters",
-              "source mentions merged: release_id:start-end, ;-joined", required=True),
+        _text("sources", "the source rows merged, release_id:start-end (character offsets), "
+                         ";-joined: each number leads back to its exact characters; at most 10, "
+                         "then '+N more (panel_sources.csv)', which lists every one",
+              "source mentions merged: release_id:start-end, ;-joined (at most 10)",
+              required=True),
         CORRECTED,
     ),
     ("city_zh", "period_start", "period_end", "indicator", "kind"),
@@ -477,10 +479,27 @@ CORRECTIONS_REPORT = Table(
     ("line",),
 )
 
+PANEL_SOURCES = Table(
+    "panel_sources", "data/processed/panel_sources.csv",
+    "Every source mention of every panel row: the full list behind the bounded sources cell.",
+    (
+        *(PANEL.column(name) for name in PANEL.primary_key),
+        replace(FIELDS["release_id"], description="the release the source mention is in",
+                label="the release the source mention is in"),
+        replace(FIELDS["start"], description="first character of the source mention in the "
+                "decoded release", label="first character of the source mention"),
+        replace(FIELDS["end"], description="character after the source mention (end exclusive)",
+                label="character after the source mention"),
+        replace(FIELDS["text"], description="the source mention's characters, decoded[start:end]",
+                label="the source mention's characters"),
+    ),
+    (*PANEL.primary_key, "release_id", "start", "end"),
+)
+
 #: Every table, by name, in the order data flows.
 TABLES: dict[str, Table] = {table.name: table for table in (
     MANIFEST, REFERENCE, CORRECTIONS, EXTRACT, MENTIONS, INDICATORS, CORPUS, DROPPED_BLOCKS,
-    CORRECTIONS_REPORT, VALIDATION_FAILURES, INDICATORS_VALID, PANEL,
+    CORRECTIONS_REPORT, VALIDATION_FAILURES, INDICATORS_VALID, PANEL, PANEL_SOURCES,
 )}
 
 # --- the column tuples writers use (derived) -------------------------------------------------
@@ -499,6 +518,8 @@ VALID_INDICATORS_COLUMNS: tuple[str, ...] = INDICATORS_VALID.names
 PANEL_COLUMNS: tuple[str, ...] = PANEL.names[:PANEL.names.index("reference") + 1]
 #: ... then the panel's provenance and caveats (domain, measure, note, sources).
 PANEL_TABLE_COLUMNS: tuple[str, ...] = PANEL.names
+#: ``data/processed/panel_sources.csv``: the panel's key, then each source mention.
+PANEL_SOURCES_COLUMNS: tuple[str, ...] = PANEL_SOURCES.names
 #: ``data/processed/validation_failures.csv``.
 FAILURE_COLUMNS: tuple[str, ...] = VALIDATION_FAILURES.names
 #: The release's columns an indicator row carries, copied from its manifest row.

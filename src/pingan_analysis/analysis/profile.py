@@ -8,8 +8,10 @@ import pandas as pd
 
 from pingan_analysis.corpus.codebook import DOMAINS, Codebook, load_codebook
 from pingan_analysis.config import project_paths
+from pingan_analysis.escaping import markdown_text
 from pingan_analysis.exceptions import DataError, UsageError
 from pingan_analysis.analysis.summaries import processed_table
+from pingan_analysis.datasets import processed_folder
 
 DOMAIN_TITLES: dict[str, str] = {
     "political_security": "Political security (政治安全)",
@@ -27,12 +29,19 @@ PROFILE_COLUMNS: tuple[str, ...] = (
 
 def city_figures(city_en: str, processed_dir: str | Path | None = None,
                  codebook: Codebook | None = None) -> pd.DataFrame:
-    """The city's validated indicator mentions, with the codebook's names, in reading order."""
+    """The city's validated indicator mentions, with the codebook's names, in reading order.
+
+    A city of the corpus with no validated figure (nothing in its releases maps to an
+    indicator) has an empty profile, not an error: one such city must not stop every run.
+    A city that is not in the corpus at all is refused.
+    """
     rows = processed_table("indicators_valid", processed_dir)
-    known = sorted(rows["city_en"].dropna().unique())
-    if city_en not in known:
-        raise DataError(f"no validated figures for the city {city_en!r}",
-                        fix=f"use one of the corpus's cities: {', '.join(known)}")
+    with_figures = set(rows["city_en"].dropna().astype(str))
+    if city_en not in with_figures:
+        known = sorted(with_figures | _corpus_cities(processed_dir))
+        if city_en not in known:
+            raise DataError(f"the city {city_en!r} is not in the corpus",
+                            fix=f"use one of the corpus's cities: {', '.join(known)}")
     book = codebook or load_codebook(_project_codebook())
     rows = rows[rows["city_en"] == city_en].copy()
     rows["name_en"] = rows["indicator"].map(lambda i: book[i].name_en if i in book else "")
@@ -49,18 +58,48 @@ def profile_by_domain(figures: pd.DataFrame) -> dict[str, pd.DataFrame]:
             .reset_index(drop=True) for domain in DOMAINS}
 
 
-def city_header(figures: pd.DataFrame) -> dict[str, object]:
-    """Who and what the profile covers: names, province, releases, indicators, periods."""
-    first = figures.iloc[0]
+def city_header(figures: pd.DataFrame, city_en: str | None = None,
+                processed_dir: str | Path | None = None) -> dict[str, object]:
+    """Who and what the profile covers: names, province, releases, indicators, periods.
+
+    For a city without figures (give ``city_en``) the names and releases come from the corpus table.
+    """
+    if len(figures):
+        first, releases = figures.iloc[0], figures["release_id"]
+    else:
+        corpus = processed_table("corpus", processed_dir)
+        own = corpus[corpus["city_en"] == city_en]
+        if own.empty:
+            raise DataError(f"the city {city_en!r} is not in the corpus",
+                            fix="give the English name of a city of data/raw/releases.csv")
+        # corpus.csv has no province or level: those stay empty
+        first = own.iloc[0].reindex(["city_en", "city_zh", "province", "admin_level"])
+        releases = own["release_id"]
     return {
         "city": f"{first['city_en']} ({first['city_zh']})",
-        "province": first["province"],
-        "admin_level": first["admin_level"],
-        "releases": ", ".join(sorted(figures["release_id"].unique())),
+        "province": "" if pd.isna(first["province"]) else first["province"],
+        "admin_level": "" if pd.isna(first["admin_level"]) else first["admin_level"],
+        "releases": ", ".join(sorted(str(r) for r in releases.unique())),
         "figures": len(figures),
         "indicators": figures["indicator"].nunique(),
         "targets": int((figures["modality"] == "target").sum()),
     }
+
+
+def city_heading(header: dict[str, object]) -> str:
+    """The profile's Markdown heading, every name in it escaped; a note when there are no figures."""
+    heading = f"## {markdown_text(header['city'])}"
+    if not header["figures"]:
+        heading += ("\n\n_No validated figures for this city: nothing in its releases maps to an "
+                    "indicator of the codebook (see the validation report)._")
+    return heading
+
+
+def _corpus_cities(processed_dir: str | Path | None) -> set[str]:
+    """The cities of the corpus table (every release's, with figures or not), if it was built."""
+    if not (processed_folder(processed_dir) / "corpus.csv").is_file():
+        return set()
+    return set(processed_table("corpus", processed_dir)["city_en"].dropna().astype(str))
 
 
 def _project_codebook() -> Path | None:

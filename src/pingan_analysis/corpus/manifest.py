@@ -13,12 +13,14 @@ import logging
 import os
 import re
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
 
 from pingan_analysis.config import ProjectPaths
 from pingan_analysis.corpus.gazetteer import Place, slug
+from pingan_analysis.csvio import GB18030, UTF8, decode_csv
 from pingan_analysis.corpus.ingest import decode_bytes
 from pingan_analysis.corpus.reference import load_reference
 from pingan_analysis.csvio import CsvTable, read_csv_text, write_temporary
@@ -35,6 +37,9 @@ ADD_KEYS: tuple[str, ...] = (
 )
 #: Columns a batch CSV must have; the others of the manifest are optional.
 BATCH_REQUIRED: tuple[str, ...] = ("file", "city_zh", "published")
+#: Publication dates before this are implausible for 平安建设 releases (the campaigns began in
+#: the 2000s); they are warned of, not refused.
+EARLIEST_PUBLISHED = "1990-01-01"
 MANIFEST_FIX = ("correct the cells named (keep the header: " + ",".join(MANIFEST_COLUMNS)
                 + "), or restore the manifest with `git checkout -- data/raw/releases.csv`")
 
@@ -60,7 +65,19 @@ def read_manifest(path: Path) -> pd.DataFrame:
     if failures:
         raise DataError("the manifest is invalid:\n" + _list_failures(table, failures),
                         where=str(path), fix=MANIFEST_FIX)
+    for row, line in zip(frame.to_dict("records"), table.lines):
+        warn_implausible_date(row, f"{path}, line {line}")
     return frame
+
+
+def warn_implausible_date(row: dict[str, str], where: str) -> None:
+    """Warn of a publication date before :data:`EARLIEST_PUBLISHED` or in the future: valid as
+    a date, but most likely a placeholder (1900-01-01 is a spreadsheet's zero date) or a typo."""
+    published = row.get("published", "")
+    if published and not EARLIEST_PUBLISHED <= published <= date.today().isoformat():
+        log.warning("%s: publication date %s is implausible (before %s or in the future); "
+                    "check it against the release (a spreadsheet's empty date shows as "
+                    "1900-01-01)", where, published, EARLIEST_PUBLISHED)
 
 
 def _list_failures(table: CsvTable, failures: list[SchemaFailure]) -> str:
@@ -119,9 +136,9 @@ def _prepare_release(paths: ProjectPaths, manifest: pd.DataFrame, cities: pd.Dat
                      fields: dict[str, str], *, option_names: bool = False) -> NewRelease:
     """Read, identify and validate one release against ``manifest``; raise DataError if refused."""
     data = _read_release_bytes(file)
-    decode_bytes(data, str(file))  # only to refuse an empty, binary, HTML or undecodable file
+    text = decode_bytes(data, str(file))  # refuses an empty, binary, HTML or undecodable file
     sha256 = hashlib.sha256(data).hexdigest()
-    _refuse_duplicate(manifest, sha256, file)
+    _refuse_duplicate(paths, manifest, data, text, file)
     row = {column: (fields.get(column) or "").strip() for column in MANIFEST_COLUMNS}
     city = _city_fields(cities, row, file)
     row.update({key: city[key] for key in ("city_zh", "city_en", "province", "admin_level")})
@@ -144,12 +161,47 @@ def _read_release_bytes(file: Path) -> bytes:
                         fix="check that it is a readable regular file") from error
 
 
-def _refuse_duplicate(manifest: pd.DataFrame, sha256: str, file: Path) -> None:
-    same = manifest.loc[manifest["sha256"] == sha256, "release_id"]
-    if len(same):
-        raise DataError(f"this text is already in the corpus as release {same.iloc[0]} "
-                        "(same sha256)", where=str(file),
-                        fix="nothing to add; to describe it differently, edit its manifest row")
+def _refuse_duplicate(paths: ProjectPaths, manifest: pd.DataFrame, data: bytes, text: str,
+                      file: Path) -> None:
+    """Refuse a text the corpus already holds: the same after decoding and normalising its
+    line ends (CRLF, CR) and BOM, whatever its bytes (another encoding, other line ends)."""
+    wanted = text_digest(text)
+    sha256 = hashlib.sha256(data).hexdigest()
+    _TEXT_DIGESTS.setdefault(sha256, wanted)
+    for release_id, name, recorded in zip(manifest["release_id"], manifest["file"],
+                                          manifest["sha256"]):
+        if recorded == sha256:
+            raise DataError(f"this text is already in the corpus as release {release_id} "
+                            "(the same bytes)", where=str(file), fix=DUPLICATE_FIX)
+        if _release_text_digest(paths.releases_dir / name, recorded) == wanted:
+            raise DataError(f"this text is already in the corpus as release {release_id} "
+                            "(the same text, saved with another encoding, line ends or BOM)",
+                            where=str(file), fix=DUPLICATE_FIX)
+
+
+DUPLICATE_FIX = "nothing to add; to describe it differently, edit its manifest row"
+#: Normalised-text digests by the sha256 of the file's bytes: content-addressed, so never stale.
+_TEXT_DIGESTS: dict[str, str] = {}
+
+
+def text_digest(text: str) -> str:
+    """sha256 of a decoded text with its line ends made ``\\n`` (a BOM is already gone)."""
+    normalised = text.replace("\r\n", "\n").replace("\r", "\n")
+    return hashlib.sha256(normalised.encode("utf-8")).hexdigest()
+
+
+def _release_text_digest(path: Path, sha256: str) -> str | None:
+    """The normalised digest of a release already in the corpus; ``None`` if it cannot be read
+    (``pingan validate`` reports a missing or changed release)."""
+    if sha256 in _TEXT_DIGESTS:
+        return _TEXT_DIGESTS[sha256]
+    try:
+        data = path.read_bytes()
+        digest = text_digest(decode_bytes(data, str(path)))
+    except (OSError, DataError):
+        return None
+    _TEXT_DIGESTS[hashlib.sha256(data).hexdigest()] = digest
+    return digest
 
 
 def _refuse_mismatch(row: dict[str, str], column: str, computed: str, file: Path) -> None:
@@ -175,6 +227,7 @@ def _validate_row(manifest: pd.DataFrame, row: dict[str, str], file: Path, optio
         raise DataError("invalid metadata:\n" + "\n".join(f"  {name}: {f.describe()}"
                                                           for name, f in zip(names, failures)),
                         where=str(file), fix="correct the values named and add the file again")
+    warn_implausible_date(row, str(file))
 
 
 def _option(column: str) -> str:
@@ -291,9 +344,12 @@ def _commit(paths: ProjectPaths, releases: list[NewRelease]) -> None:
 def _extended_manifest(path: Path, rows: list[dict[str, str]]) -> bytes:
     """The manifest's bytes unchanged, with ``rows`` appended in its own column order."""
     data = path.read_bytes()
-    header = next(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    text, encoding = decode_csv(data, str(path), "manifest")
+    header = next(csv.reader(io.StringIO(text)))
+    line_end = "\r\n" if "\r\n" in text else "\n"
     if data and not data.endswith(b"\n"):
-        data += b"\n"
+        data += line_end.encode("ascii")
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerows([row[c] for c in header] for row in rows)
-    return data + buffer.getvalue().encode("utf-8")
+    csv.writer(buffer, lineterminator=line_end).writerows([row[c] for c in header] for row in rows)
+    # the new rows in the file's own encoding, so a GB18030 manifest stays one encoding
+    return data + buffer.getvalue().encode(GB18030 if encoding == GB18030 else UTF8)

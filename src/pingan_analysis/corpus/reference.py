@@ -11,13 +11,14 @@ end, flagged as not comparable.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from pingan_analysis.csvio import read_csv_text
+from pingan_analysis.csvio import CsvTable, read_csv_text
 from pingan_analysis.exceptions import DataError
 from pingan_analysis.registry import REFERENCE_COLUMNS
 from pingan_analysis.schemas import ReferenceSchema, table_failures
@@ -63,6 +64,7 @@ def load_reference(path: Path) -> pd.DataFrame:
     the line and column of every cell that fails ReferenceSchema.
     """
     table = read_csv_text(path, REFERENCE_COLUMNS, what="reference table")
+    _refuse_thousands_separators(table)
     frame, failures = table_failures(ReferenceSchema, table.frame[list(REFERENCE_COLUMNS)],
                                      ("value",))
     problems = [f"  line {table.lines[f.row]}, column {f.column}: {f.describe()}"
@@ -77,6 +79,21 @@ def load_reference(path: Path) -> pd.DataFrame:
                             "keep every row sourced (see data/raw/reference/README.md, "
                             "\"Adding a row\")")
     return frame.assign(file=path.name)
+
+
+#: A number written with thousands separators, e.g. 10,071,722.
+THOUSANDS_SEPARATED = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
+
+
+def _refuse_thousands_separators(table: CsvTable) -> None:
+    """A value such as 10,071,722 (Excel's number format) named as such, not as a missing value."""
+    separated = table.frame.index[table.frame["value"].str.strip().str.fullmatch(THOUSANDS_SEPARATED)]
+    if len(separated):
+        text = table.frame.at[separated[0], "value"].strip()
+        raise DataError(f"value {text!r} has thousands separators",
+                        where=f"{table.path}, line {table.lines[separated[0]]}, column value",
+                        fix=f"write {text.replace(',', '')} (no separators; in Excel: format "
+                            "the column as Number without the 1000 separator)")
 
 
 def _place_problems(frame: pd.DataFrame) -> list[tuple[int, str, str]]:

@@ -29,7 +29,9 @@ from pingan_analysis.registry import (
     MENTIONS_TABLE_COLUMNS,
     RELEASE_CITY_COLUMNS,
 )
-
+#: The longest ``sentence`` cell: a text without sentence punctuation (one 60 MB line) would
+#: otherwise repeat its whole length in the row of every figure it holds.
+MAX_SENTENCE_CHARS = 400
 MENTION_INDEX: dict[str, int] = {name: i for i, name in enumerate(MENTION_COLUMNS)}
 #: Below this many releases, starting worker processes costs more than it saves.
 MIN_RELEASES_PER_PROCESS_POOL = 16
@@ -103,7 +105,9 @@ def _tables_of_release(paths: ProjectPaths, release: dict[str, str],
         if fields[indicator_at]:
             domain = codebook.domain_of(fields[indicator_at])
             sentence = sentences[(fields[MENTION_INDEX["start"]], fields[MENTION_INDEX["end"]])]
-            indicators.append((release_id, *fields, domain, *city, sentence, corrected))
+            text = fields[MENTION_INDEX["text"]]
+            indicators.append((release_id, *fields, domain, *city,
+                               bounded_sentence(sentence, text), corrected))
     stats = document.stats()
     corpus_row = (
         release_id, release["file"], release["city_zh"], release["city_en"], release["published"],
@@ -120,3 +124,15 @@ def _tables_of_release(paths: ProjectPaths, release: dict[str, str],
 def _write(path: Path, header: tuple[str, ...], rows) -> None:
     with atomic_text_writer(path) as handle:
         write_csv_rows(handle, header, rows)
+
+
+def bounded_sentence(sentence: str, text: str) -> str:
+    """The sentence, or for one over :data:`MAX_SENTENCE_CHARS` a window of that size around
+    the first occurrence of the mention's ``text``, each cut side marked with ``…``."""
+    if len(sentence) <= MAX_SENTENCE_CHARS:
+        return sentence
+    at = max(sentence.find(text), 0)
+    start = max(0, min(at - (MAX_SENTENCE_CHARS - len(text)) // 2,
+                       len(sentence) - MAX_SENTENCE_CHARS))
+    end = start + MAX_SENTENCE_CHARS
+    return ("…" if start else "") + sentence[start:end] + ("…" if end < len(sentence) else "")

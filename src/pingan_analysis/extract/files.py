@@ -14,7 +14,9 @@ from datetime import date
 from pathlib import Path
 from typing import IO
 
+from pingan_analysis.config import MANIFEST_RELATIVE, find_project_root
 from pingan_analysis.csvio import atomic_text_writer, format_cell
+from pingan_analysis.exceptions import DataError, UsageError
 from pingan_analysis.registry import MENTION_COLUMNS
 
 
@@ -41,10 +43,13 @@ def extract_to_csv(files: Sequence[Path], output: Path | None, published: date |
     """Write the mentions of ``files`` to ``output`` (stdout when ``None``); return the row count.
 
     Every file is read and decoded before anything is written, so a refused file leaves
-    ``output`` as it was; then rows are written as they are found.
+    ``output`` as it was; then rows are written as they are found. An ``output`` inside a
+    project's raw data, or one of the input files, is refused first.
     """
     from pingan_analysis.corpus.ingest import read_text
 
+    if output is not None:
+        refuse_output_over_inputs(output, files)
     for path in files:
         read_text(path)  # refuses what cannot be read or decoded, naming the file
     rows = iter_file_mentions(files, published)
@@ -72,3 +77,37 @@ def _write(handle: IO[str], rows: Iterable[tuple]) -> int:
         writer.writerow(cells)
         count += 1
     return count
+
+
+def refuse_output_over_inputs(output: Path, inputs: Sequence[Path] = ()) -> None:
+    """Refuse an output path that resolves inside a project's ``data/raw/`` (the corpus is
+    never written by an output option) or onto one of the command's own input files.
+
+    Symbolic links are followed, so a link pointing into ``data/raw/`` is refused too. The
+    project is the one the working directory is in, and any project the output's own folder
+    belongs to.
+    """
+    target = output.expanduser().resolve()
+    for raw in _raw_folders(target):
+        if target == raw or raw in target.parents:
+            raise DataError(
+                f"refusing to write an output inside the project's raw data ({raw})",
+                where=str(output),
+                fix="data/raw/ holds the corpus and is written only by `pingan add`; "
+                    "give an output path outside it, e.g. -o mentions.csv")
+    for source in inputs:
+        if source.expanduser().resolve() == target:
+            raise DataError("the output is one of the input files: it would be overwritten",
+                            where=str(output), fix="give an output path of its own")
+
+
+def _raw_folders(target: Path) -> set[Path]:
+    """The ``data/raw`` folders of the current project and of the project holding ``target``."""
+    found = set()
+    for start in (None, target.parent):
+        try:
+            root = find_project_root(start)
+        except UsageError:
+            continue
+        found.add((root / MANIFEST_RELATIVE).parent.resolve())
+    return found

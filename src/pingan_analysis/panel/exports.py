@@ -71,7 +71,8 @@ def _resource(table: str) -> CsvResource:
 #: (UTF-8 with BOM and CRLF line ends).
 RESOURCES: tuple[CsvResource, ...] = (
     *(_resource(name) for name in ("corpus", "dropped_blocks", "mentions", "indicators",
-                                   "validation_failures", "indicators_valid", "panel")),
+                                   "validation_failures", "indicators_valid", "panel",
+                                   "panel_sources")),
     CsvResource("panel-excel", "panel_excel.csv", PANEL,
                 "The panel for Excel: same rows as panel.csv, UTF-8 with BOM and CRLF line ends",
                 excel=True),

@@ -5,6 +5,7 @@ Stdlib only (the index is plain HTML with inline styles and no scripts).
 from __future__ import annotations
 
 import csv
+import io
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -32,8 +33,10 @@ def now() -> str:
 
 
 def release_count(manifest: Path) -> int:
-    with manifest.open(encoding="utf-8-sig", newline="") as handle:
-        return sum(1 for _ in csv.DictReader(handle))
+    from pingan_analysis.csvio import read_csv_file
+
+    text, _ = read_csv_file(manifest, "manifest")
+    return sum(1 for _ in csv.DictReader(io.StringIO(text, newline="")))
 
 
 def run_provenance(paths: ProjectPaths, commit: str | None, version: str | None) -> dict[str, str]:

@@ -8,8 +8,11 @@ from __future__ import annotations
 import functools
 import logging
 import os
+import signal
+import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -309,8 +312,24 @@ def _finish(run: _Run, outcomes: dict[str, StepOutcome]) -> None:
     _drop_removed(run, records)
     _write_index(run, outcomes, records)
     _write_run_json(run, outcomes, records)
-    staging.write_state(run.stage, records)
-    staging.commit(run.paths, run.stage)
+    with _signals_deferred():
+        staging.write_state(run.stage, records)
+        staging.commit(run.paths, run.stage)
+
+
+@contextmanager
+def _signals_deferred() -> Iterator[None]:
+    """Ctrl-C and SIGTERM wait until the block ends, so the commit (a few renames) is never cut
+    in half; a signal that came meanwhile is delivered right after. (In the main thread only,
+    where Python runs signal handlers.)"""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def _run_error(failures: list[StepOutcome]) -> PinganError:

@@ -9,6 +9,7 @@ by the next run (:func:`recover` rolls forward). Callers hold the project lock.
 """
 from __future__ import annotations
 
+import errno
 import json
 import logging
 import os
@@ -20,6 +21,7 @@ from pathlib import Path
 
 from pingan_analysis.config import ProjectPaths
 from pingan_analysis.csvio import write_bytes_atomic
+from pingan_analysis.exceptions import ResourceError
 from pingan_analysis.pipeline.steps import Tree
 
 log = logging.getLogger(__name__)
@@ -82,12 +84,24 @@ def recover(paths: ProjectPaths) -> None:
 
 
 def create(paths: ProjectPaths) -> Stage:
-    """A new staging folder holding copies of the live outputs (without old failures)."""
+    """A new staging folder holding copies of the live outputs (without old failures).
+
+    If the copy fails (a full disk, an unreadable file) or is interrupted, the folder is
+    removed again before the error propagates: the run frees what it took. The first file
+    that cannot be copied stops the copy (:class:`ResourceError` naming it).
+    """
     staging_root(paths).mkdir(parents=True, exist_ok=True)
     stage = Stage(Path(tempfile.mkdtemp(prefix="run-", dir=staging_root(paths))))
     live = live_tree(paths)
-    _copy(live.processed, stage.tree.processed, ignore=None)
-    _copy(live.reports, stage.tree.reports, ignore=shutil.ignore_patterns(FAILED))
+    try:
+        _copy(live.processed, stage.tree.processed, ignore=None)
+        _copy(live.reports, stage.tree.reports, ignore=shutil.ignore_patterns(FAILED))
+    except _CopyFailed as failed:
+        discard(stage)
+        raise _copy_error(failed.error, failed.source) from failed.error
+    except BaseException:
+        discard(stage)
+        raise
     return stage
 
 
@@ -128,10 +142,38 @@ def _roll_forward(paths: ProjectPaths, stage: Stage) -> None:
     discard(stage)
 
 
+class _CopyFailed(Exception):
+    """A file copy's OSError, carried past ``copytree`` (which would gather every file's
+    error, on a full disk one per remaining file, and only then raise them all)."""
+
+    def __init__(self, error: OSError, source: str) -> None:
+        super().__init__(str(error))
+        self.error, self.source = error, source
+
+
+def _copy_file(source: str, target: str) -> None:
+    try:
+        shutil.copy2(source, target)
+    except OSError as error:
+        raise _CopyFailed(error, source) from error
+
+
+def _copy_error(error: OSError, source: str) -> ResourceError:
+    if error.errno in (errno.ENOSPC, errno.EDQUOT):
+        return ResourceError(
+            f"the disk is full: copying the outputs into a staging folder failed at {source}; "
+            "the staging folder was removed and the last good outputs are unchanged",
+            where=str(Path(source).parent), fix="free some disk space, then run again")
+    return ResourceError(
+        f"copying the outputs into a staging folder failed at {source}: "
+        f"{error.strerror or error}; the staging folder was removed",
+        where=source, fix="check that file's permissions and the disk, then run again")
+
+
 def _copy(source: Path, target: Path,
           ignore: Callable[[str, list[str]], Iterable[str]] | None) -> None:
     if source.exists():
-        shutil.copytree(source, target, ignore=ignore)
+        shutil.copytree(source, target, ignore=ignore, copy_function=_copy_file)
     else:
         target.mkdir(parents=True)
 

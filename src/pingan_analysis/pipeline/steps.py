@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import importlib
+import io
 import json
 import re
 from collections.abc import Callable, Mapping
@@ -105,7 +106,7 @@ def data_steps(paths: ProjectPaths) -> list[Step]:
              reads=_processed("indicators_valid.csv", "mentions.csv", "indicators.csv",
                               "corpus.csv", "dropped_blocks.csv", "validation_failures.csv"),
              writes=_processed("panel.csv", "panel_excel.csv", "panel.parquet", "panel.dta",
-                               "datapackage.json")),
+                               "panel_sources.csv", "datapackage.json")),
         Step("validation_report", "pingan_analysis.pipeline.stages:validation_report", sources=(paths.manifest, paths.codebook),
              reads=_processed("indicators.csv", "validation_failures.csv",
                               "indicators_valid.csv", "validation_summary.json"),
@@ -116,33 +117,45 @@ def data_steps(paths: ProjectPaths) -> list[Step]:
 
 def notebook_steps(paths: ProjectPaths) -> list[Step]:
     """One step per notebook, or per notebook and city for ``"pingan": {"per_city": true}``."""
+    from pingan_analysis.pipeline.notebook_inputs import inferred_reads, report_undeclared
+
+    known = {w.partition("/")[2] for step in data_steps(paths) for w in step.writes
+             if w.startswith("processed/")}
+    raw_sources = {"manifest": paths.manifest, "reference": paths.reference_dir}
     steps: list[Step] = []
     for notebook in sorted(paths.notebooks_dir.glob(NOTEBOOK_GLOB)):
         nb = _notebook_json(notebook)
         pingan = nb.get("metadata", {}).get("pingan", {})
-        reads = _processed(*pingan.get("inputs", []))
+        declared = list(pingan.get("inputs", []))
+        found = inferred_reads(nb, known)  # a user's notebook may declare nothing
+        report_undeclared(f"notebooks/{notebook.name}", declared, found)
+        reads = _processed(*dict.fromkeys([*declared, *found.processed]))
+        sources = tuple(raw_sources[kind] for kind in found.raw)
         title = _title(nb) or notebook.stem
         if pingan.get("per_city"):
             steps += [_notebook_step(notebook, f"{notebook.stem}_{slug(city)}", reads,
-                                     {"city": city}, f"{title}: {city}")
+                                     {"city": city}, f"{title}: {city}", sources)
                       for city in manifest_cities(paths.manifest)]
         else:
-            steps.append(_notebook_step(notebook, notebook.stem, reads, {}, title))
+            steps.append(_notebook_step(notebook, notebook.stem, reads, {}, title, sources))
     return steps
 
 
 def _notebook_step(notebook: Path, name: str, reads: tuple[str, ...],
-                   params: dict[str, object], title: str) -> Step:
+                   params: dict[str, object], title: str, sources: tuple[Path, ...] = ()) -> Step:
     html = f"reports/html/{name}.html"
-    return Step(name, NOTEBOOK_RUNNER, reads=reads, writes=(f"reports/notebooks/{name}.ipynb", html),
+    return Step(name, NOTEBOOK_RUNNER, sources=sources, reads=reads,
+                writes=(f"reports/notebooks/{name}.ipynb", html),
                 params=params, notebook=notebook, title=title, report=html)
 
 
 def manifest_cities(manifest: Path) -> list[str]:
-    """The distinct English city names of the manifest, sorted."""
-    with manifest.open(encoding="utf-8-sig", newline="") as handle:
-        return sorted({row["city_en"].strip() for row in csv.DictReader(handle)
-                       if row.get("city_en", "").strip()})
+    """The distinct English city names of the manifest (UTF-8 or GB18030), sorted."""
+    from pingan_analysis.csvio import read_csv_file
+
+    text, _ = read_csv_file(manifest, "manifest")
+    return sorted({row["city_en"].strip() for row in csv.DictReader(io.StringIO(text, newline=""))
+                   if (row.get("city_en") or "").strip()})
 
 
 def slug(name: str) -> str:

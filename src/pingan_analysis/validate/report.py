@@ -8,6 +8,8 @@ that comes from a release is HTML-escaped, so markup inside a release shows as t
 from __future__ import annotations
 
 import json
+import shutil
+import tempfile
 from html import escape
 from dataclasses import replace
 from pathlib import Path
@@ -215,7 +217,19 @@ def _cell(value: object, raw: bool) -> str:
 
 
 def validate_project(paths: ProjectPaths) -> ValidationResult:
-    """`pingan validate`: validate the project's processed tables and write the report."""
-    result = validate_tables(paths, paths.processed_dir)
-    return replace(result, report=write_validation_report(paths, paths.processed_dir,
-                                                          paths.reports_dir))
+    """`pingan validate`: validate the project's processed tables and write the report.
+
+    It writes only ``reports/validation.html``: the failures, summary and valid indicators
+    are computed in a scratch folder under ``.pingan/`` and deleted after, so
+    ``data/processed/`` stays exactly as the last run left it (only a run changes it, and
+    the panel always matches the tables it was built from). The caller holds the project lock.
+    """
+    paths.state_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="validate-", dir=paths.state_dir) as scratch:
+        work = Path(scratch)
+        for name in ("mentions.csv", "indicators.csv", "panel.csv"):
+            if (paths.processed_dir / name).is_file():
+                shutil.copyfile(paths.processed_dir / name, work / name)
+        result = validate_tables(paths, work)
+        return replace(result, report=write_validation_report(paths, work, paths.reports_dir))
+

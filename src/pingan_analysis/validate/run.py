@@ -100,7 +100,8 @@ class ValidationResult:
         for name, table in tables.items():
             lines += [f"  {name}: {count} × {check}" for check, count in table["failures"].items()]
             lines += [f"  {name}: warning {count} × {check}" for check, count in table["warnings"].items()]
-        lines.append(f"failures: {self.processed_dir / FAILURES_FILE}")
+        if (self.processed_dir / FAILURES_FILE).is_file():
+            lines.append(f"failures: {self.processed_dir / FAILURES_FILE}")
         if self.report:
             lines.append(f"report: {self.report}")
         return "\n".join(lines)
