@@ -123,7 +123,8 @@ def test_html_is_self_contained_with_code_hidden_and_provenance(fresh: ProjectPa
     footer = text[text.index('<footer class="pingan-provenance">'):]
     for label in ("package", "git commit", "releases", "run", "inputs"):
         assert f"<dt>{label}</dt>" in footer
-    assert "<dd>5</dd>" in footer and "processed/corpus.csv" in footer
+    read = "processed/cities/qingdao/corpus.csv" if "city" in name else "processed/corpus.csv"
+    assert "<dd>5</dd>" in footer and read in footer
 
 
 def test_figures_are_inline_images(fresh: ProjectPaths) -> None:

@@ -63,7 +63,7 @@ def execute(step: Step, ctx: StepContext, output: Path) -> nbformat.NotebookNode
     notebook without figures has no ``figures_dir`` forced on it.
     """
     staged = {
-        "processed_dir": str(ctx.tree.processed),
+        "processed_dir": str(ctx.tree / step.data),
         "figures_dir": str(ctx.tree.reports / "figures"),
     }
     declared = papermill.inspect_notebook(str(step.notebook))
