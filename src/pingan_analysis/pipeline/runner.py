@@ -22,7 +22,7 @@ from pingan_analysis.exceptions import PinganError, StepFailedError
 from pingan_analysis.pipeline.lock import project_lock
 from pingan_analysis.pipeline.staging import Stage
 from pingan_analysis.pipeline.steps import (
-    Step, StepContext, Tree, build_plan, dependency_map, resolve_runner,
+    RunSession, Step, StepContext, Tree, build_plan, dependency_map, resolve_runner,
 )
 
 log = logging.getLogger(__name__)
@@ -240,15 +240,20 @@ class _Run:
         self.versions = index_page.package_versions()
         self.provenance = index_page.run_provenance(paths, self.commit,
                                                  self.versions[index_page.DISTRIBUTION])
+        #: Shared by the steps (warm kernels), closed once they have all ended.
+        self.session = RunSession()
 
     def execute(self) -> dict[str, StepOutcome]:
         outcomes: dict[str, StepOutcome] = {}
-        with ThreadPoolExecutor(max_workers=self.jobs, thread_name_prefix="pingan-step") as pool:
-            try:
-                self._schedule(pool, outcomes)
-            except BaseException:  # Ctrl-C: start nothing more, let the running steps end
-                pool.shutdown(cancel_futures=True)
-                raise
+        try:
+            with ThreadPoolExecutor(max_workers=self.jobs, thread_name_prefix="pingan-step") as pool:
+                try:
+                    self._schedule(pool, outcomes)
+                except BaseException:  # Ctrl-C: start nothing more, let the running steps end
+                    pool.shutdown(cancel_futures=True)
+                    raise
+        finally:
+            self.session.close()
         return outcomes
 
     def _schedule(self, pool: ThreadPoolExecutor, outcomes: dict[str, StepOutcome]) -> None:
@@ -288,7 +293,7 @@ class _Run:
         if not why:
             return StepOutcome(step.name, "skipped", record=self.records[step.name])
         ctx = StepContext(self.paths, tree, self.stage.failed_dir, self.stage.work_dir(step.name),
-                          self.verbose, self.provenance, key)
+                          self.verbose, self.provenance, key, self.session)
         began = time.monotonic()
         try:
             resolve_runner(step.runner)(step, ctx)

@@ -18,9 +18,11 @@ import csv
 import importlib
 import json
 import re
+import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol, TypeVar
 
 from pingan_analysis.config import ProjectPaths
 
@@ -44,6 +46,34 @@ class Tree:
         return {"processed": self.processed, "reports": self.reports}[area] / rest
 
 
+class Closable(Protocol):
+    def close(self) -> None: ...
+
+
+Resource = TypeVar("Resource", bound=Closable)
+
+
+class RunSession:
+    """What the steps of one run share and the run closes when it ends (the warm kernels)."""
+
+    def __init__(self) -> None:
+        self._resources: dict[str, Closable] = {}
+        self._lock = threading.Lock()
+
+    def shared(self, name: str, make: Callable[[], Resource]) -> Resource:
+        """The run's resource ``name``, made by the first step that asks for it."""
+        with self._lock:
+            if name not in self._resources:
+                self._resources[name] = make()
+            return self._resources[name]  # type: ignore[return-value]
+
+    def close(self) -> None:
+        with self._lock:
+            resources, self._resources = list(self._resources.values()), {}
+        for resource in reversed(resources):
+            resource.close()
+
+
 @dataclass(frozen=True)
 class StepContext:
     """Where a running step reads and writes, and what its reports should say about the run."""
@@ -55,6 +85,7 @@ class StepContext:
     verbose: bool
     provenance: Mapping[str, str]
     key: Mapping[str, str]
+    session: RunSession = field(default_factory=RunSession)
 
 
 Runner = Callable[["Step", StepContext], None]
