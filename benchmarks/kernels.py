@@ -25,6 +25,7 @@ import papermill
 
 from pingan_analysis.config import ProjectPaths
 from pingan_analysis.pipeline.notebooks import WARM_ENGINE, KernelPool
+from pingan_analysis.pipeline.staging import live_tree
 from pingan_analysis.pipeline.steps import notebook_steps
 
 REPO = Path(__file__).resolve().parents[1]
@@ -37,12 +38,13 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="runs of each city's profile")
     options = parser.parse_args()
     root = _built_project(OUT / "project")
-    steps = [s for s in notebook_steps(ProjectPaths(root)) if "city" in s.params]
+    paths = ProjectPaths(root)
+    steps = [s for s in notebook_steps(paths) if "city" in s.params]
     runs = [(step, n) for n in range(options.repeat) for step in steps]
-    cold, cold_out = _timed(lambda: _execute(runs, root, OUT / "cold", pool=None))
+    cold, cold_out = _timed(lambda: _execute(runs, paths, OUT / "cold", pool=None))
     pool = KernelPool(verbose=False)
     warm, warm_out = _timed(lambda: _finally_close(pool, lambda: _execute(
-        runs, root, OUT / "warm", pool)))
+        runs, paths, OUT / "warm", pool)))
     same = cold_out == warm_out
     n = len(runs)
     figures = {
@@ -61,24 +63,24 @@ def main() -> None:
 
 
 def _built_project(root: Path) -> Path:
-    shutil.rmtree(root, ignore_errors=True)
-    shutil.copytree(REPO / "data" / "raw", root / "data" / "raw")
-    shutil.copytree(REPO / "notebooks", root / "notebooks")
-    (root / "data" / "processed").mkdir(parents=True)
-    (root / "reports").mkdir()
+    """The seed project under ``root``, brought up to date (kept between runs of this script)."""
+    shutil.copytree(REPO / "data" / "raw", root / "data" / "raw", dirs_exist_ok=True)
+    shutil.copytree(REPO / "notebooks", root / "notebooks", dirs_exist_ok=True)
+    (root / "data" / "processed").mkdir(parents=True, exist_ok=True)
+    (root / "reports").mkdir(exist_ok=True)
     subprocess.run([str(BIN / "pingan"), "run"], env={**os.environ, "PINGAN_PROJECT": str(root)},
                    check=True, stdout=subprocess.DEVNULL)
     return root
 
 
-def _execute(runs: list, root: Path, out: Path, pool: KernelPool | None) -> list:
+def _execute(runs: list, paths: ProjectPaths, out: Path, pool: KernelPool | None) -> list:
     """Each (step, n) executed into ``out``; the code cells' outputs, for the comparison."""
     shutil.rmtree(out, ignore_errors=True)
     outputs = []
     for step, n in runs:
         work = out / f"{step.name}-{n}"
         work.mkdir(parents=True)
-        parameters = {"processed_dir": str(root / step.data), **step.params}
+        parameters = {"processed_dir": str(live_tree(paths) / step.data), **step.params}
         engine = {"engine_name": WARM_ENGINE, "kernels": pool} if pool else {}
         nb = papermill.execute_notebook(
             str(step.notebook), str(work / "executed.ipynb"), parameters=parameters,

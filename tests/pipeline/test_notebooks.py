@@ -205,3 +205,17 @@ def test_warm_kernels_give_the_outputs_fresh_kernels_give(fresh: ProjectPaths,
         papermill.execute_notebook(recorded["input_path"], str(again), parameters=parameters,
                                    progress_bar=False, cwd=str(tmp_path))
         assert _outputs(again) == _outputs(executed), executed.name
+
+
+def test_a_notebook_that_ends_its_kernel_fails_alone_and_the_next_gets_a_new_one(
+        tmp_path: Path) -> None:
+    paths = new_project(tmp_path / "project")
+    for old in paths.notebooks_dir.glob("*.ipynb"):
+        old.unlink()
+    _notebook(paths.notebooks_dir / "01_exits.ipynb", "import os\nos._exit(3)")
+    _notebook(paths.notebooks_dir / "02_after.ipynb", "print('ran', 6 * 7)")
+    lines: list[str] = []
+    with frozen_package(), pytest.raises(StepFailedError, match="01_exits"):
+        runner.run(paths, plan=fake_plan(paths), jobs=1, progress=lines.append)
+    assert any(line.startswith("01_exits") and "failed" in line for line in lines)
+    assert any(line.startswith("02_after") and " ran in " in line for line in lines)

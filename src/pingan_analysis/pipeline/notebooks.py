@@ -75,6 +75,8 @@ class KernelPool:
             manager = self._kernels.get(key)
         if manager is not None and manager.has_kernel and run_sync(manager.is_alive)():
             return manager, f"__import__({KERNEL_STATE!r}, fromlist=['reset']).reset({str(cwd)!r})"
+        if manager is not None:  # it died (a notebook ended the process): clear up after it
+            run_sync(manager.cleanup_resources)()
         manager = self._manager_class(kernel_name=kernel_name)
         with self._lock:
             self._kernels[key] = manager
