@@ -24,7 +24,7 @@ from pathlib import Path
 import papermill
 
 from pingan_analysis.config import ProjectPaths
-from pingan_analysis.pipeline.notebooks import WARM_ENGINE, KernelPool
+from pingan_analysis.pipeline.notebooks import WARM_ENGINE, KernelPool, QuietKernelManager
 from pingan_analysis.pipeline.staging import live_tree
 from pingan_analysis.pipeline.steps import notebook_steps
 
@@ -81,7 +81,8 @@ def _execute(runs: list, paths: ProjectPaths, out: Path, pool: KernelPool | None
         work = out / f"{step.name}-{n}"
         work.mkdir(parents=True)
         parameters = {"processed_dir": str(live_tree(paths) / step.data), **step.params}
-        engine = {"engine_name": WARM_ENGINE, "kernels": pool} if pool else {}
+        engine = ({"engine_name": WARM_ENGINE, "kernels": pool} if pool
+                  else {"kernel_manager_class": QuietKernelManager})
         nb = papermill.execute_notebook(
             str(step.notebook), str(work / "executed.ipynb"), parameters=parameters,
             progress_bar=False, resources={"metadata": {"path": str(work)}}, **engine)

@@ -73,9 +73,12 @@ class KernelPool:
         key = (threading.get_ident(), kernel_name)
         with self._lock:
             manager = self._kernels.get(key)
-        if manager is not None and manager.has_kernel and run_sync(manager.is_alive)():
+        alive = manager is not None and manager.has_kernel and run_sync(manager.is_alive)()
+        if alive and manager.ipykernel:
             return manager, f"__import__({KERNEL_STATE!r}, fromlist=['reset']).reset({str(cwd)!r})"
-        if manager is not None:  # it died (a notebook ended the process): clear up after it
+        if alive:  # not a Python kernel: it cannot be reset, so each notebook gets a new one
+            run_sync(manager.shutdown_kernel)(now=True)
+        elif manager is not None:  # it died (a notebook ended the process): clear up after it
             run_sync(manager.cleanup_resources)()
         manager = self._manager_class(kernel_name=kernel_name)
         with self._lock:
