@@ -109,7 +109,7 @@ def test_run_json_records_commit_versions_inputs_parameters_and_timings(
     steps = record["steps"]
     assert set(steps) == {s.name for s in fake_plan(built)}
     assert steps["03_city_qingdao"]["parameters"] == {"city": "Qingdao"}
-    assert steps["03_city_qingdao"]["inputs"]["processed/corpus.csv"] != ""
+    assert steps["03_city_qingdao"]["inputs"]["processed/cities/qingdao/corpus.csv"] != ""
     assert {s["status"] for s in steps.values()} == {"ran"}
     assert steps["01_count"]["seconds"] > 0 and steps["01_count"]["last_run"]
     assert record["started"] <= record["finished"]

@@ -123,7 +123,8 @@ def test_html_is_self_contained_with_code_hidden_and_provenance(fresh: ProjectPa
     footer = text[text.index('<footer class="pingan-provenance">'):]
     for label in ("package", "git commit", "releases", "run", "inputs"):
         assert f"<dt>{label}</dt>" in footer
-    assert "<dd>5</dd>" in footer and "processed/corpus.csv" in footer
+    read = "processed/cities/qingdao/corpus.csv" if "city" in name else "processed/corpus.csv"
+    assert "<dd>5</dd>" in footer and read in footer
 
 
 def test_figures_are_inline_images(fresh: ProjectPaths) -> None:
@@ -141,3 +142,80 @@ def test_fake_notebooks_also_run_on_their_own_with_default_parameters(
     text = "".join(o.get("text", "") for c in nbformat.read(out, as_version=4).cells
                    for o in c.get("outputs", []))
     assert "5 releases" in text
+
+
+def _notebook(path: Path, *sources: str) -> None:
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.cells = [nbformat.v4.new_code_cell(source) for source in sources]
+    nbformat.write(nb, path)
+
+
+def _printed(executed: Path) -> str:
+    return "".join(o.get("text", "") for c in nbformat.read(executed, as_version=4).cells
+                   for o in c.get("outputs", []))
+
+
+def test_a_warm_kernel_runs_each_notebook_in_a_fresh_namespace(tmp_path: Path) -> None:
+    """One job: the two notebooks run in the same kernel process, the second sees nothing the
+    first left behind (variables, pandas options, working directory) and counts cells from 1."""
+    paths = new_project(tmp_path / "project")
+    for old in paths.notebooks_dir.glob("*.ipynb"):
+        old.unlink()
+    state = ("import os, pandas as pd\n"
+             "print('pid', os.getpid()); print('cwd', os.getcwd())\n"
+             "print('colwidth', pd.get_option('display.max_colwidth'))\n"
+             "print('leftover' in dir())")
+    _notebook(paths.notebooks_dir / "01_first.ipynb", "leftover = 1",
+              state + "\npd.set_option('display.max_colwidth', None)")
+    _notebook(paths.notebooks_dir / "02_second.ipynb", "x = 2", state)
+    with frozen_package():
+        runner.run(paths, plan=fake_plan(paths), jobs=1, progress=lambda line: None)
+    executed = paths.reports_dir / "notebooks"
+    first, second = (_printed(executed / f"{name}.ipynb") for name in ("01_first", "02_second"))
+    pid = re.compile(r"^pid (\d+)$", re.MULTILINE)
+    assert pid.search(first).group(1) == pid.search(second).group(1)
+    assert first.endswith("True\n") and second.endswith("False\n")
+    assert "colwidth 50" in first and "colwidth 50" in second
+    cwd = re.compile(r"^cwd (.+)$", re.MULTILINE)
+    assert cwd.search(first).group(1).endswith("01_first")
+    assert cwd.search(second).group(1).endswith("02_second")
+    counts = [c.execution_count for c in nbformat.read(executed / "02_second.ipynb",
+                                                       as_version=4).cells]
+    assert counts[0] == 1 and counts == sorted(counts)
+
+
+def _outputs(executed: Path) -> list[tuple[int | None, list[dict]]]:
+    """Each code cell's execution count and outputs, the working directory's line left out."""
+    cells = nbformat.read(executed, as_version=4).cells
+    return [(cell.execution_count,
+             [{**o, "text": re.sub(r"^cwd .*\n", "", o["text"], flags=re.MULTILINE)}
+              if "text" in o else dict(o) for o in cell.outputs])
+            for cell in cells if cell.cell_type == "code"]
+
+
+def test_warm_kernels_give_the_outputs_fresh_kernels_give(fresh: ProjectPaths,
+                                                           tmp_path: Path) -> None:
+    import papermill
+
+    for executed in sorted((fresh.reports_dir / "notebooks").glob("*.ipynb")):
+        recorded = nbformat.read(executed, as_version=4).metadata.papermill
+        again = tmp_path / executed.name
+        parameters = {**recorded["parameters"], "figures_dir": str(tmp_path / "figures")}
+        papermill.execute_notebook(recorded["input_path"], str(again), parameters=parameters,
+                                   progress_bar=False, cwd=str(tmp_path))
+        assert _outputs(again) == _outputs(executed), executed.name
+
+
+def test_a_notebook_that_ends_its_kernel_fails_alone_and_the_next_gets_a_new_one(
+        tmp_path: Path) -> None:
+    paths = new_project(tmp_path / "project")
+    for old in paths.notebooks_dir.glob("*.ipynb"):
+        old.unlink()
+    _notebook(paths.notebooks_dir / "01_exits.ipynb", "import os\nos._exit(3)")
+    _notebook(paths.notebooks_dir / "02_after.ipynb", "print('ran', 6 * 7)")
+    lines: list[str] = []
+    with frozen_package(), pytest.raises(StepFailedError, match="01_exits"):
+        runner.run(paths, plan=fake_plan(paths), jobs=1, progress=lines.append)
+    assert any(line.startswith("01_exits") and "failed" in line for line in lines)
+    assert any(line.startswith("02_after") and " ran in " in line for line in lines)

@@ -118,10 +118,26 @@ def test_new_release_reruns_what_depends_on_it_and_nothing_else(
     assert stale["summary"] == ["corpus is stale"]
     assert "reference" not in stale
     result = _run(built, lines)
-    outcome = {o.name: o.status for o in result.steps}
-    assert outcome["reference"] == "skipped"
-    assert outcome["corpus"] == outcome["summary"] == outcome["03_city_qingdao"] == "ran"
+    assert set(result.ran) == {"corpus", "summary", "validation_report", "city_slices",
+                               "01_count", "02_figure", "03_city_qingdao"}
+    assert {o.name for o in result.steps if o.status == "skipped"} == {
+        "reference", "03_city_baoshan", "03_city_laixi", "03_city_zibo"}
     assert _stale(built) == {}
+
+
+def test_a_citys_profile_is_keyed_on_its_own_rows_only(built: ProjectPaths,
+                                                       lines: list[str]) -> None:
+    """Another city's changed release reruns that city's profile, not this one's."""
+    zibo = next(built.releases_dir.glob("zibo-*.txt"))
+    zibo.write_text(zibo.read_text(encoding="utf-8") + "补记。\n", encoding="utf-8")
+    before = (built.reports_dir / "html" / "03_city_qingdao.html").read_bytes()
+    result = _run(built, lines)
+    assert {"corpus", "city_slices", "03_city_zibo"} <= set(result.ran)
+    assert not {"03_city_qingdao", "03_city_baoshan", "03_city_laixi"} & set(result.ran)
+    assert (built.reports_dir / "html" / "03_city_qingdao.html").read_bytes() == before
+    record = staging.read_state(built)["03_city_qingdao"]
+    assert [name for name in record["key"] if name.startswith("processed/")] == [
+        "processed/cities/qingdao/corpus.csv"]
 
 
 def test_new_city_adds_its_profile(built: ProjectPaths, lines: list[str]) -> None:

@@ -1,18 +1,34 @@
-"""Run a notebook step: execute with papermill, then export shareable HTML in-process.
+"""Run a notebook step: execute with papermill in a warm kernel, then export shareable HTML.
 
 Each execution gets its own working directory through the kernel's ``cwd`` (nbclient's
 ``resources["metadata"]["path"]``), not papermill's ``cwd=`` which changes the whole process's
 working directory and would race between notebooks running in parallel threads.
+
+Warm kernels: starting a kernel and importing pandas and matplotlib in it costs more than a
+city's profile does. So each worker thread of a run keeps its kernel (:class:`KernelPool`,
+shared through the run's session and shut down when the run ends) and papermill runs the next
+notebook in it through the ``pingan-warm`` engine, papermill's own nbclient engine given that
+kernel. Before each notebook the kernel is reset, silently, to the state a fresh kernel would
+have (:mod:`pingan_analysis.pipeline.kernel_state`): a fresh namespace, execution counts from 1,
+the process state notebooks change put back; imported modules stay. A kernel that died is
+replaced. The executed notebooks and HTML are those of fresh kernels, timings apart.
 """
 from __future__ import annotations
 
 import subprocess
+import threading
 from pathlib import Path
 
 import nbformat
 import papermill
 from jupyter_client.manager import AsyncKernelManager
+from jupyter_core.utils import run_sync
+from papermill.clientwrap import PapermillNotebookClient
+from papermill.engines import NBClientEngine, papermill_engines
 from papermill.exceptions import PapermillExecutionError
+from papermill.log import logger as papermill_logger
+from papermill.utils import merge_kwargs, remove_args
+from traitlets import Unicode
 
 from pingan_analysis.exceptions import StepFailedError
 from pingan_analysis.pipeline.html import export_html
@@ -21,6 +37,8 @@ from pingan_analysis.pipeline.steps import Step, StepContext
 
 ERROR_MARKER_TAG = "papermill-error-cell-tag"
 INJECTED_TAG = "injected-parameters"
+WARM_ENGINE = "pingan-warm"
+KERNEL_STATE = "pingan_analysis.pipeline.kernel_state"
 
 
 class QuietKernelManager(AsyncKernelManager):
@@ -34,6 +52,93 @@ class QuietKernelManager(AsyncKernelManager):
     async def start_kernel(self, **kw: object) -> None:
         kw.setdefault("stderr", subprocess.DEVNULL)
         await super().start_kernel(**kw)
+
+
+class KernelPool:
+    """One warm kernel per worker thread and kernel name, for the length of a run.
+
+    A kernel stays with the thread that started it: nbclient drives it from that thread's
+    event loop. :meth:`close` kills them all (they are idle; nothing of theirs is kept).
+    """
+
+    def __init__(self, verbose: bool) -> None:
+        self._manager_class = AsyncKernelManager if verbose else QuietKernelManager
+        self._kernels: dict[tuple[int, str], AsyncKernelManager] = {}
+        self._lock = threading.Lock()
+
+    def lease(self, kernel_name: str, cwd: Path) -> tuple[AsyncKernelManager, str]:
+        """This thread's kernel for ``kernel_name`` and the code that prepares it for the next
+        notebook: a new kernel (started by nbclient in ``cwd``) records its starting state, a
+        used one is reset to it and moved to ``cwd``."""
+        key = (threading.get_ident(), kernel_name)
+        with self._lock:
+            manager = self._kernels.get(key)
+        alive = manager is not None and manager.has_kernel and run_sync(manager.is_alive)()
+        if alive and manager.ipykernel:
+            return manager, f"__import__({KERNEL_STATE!r}, fromlist=['reset']).reset({str(cwd)!r})"
+        if alive:  # not a Python kernel: it cannot be reset, so each notebook gets a new one
+            run_sync(manager.shutdown_kernel)(now=True)
+        elif manager is not None:  # it died (a notebook ended the process): clear up after it
+            run_sync(manager.cleanup_resources)()
+        manager = self._manager_class(kernel_name=kernel_name)
+        with self._lock:
+            self._kernels[key] = manager
+        return manager, f"__import__({KERNEL_STATE!r}, fromlist=['remember']).remember()"
+
+    def close(self) -> None:
+        with self._lock:
+            managers, self._kernels = list(self._kernels.values()), {}
+        for manager in managers:
+            if manager.has_kernel:
+                run_sync(manager.shutdown_kernel)(now=True)
+
+
+class _WarmClient(PapermillNotebookClient):
+    """papermill's client, running ``prologue`` silently once its kernel client is ready."""
+
+    prologue = Unicode("")
+
+    async def async_start_new_kernel_client(self):  # type: ignore[no-untyped-def]
+        client = await super().async_start_new_kernel_client()
+        if self.prologue and self.km.ipykernel:
+            msg_id = client.execute(self.prologue, silent=True, store_history=False)
+            reply = await self.async_wait_for_reply(msg_id)
+            if reply["content"]["status"] != "ok":
+                content = reply["content"]
+                raise StepFailedError(
+                    f"a warm kernel could not be reset: {content.get('ename')}: "
+                    f"{content.get('evalue')}", where=KERNEL_STATE,
+                    fix="rerun; if it persists, report it with the output of --verbose")
+        return client
+
+    # nbclient binds the blocking wrapper to its own coroutine at class creation.
+    start_new_kernel_client = run_sync(async_start_new_kernel_client)
+
+
+class WarmKernelEngine(NBClientEngine):
+    """papermill's nbclient engine, executing in the caller's warm kernel (``kernels=``)."""
+
+    @classmethod
+    def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False,  # type: ignore[no-untyped-def]
+                                 stdout_file=None, stderr_file=None, start_timeout=60,
+                                 execution_timeout=None, **kwargs):
+        kernels: KernelPool = kwargs.pop("kernels")
+        kwargs = remove_args(["input_path", "kernel_manager_class"], **kwargs)
+        safe_kwargs = remove_args(["timeout", "startup_timeout"], **kwargs)
+        cwd = Path(kwargs["resources"]["metadata"]["path"])
+        manager, prologue = kernels.lease(kernel_name, cwd)
+        client = _WarmClient(nb_man, km=manager, prologue=prologue, **merge_kwargs(
+            safe_kwargs, timeout=execution_timeout or kwargs.get("timeout"),
+            startup_timeout=start_timeout, kernel_name=kernel_name, log=papermill_logger,
+            log_output=log_output, stdout_file=stdout_file, stderr_file=stderr_file))
+        try:
+            return client.execute()
+        finally:
+            if client.kc is not None:
+                client.kc.stop_channels()
+
+
+papermill_engines.register(WARM_ENGINE, WarmKernelEngine)
 
 
 def run_notebook_step(step: Step, ctx: StepContext) -> None:
@@ -57,23 +162,24 @@ def run_notebook_step(step: Step, ctx: StepContext) -> None:
 
 
 def execute(step: Step, ctx: StepContext, output: Path) -> nbformat.NotebookNode:
-    """papermill with absolute data paths, the step's own working directory and one kernel.
+    """papermill with absolute data paths, the step's own working directory, in this thread's
+    warm kernel.
 
     The staging folders are passed only to notebooks that declare them as parameters, so a
     notebook without figures has no ``figures_dir`` forced on it.
     """
     staged = {
-        "processed_dir": str(ctx.tree.processed),
+        "processed_dir": str(ctx.tree / step.data),
         "figures_dir": str(ctx.tree.reports / "figures"),
     }
     declared = papermill.inspect_notebook(str(step.notebook))
     parameters = {**{k: v for k, v in staged.items() if k in declared}, **step.params}
     (ctx.tree.reports / "figures").mkdir(parents=True, exist_ok=True)
+    kernels = ctx.session.shared("kernels", lambda: KernelPool(ctx.verbose))
     return papermill.execute_notebook(
-        str(step.notebook), str(output), parameters=parameters,
+        str(step.notebook), str(output), parameters=parameters, engine_name=WARM_ENGINE,
         progress_bar=ctx.verbose, log_output=ctx.verbose,
-        resources={"metadata": {"path": str(ctx.work_dir)}},
-        **({} if ctx.verbose else {"kernel_manager_class": QuietKernelManager}),
+        resources={"metadata": {"path": str(ctx.work_dir)}}, kernels=kernels,
     )
 
 

@@ -25,7 +25,7 @@ from pingan_analysis.exceptions import PinganError, StepFailedError
 from pingan_analysis.pipeline.lock import project_lock
 from pingan_analysis.pipeline.staging import Stage
 from pingan_analysis.pipeline.steps import (
-    Step, StepContext, Tree, build_plan, dependencies, resolve_runner,
+    RunSession, Step, StepContext, Tree, build_plan, dependency_map, resolve_runner,
 )
 
 log = logging.getLogger(__name__)
@@ -123,9 +123,10 @@ def ordered(plan: list[Step]) -> list[Step]:
     """The plan with every step after the steps it depends on; refuses a cycle."""
     placed: list[Step] = []
     waiting = list(plan)
+    needs = dependency_map(plan)
     while waiting:
         names = {s.name for s in placed}
-        ready = [s for s in waiting if set(dependencies(s, plan)) <= names]
+        ready = [s for s in waiting if set(needs[s.name]) <= names]
         if not ready:
             raise StepFailedError(f"the steps {[s.name for s in waiting]} depend on each other",
                                   fix="check what each step reads and writes")
@@ -197,10 +198,11 @@ def _statuses(paths: ProjectPaths, plan: list[Step], records: Mapping[str, Mappi
     tree = staging.live_tree(paths)
     stale: set[str] = set()
     found: dict[str, StepStatus] = {}
+    needs = dependency_map(plan)
     for step in ordered(plan):
         why = reasons_to_run(step, step_keys.of(step, tree), records.get(step.name), tree,
                              force=False, digest_of=step_keys.tree_digest)
-        why += [f"{dep} is stale" for dep in dependencies(step, plan) if dep in stale]
+        why += [f"{dep} is stale" for dep in needs[step.name] if dep in stale]
         if why:
             stale.add(step.name)
         found[step.name] = StepStatus(step.name, bool(why), why)
@@ -242,24 +244,30 @@ class _Run:
         self.environment = provenance.environment(paths.root)
         self.provenance = index_page.run_provenance(paths, self.commit,
                                                  self.versions[provenance.DISTRIBUTION])
+        #: Shared by the steps (warm kernels), closed once they have all ended.
+        self.session = RunSession()
 
     def execute(self) -> dict[str, StepOutcome]:
         outcomes: dict[str, StepOutcome] = {}
-        with ThreadPoolExecutor(max_workers=self.jobs, thread_name_prefix="pingan-step") as pool:
-            try:
-                self._schedule(pool, outcomes)
-            except BaseException:  # Ctrl-C: start nothing more, let the running steps end
-                pool.shutdown(cancel_futures=True)
-                raise
+        try:
+            with ThreadPoolExecutor(max_workers=self.jobs, thread_name_prefix="pingan-step") as pool:
+                try:
+                    self._schedule(pool, outcomes)
+                except BaseException:  # Ctrl-C: start nothing more, let the running steps end
+                    pool.shutdown(cancel_futures=True)
+                    raise
+        finally:
+            self.session.close()
         return outcomes
 
     def _schedule(self, pool: ThreadPoolExecutor, outcomes: dict[str, StepOutcome]) -> None:
         """Submit each step when its dependencies are done; block it if one of them failed."""
         waiting: list[Step] = list(self.plan)
         running: dict[Future, Step] = {}
+        needs = dependency_map(self.plan)
         while waiting or running:
             for step in list(waiting):
-                deps = dependencies(step, self.plan)
+                deps = needs[step.name]
                 failed = [d for d in deps if d in outcomes
                           and outcomes[d].status in ("failed", "blocked")]
                 if failed:
@@ -289,7 +297,7 @@ class _Run:
         if not why:
             return StepOutcome(step.name, "skipped", record=self.records[step.name])
         ctx = StepContext(self.paths, tree, self.stage.failed_dir, self.stage.work_dir(step.name),
-                          self.verbose, self.provenance, key)
+                          self.verbose, self.provenance, key, self.session)
         began = time.monotonic()
         try:
             resolve_runner(step.runner)(step, ctx)

@@ -6,6 +6,11 @@ against the live folders when checking and against the staging folders while run
 depends on the steps that write what it reads. A step names its runner by address
 (``"package.module:function"``), imported only when the step runs, as OWID's etl finds its steps:
 this module stays stdlib-only and imports none of the stages it schedules.
+
+A per-city notebook reads its own city's slice of the tables it declares
+(``processed/cities/<city>/<table>``, written by the ``city_slices`` step), so its key changes
+only when that city's rows do: a new release reruns the data steps, the cross-city notebooks and
+the profile of the release's city, not every city's.
 """
 from __future__ import annotations
 
@@ -14,14 +19,20 @@ import importlib
 import io
 import json
 import re
+import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol, TypeVar
 
 from pingan_analysis.config import ProjectPaths
 
 NOTEBOOK_GLOB = "[0-9][0-9]_*.ipynb"
 NOTEBOOK_RUNNER = "pingan_analysis.pipeline.notebooks:run_notebook_step"
+SLICES_RUNNER = "pingan_analysis.pipeline.city_slices:run_step"
+SLICES_STEP = "city_slices"
+#: The folder, inside ``processed/``, of the per-city slices.
+CITIES_DIR = "cities"
 
 
 @dataclass(frozen=True)
@@ -36,6 +47,34 @@ class Tree:
         return {"processed": self.processed, "reports": self.reports}[area] / rest
 
 
+class Closable(Protocol):
+    def close(self) -> None: ...
+
+
+Resource = TypeVar("Resource", bound=Closable)
+
+
+class RunSession:
+    """What the steps of one run share and the run closes when it ends (the warm kernels)."""
+
+    def __init__(self) -> None:
+        self._resources: dict[str, Closable] = {}
+        self._lock = threading.Lock()
+
+    def shared(self, name: str, make: Callable[[], Resource]) -> Resource:
+        """The run's resource ``name``, made by the first step that asks for it."""
+        with self._lock:
+            if name not in self._resources:
+                self._resources[name] = make()
+            return self._resources[name]  # type: ignore[return-value]
+
+    def close(self) -> None:
+        with self._lock:
+            resources, self._resources = list(self._resources.values()), {}
+        for resource in reversed(resources):
+            resource.close()
+
+
 @dataclass(frozen=True)
 class StepContext:
     """Where a running step reads and writes, and what its reports should say about the run."""
@@ -47,6 +86,7 @@ class StepContext:
     verbose: bool
     provenance: Mapping[str, str]
     key: Mapping[str, str]
+    session: RunSession = field(default_factory=RunSession)
 
 
 Runner = Callable[["Step", StepContext], None]
@@ -65,6 +105,9 @@ class Step:
     title: str = ""
     #: The page the index links to, for steps that make a report.
     report: str | None = None
+    #: The folder of the run's tree a notebook gets as ``processed_dir``: ``processed``, or a
+    #: city's slice of it for a per-city notebook.
+    data: str = "processed"
 
 
 def resolve_runner(address: str) -> Runner:
@@ -74,14 +117,27 @@ def resolve_runner(address: str) -> Runner:
 
 
 def build_plan(paths: ProjectPaths, data: list[Step] | None = None) -> list[Step]:
-    """Every step of the project in run order: the data steps, then the notebooks by name."""
-    return [*(data_steps(paths) if data is None else data), *notebook_steps(paths)]
+    """Every step of the project in run order: the data steps, the city slices when a
+    notebook runs per city, then the notebooks by name."""
+    notebooks = notebook_steps(paths)
+    return [*(data_steps(paths) if data is None else data), *slice_steps(notebooks), *notebooks]
 
 
 def dependencies(step: Step, plan: list[Step]) -> list[str]:
     """The steps that write something ``step`` reads."""
-    return [other.name for other in plan
-            if other is not step and set(other.writes) & set(step.reads)]
+    return dependency_map(plan)[step.name]
+
+
+def dependency_map(plan: list[Step]) -> dict[str, list[str]]:
+    """Every step's :func:`dependencies`, found in one pass over what each step writes
+    (a plan of hundreds of per-city steps would make pairwise comparison quadratic)."""
+    writers: dict[str, list[str]] = {}
+    for step in plan:
+        for name in step.writes:
+            writers.setdefault(name, []).append(step.name)
+    return {step.name: list(dict.fromkeys(
+        writer for name in step.reads for writer in writers.get(name, ()) if writer != step.name))
+        for step in plan}
 
 
 def _processed(*names: str) -> tuple[str, ...]:
@@ -116,7 +172,11 @@ def data_steps(paths: ProjectPaths) -> list[Step]:
 
 
 def notebook_steps(paths: ProjectPaths) -> list[Step]:
-    """One step per notebook, or per notebook and city for ``"pingan": {"per_city": true}``."""
+    """One step per notebook, or per notebook and city for ``"pingan": {"per_city": true}``.
+
+    A per-city step reads the city's slices of the notebook's inputs (its ``processed_dir``
+    is the city's folder); every notebook also depends on the codebook, which names indicators.
+    """
     from pingan_analysis.pipeline.notebook_inputs import inferred_reads, report_undeclared
 
     known = {w.partition("/")[2] for step in data_steps(paths) for w in step.writes
@@ -129,24 +189,52 @@ def notebook_steps(paths: ProjectPaths) -> list[Step]:
         declared = list(pingan.get("inputs", []))
         found = inferred_reads(nb, known)  # a user's notebook may declare nothing
         report_undeclared(f"notebooks/{notebook.name}", declared, found)
-        reads = _processed(*dict.fromkeys([*declared, *found.processed]))
+        inputs = list(dict.fromkeys([*declared, *found.processed]))
         sources = tuple(raw_sources[kind] for kind in found.raw)
         title = _title(nb) or notebook.stem
         if pingan.get("per_city"):
-            steps += [_notebook_step(notebook, f"{notebook.stem}_{slug(city)}", reads,
-                                     {"city": city}, f"{title}: {city}", sources)
+            steps += [_notebook_step(paths, notebook, f"{notebook.stem}_{slug(city)}",
+                                     tuple(city_slice(city, name) for name in inputs),
+                                     {"city": city}, f"{title}: {city}", city_folder(city),
+                                     sources)
                       for city in manifest_cities(paths.manifest)]
         else:
-            steps.append(_notebook_step(notebook, notebook.stem, reads, {}, title, sources))
+            steps.append(_notebook_step(paths, notebook, notebook.stem, _processed(*inputs), {},
+                                        title, "processed", sources))
     return steps
 
 
-def _notebook_step(notebook: Path, name: str, reads: tuple[str, ...],
-                   params: dict[str, object], title: str, sources: tuple[Path, ...] = ()) -> Step:
+def slice_steps(notebooks: list[Step]) -> list[Step]:
+    """The step cutting the tables per-city notebooks read into per-city slices (none if no
+    notebook runs per city)."""
+    per_city = [step for step in notebooks if "city" in step.params]
+    if not per_city:
+        return []
+    cities = sorted({str(step.params["city"]) for step in per_city})
+    tables = sorted({name.rpartition("/")[2] for step in per_city for name in step.reads})
+    return [Step(SLICES_STEP, SLICES_RUNNER, reads=_processed(*tables),
+                 writes=tuple(city_slice(city, table) for city in cities for table in tables),
+                 params={"cities": cities, "tables": tables})]
+
+
+def city_folder(city: str) -> str:
+    """The folder of a city's slices in the run's tree."""
+    return f"processed/{CITIES_DIR}/{slug(city)}"
+
+
+def city_slice(city: str, table: str) -> str:
+    """``processed/cities/qingdao/indicators_valid.csv``: one city's rows of a table."""
+    return f"{city_folder(city)}/{table}"
+
+
+
+def _notebook_step(paths: ProjectPaths, notebook: Path, name: str, reads: tuple[str, ...],
+                   params: dict[str, object], title: str, data: str,
+                   sources: tuple[Path, ...] = ()) -> Step:
     html = f"reports/html/{name}.html"
-    return Step(name, NOTEBOOK_RUNNER, sources=sources, reads=reads,
-                writes=(f"reports/notebooks/{name}.ipynb", html),
-                params=params, notebook=notebook, title=title, report=html)
+    return Step(name, NOTEBOOK_RUNNER, sources=(paths.codebook, *sources), reads=reads,
+                writes=(f"reports/notebooks/{name}.ipynb", html), params=params,
+                notebook=notebook, title=title, report=html, data=data)
 
 
 def manifest_cities(manifest: Path) -> list[str]:
