@@ -105,7 +105,7 @@ def data_steps(paths: ProjectPaths) -> list[Step]:
              writes=_processed("panel.csv", "panel_excel.csv", "panel.parquet", "panel.dta",
                                "datapackage.json")),
         Step("validation_report", "pingan_analysis.validate.report:run_step", sources=(paths.manifest, paths.codebook),
-             reads=_processed("indicators.csv", "validation_failures.csv",
+             reads=_processed("mentions.csv", "indicators.csv", "validation_failures.csv",
                               "indicators_valid.csv", "validation_summary.json"),
              writes=("reports/validation.html",), title="Validation report",
              report="reports/validation.html"),
