@@ -88,7 +88,7 @@ def _processed(*names: str) -> tuple[str, ...]:
 
 
 def data_steps(paths: ProjectPaths) -> list[Step]:
-    """corpus → validate → panel, and the validation report."""
+    """corpus → validate → panel, the validation report and the releases' reader pages."""
     raw = (paths.manifest, paths.releases_dir, paths.codebook)
     return [
         Step("corpus", "pingan_analysis.extract.build:run_step", sources=raw,
@@ -109,7 +109,19 @@ def data_steps(paths: ProjectPaths) -> list[Step]:
                               "indicators_valid.csv", "validation_summary.json"),
              writes=("reports/validation.html",), title="Validation report",
              report="reports/validation.html"),
+        Step("reader_pages", "pingan_analysis.pipeline.reader_pages:run_step",
+             sources=(*raw, paths.raw_dir / "corrections.csv"),
+             reads=_processed("mentions.csv", "indicators.csv", "dropped_blocks.csv",
+                              "validation_failures.csv"),
+             writes=reader_pages(paths.manifest)),
     ]
+
+
+def reader_pages(manifest: Path) -> tuple[str, ...]:
+    """``reports/releases/<release_id>.html`` of every release in the manifest."""
+    with manifest.open(encoding="utf-8-sig", newline="") as handle:
+        return tuple(f"reports/releases/{row['release_id'].strip()}.html"
+                     for row in csv.DictReader(handle) if row.get("release_id", "").strip())
 
 
 def notebook_steps(paths: ProjectPaths) -> list[Step]:
