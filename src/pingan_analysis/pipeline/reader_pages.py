@@ -24,7 +24,7 @@ from pingan_analysis.config import ProjectPaths
 from pingan_analysis.corpus.codebook import load_codebook
 from pingan_analysis.corpus.ingest import read_text
 from pingan_analysis.csvio import atomic_text_writer
-from pingan_analysis.templates import render, web_url
+from pingan_analysis.templates import interval, number, period, render, web_url, with_unit
 from pingan_analysis.validate.run import WARNING_CHECKS, describe
 
 if TYPE_CHECKING:
@@ -183,7 +183,7 @@ def _details(row: Mapping[str, str], names: Mapping[str, str], checks: list[dict
     corrected = row.get("corrected", "").lower() == "true" or bool(corrections)
     fields = [
         ("text", row["text"]),
-        ("value", _with_unit(number(row["value"]), row["unit"])),
+        ("value", with_unit(number(row["value"]), row["unit"])),
         ("interval", interval(row.get("lower", ""), row.get("upper", ""), row["unit"])),
         ("qualifier", row.get("qualifier", "")),
         ("unit", row["unit"]),
@@ -223,42 +223,6 @@ def _correction_words(correction: Mapping[str, str]) -> str:
     who = ", ".join(v for v in (correction.get("author", ""), correction.get("date", "")) if v)
     reason = correction.get("reason", "")
     return what + (f": {reason}" if reason else "") + (f" ({who})" if who else "")
-
-
-def number(text: str) -> str:
-    """A table's number for reading: thousands separators, no exponent, no trailing zeros."""
-    try:
-        value = float(text)
-    except ValueError:
-        return text
-    if value.is_integer():
-        return f"{int(value):,}"
-    return f"{value:,.6f}".rstrip("0").rstrip(".")
-
-
-def interval(lower: str, upper: str, unit: str) -> str:
-    """The interval the words allow: ``29,000–30,000 个``, ``≥ 98 %``, or ``open``."""
-    if lower and upper:
-        shown = number(lower) if lower == upper else f"{number(lower)}–{number(upper)}"
-    elif lower:
-        shown = f"≥ {number(lower)}"
-    elif upper:
-        shown = f"≤ {number(upper)}"
-    else:
-        return "open: the words give no bound"
-    return _with_unit(shown, unit)
-
-
-def period(start: str, end: str) -> str:
-    if start and start == end:
-        return f"as of {start}"
-    if start or end:
-        return f"{start or '…'} – {end or '…'}"
-    return "unknown"
-
-
-def _with_unit(text: str, unit: str) -> str:
-    return f"{text} {unit}".strip() if unit else text
 
 
 # --- the tables, read once ----------------------------------------------------------------------

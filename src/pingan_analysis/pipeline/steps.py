@@ -114,6 +114,10 @@ def data_steps(paths: ProjectPaths) -> list[Step]:
              reads=_processed("mentions.csv", "indicators.csv", "dropped_blocks.csv",
                               "validation_failures.csv"),
              writes=reader_pages(paths.manifest)),
+        Step("data_dictionary", "pingan_analysis.pipeline.data_dictionary:run_step",
+             sources=(paths.codebook,), reads=_processed("datapackage.json"),
+             writes=("reports/data_dictionary.html", "reports/codebook.csv"),
+             title="Data dictionary", report="reports/data_dictionary.html"),
     ]
 
 

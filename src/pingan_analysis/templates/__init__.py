@@ -24,6 +24,7 @@ def environment() -> Environment:
                       keep_trailing_newline=True)
     env.filters["web_url"] = web_url
     env.filters["thousands"] = thousands
+    env.filters["number"] = number
     return env
 
 
@@ -44,3 +45,53 @@ def thousands(number: int | float | str) -> str:
         return f"{int(number):,}"
     except (TypeError, ValueError):
         return str(number)
+
+
+def number(text: str) -> str:
+    """A table's number for reading: thousands separators, no exponent, no trailing zeros."""
+    try:
+        value = float(text)
+    except ValueError:
+        return text
+    if value.is_integer():
+        return f"{int(value):,}"
+    return f"{value:,.6f}".rstrip("0").rstrip(".")
+
+
+def interval(lower: str, upper: str, unit: str) -> str:
+    """The interval the words allow: ``29,000–30,000 个``, ``≥ 98 %``, or ``open``."""
+    if lower and upper:
+        shown = number(lower) if lower == upper else f"{number(lower)}–{number(upper)}"
+    elif lower:
+        shown = f"≥ {number(lower)}"
+    elif upper:
+        shown = f"≤ {number(upper)}"
+    else:
+        return "open: the words give no bound"
+    return with_unit(shown, unit)
+
+
+def period(start: str, end: str) -> str:
+    """``as of 2019-12-31`` for a stock, ``2019-01-01 – 2019-12-31`` for a flow."""
+    if start and start == end:
+        return f"as of {start}"
+    if start or end:
+        return f"{start or '…'} – {end or '…'}"
+    return "unknown"
+
+
+def signed(value: str, kind: str, unit: str) -> str:
+    """A panel value as read: changes signed and worded (``▼ 36.01% down``), others with unit."""
+    if kind not in ("change_pct", "change_pp"):
+        return with_unit(number(value), unit)
+    try:
+        amount = float(value)
+    except ValueError:
+        return value
+    arrow, word = ("▼", "down") if amount < 0 else ("▲", "up") if amount > 0 else ("", "unchanged")
+    size = number(str(abs(amount))) + ("%" if kind == "change_pct" else " pp")
+    return f"{arrow} {size} {word}".strip()
+
+
+def with_unit(text: str, unit: str) -> str:
+    return f"{text} {unit}".strip() if unit else text
