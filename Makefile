@@ -6,7 +6,7 @@ UV := $(VENV)/bin/uv
 STAMP := $(VENV)/.synced
 
 .DEFAULT_GOAL := help
-.PHONY: help report test lab clean-env
+.PHONY: help report test lab clean-env screenshots
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -29,6 +29,9 @@ test: $(STAMP) ## run the test suite
 lab: $(STAMP) ## open JupyterLab with a kernel that sees the package
 	$(VENV)/bin/python -m ipykernel install --sys-prefix --name pingan-analysis --display-name "pingan-analysis (.venv)" >/dev/null
 	$(VENV)/bin/jupyter lab notebooks/ $(if $(filter 0,$(shell id -u)),--allow-root)
+
+screenshots: $(STAMP) ## PNGs of the index, 05, a profile, a reader page (reports/screenshots/)
+	$(VENV)/bin/python tests/screenshots.py reports
 
 clean-env: ## remove the virtual environment
 	rm -rf $(VENV)

@@ -153,3 +153,9 @@ def _record(result: PageLoad, message: dict) -> None:
         result.problems.append(f"console error: {[a.get('value') for a in params.get('args', [])]}")
     elif method == "Log.entryAdded" and params["entry"].get("level") == "error":
         result.problems.append(f"log error: {params['entry'].get('text')} {params['entry'].get('url', '')}")
+
+
+def set_window(browser: Chromium, width: int, height: int = 900) -> None:
+    """Make the next pages load in a ``width`` × ``height`` CSS-pixel window."""
+    browser._call("Emulation.setDeviceMetricsOverride", width=width, height=height,
+                  deviceScaleFactor=1, mobile=False)
