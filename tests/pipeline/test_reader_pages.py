@@ -17,7 +17,6 @@ from pingan_analysis.extract.build import build_corpus_tables
 from pingan_analysis.pipeline.reader_pages import anchor, blocks, write_reader_pages
 from pingan_analysis.pipeline.steps import data_steps
 from pingan_analysis.registry import MANIFEST_COLUMNS
-from pingan_analysis.templates import interval, number, signed
 from pingan_analysis.validate.run import validate_tables
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -226,13 +225,3 @@ def test_blocks_keep_every_character_and_anchor_every_mention_once(
             if p.mention:  # a highlighted piece lies inside its mention's span
                 assert p.mention["start"] <= at and at + len(p.text) <= p.mention["end"]
             at += len(p.text)
-
-
-def test_numbers_and_intervals_read_as_written() -> None:
-    assert number("1174000000") == "1,174,000,000" and number("13.5") == "13.5"
-    assert number("1.5e9") == "1,500,000,000" and number("0.000125") == "0.000125"
-    assert interval("29000", "30000", "个") == "29,000–30,000 个"
-    assert interval("98", "", "%") == "≥ 98 %" and interval("", "5", "") == "≤ 5"
-    assert interval("", "", "") == "open: the words give no bound"
-    assert signed("-36.01", "change_pct", "%") == "▼ 36.01% down"
-    assert signed("3", "change_pp", "") == "▲ 3 pp up" and signed("48600", "count", "个") == "48,600 个"
