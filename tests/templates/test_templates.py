@@ -34,6 +34,7 @@ def test_numbers_and_intervals_read_as_written() -> None:
     assert interval("", "", "") == "open: the words give no bound"
     assert signed("-36.01", "change_pct", "%") == "▼ 36.01% down"
     assert signed("3", "change_pp", "") == "▲ 3 pp up" and signed("48600", "count", "个") == "48,600 个"
+    assert signed("2.4", "change_score", "分") == "▲ 2.4 分 up" and signed("0", "change_pct", "%") == "0% unchanged"
 
 
 @given(st.floats(min_value=-1e12, max_value=1e12, allow_nan=False))

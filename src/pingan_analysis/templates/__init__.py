@@ -81,15 +81,18 @@ def period(start: str, end: str) -> str:
 
 
 def signed(value: str, kind: str, unit: str) -> str:
-    """A panel value as read: changes signed and worded (``▼ 36.01% down``), others with unit."""
-    if kind not in ("change_pct", "change_pp"):
+    """A panel value as read: changes signed and worded (``▼ 36.01% down``, ``▲ 3 pp up``,
+    ``▲ 2.4 分 up``), other figures with their unit."""
+    if not kind.startswith("change_") or kind == "change_multiple":
         return with_unit(number(value), unit)
     try:
         amount = float(value)
     except ValueError:
         return value
     arrow, word = ("▼", "down") if amount < 0 else ("▲", "up") if amount > 0 else ("", "unchanged")
-    size = number(str(abs(amount))) + ("%" if kind == "change_pct" else " pp")
+    size = {"change_pct": f"{number(str(abs(amount)))}%",
+            "change_pp": f"{number(str(abs(amount)))} pp"}.get(kind) \
+        or with_unit(number(str(abs(amount))), unit)
     return f"{arrow} {size} {word}".strip()
 
 

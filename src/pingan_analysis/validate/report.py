@@ -20,7 +20,7 @@ from pingan_analysis.config import ProjectPaths
 from pingan_analysis.csvio import atomic_text_writer
 from pingan_analysis.datasets import processed_folder, read_text_table
 from pingan_analysis.exceptions import DataError
-from pingan_analysis.templates import render
+from pingan_analysis.templates import interval, render, signed
 from pingan_analysis.validate.run import (
     FAILURES_FILE, SUMMARY_FILE, TABLE_ORDER, VALID_INDICATORS_FILE, WARNING_CHECKS,
     ValidationResult, describe, validate_tables,
@@ -186,7 +186,7 @@ def _disputed(processed_dir: Path) -> list[dict]:
     sources = read_text_table(_required(folder / VALID_INDICATORS_FILE))
     return [{"city": r.city_zh, "indicator": r.indicator, "kind": r.kind,
              "period": f"{r.period_start} – {r.period_end}",
-             "value": f"{r.value} [{r.lower}, {r.upper}]",
+             "value": f"{signed(r.value, r.kind, r.unit)}; sources allow {interval(r.lower, r.upper, r.unit)}",
              "sources": [{"release_id": m.release_id, "text": m.text, "sentence": m.sentence,
                           "href": mention_href(m.release_id, int(m.start), int(m.end), from_dir="")}
                          for m in _source_rows(r, sources).itertuples()]}
