@@ -15,7 +15,7 @@ from browser import Chromium, find_chromium, set_window
 from pingan_analysis.analysis.links import parse_sources
 from pingan_analysis.config import ProjectPaths
 from pingan_analysis.pipeline import runner
-from pingan_analysis.pipeline.steps import build_plan
+from pingan_analysis.pipeline.steps import data_steps
 from pipeline_fakes import built_project, frozen_package, new_project
 
 CHROMIUM = find_chromium()
@@ -70,6 +70,8 @@ def test_report_loads_offline_with_images_and_without_code(
     assert all(page.values["images"])
     assert page.values["code_inputs"] == 0
     assert page.values["footer"] is True
+    for link in page.values["links"]:  # the way back to the index and the validation report
+        assert Path(unquote(urlsplit(link).path)).is_file(), link
 
 
 def test_the_harness_sees_failed_requests_and_script_errors(browser: Chromium,
@@ -98,10 +100,10 @@ WIDTH = 1024
 @pytest.fixture(scope="module")
 def seed(tmp_path_factory: pytest.TempPathFactory) -> ProjectPaths:
     """The seed corpus built by the real data steps (corpus, validation, panel, reader pages,
-    data dictionary); the tiny notebooks stand in for the real ones."""
+    data dictionary); no notebook (their pages are checked on the ``built`` project)."""
     paths = new_project(tmp_path_factory.mktemp("seed") / "project")
     with frozen_package():
-        runner.run(paths, plan=build_plan(paths), progress=lambda line: None)
+        runner.run(paths, plan=data_steps(paths), progress=lambda line: None)
     return paths
 
 
