@@ -10,7 +10,7 @@ PORT ?= 8888
 NO_BROWSER ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help report test lab lint format docs environment clean-env
+.PHONY: help report test lab lint format docs environment screenshots clean-env
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -51,6 +51,9 @@ docs: $(STAMP) ## the documentation site, built offline into site/ (strict: a br
 
 environment: $(STAMP) ## rewrite environment.yml from uv.lock's exact versions
 	$(VENV)/bin/python scripts/write_environment.py
+
+screenshots: $(STAMP) ## PNGs of the index, 05, a profile, a reader page (reports/screenshots/)
+	$(VENV)/bin/python tests/screenshots.py reports
 
 clean-env: ## remove the virtual environment
 	rm -rf $(VENV)

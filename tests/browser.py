@@ -6,6 +6,7 @@ page causes. Uses ``websocket-client`` (installed with Jupyter) and chromium's o
 """
 from __future__ import annotations
 
+import base64
 import json
 import shutil
 import subprocess
@@ -94,6 +95,26 @@ class Chromium:
             result.values[name] = self._reply(asked, result)["result"].get("value")
         return result
 
+    def screenshot(self, url: str, target: Path, width: int = 1280, height: int = 900,
+                   full_page: bool = True) -> PageLoad:
+        """Load ``url`` in a ``width`` × ``height`` CSS-pixel window and save it as a PNG at
+        ``target``: the whole page (up to 12,000 pixels tall) when ``full_page``."""
+        self._call("Emulation.setDeviceMetricsOverride", width=width, height=height,
+                   deviceScaleFactor=1, mobile=False)
+        result = self.load(url)
+        params: dict[str, object] = {"format": "png"}
+        if full_page:
+            size = self._call("Page.getLayoutMetrics")["cssContentSize"]
+            params.update(captureBeyondViewport=True, clip={
+                "x": 0, "y": 0, "width": width, "height": min(size["height"], 12000), "scale": 1})
+        shot = self._call("Page.captureScreenshot", **params)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(base64.b64decode(shot["data"]))
+        return result
+
+    def _call(self, method: str, **params: object) -> dict:
+        return self._reply(self.send(method, **params), PageLoad())
+
     def _collect(self, result: PageLoad, until: str | None, timeout: float) -> None:
         deadline = time.monotonic() + timeout
         while (left := deadline - time.monotonic()) > 0:
@@ -109,6 +130,7 @@ class Chromium:
                 return
 
     def _reply(self, wanted: int, result: PageLoad) -> dict:
+        self.socket.settimeout(60)
         while True:
             message = json.loads(self.socket.recv())
             if message.get("id") == wanted:
@@ -131,3 +153,9 @@ def _record(result: PageLoad, message: dict) -> None:
         result.problems.append(f"console error: {[a.get('value') for a in params.get('args', [])]}")
     elif method == "Log.entryAdded" and params["entry"].get("level") == "error":
         result.problems.append(f"log error: {params['entry'].get('text')} {params['entry'].get('url', '')}")
+
+
+def set_window(browser: Chromium, width: int, height: int = 900) -> None:
+    """Make the next pages load in a ``width`` × ``height`` CSS-pixel window."""
+    browser._call("Emulation.setDeviceMetricsOverride", width=width, height=height,
+                  deviceScaleFactor=1, mobile=False)

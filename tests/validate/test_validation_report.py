@@ -31,9 +31,26 @@ def report(paths: ProjectPaths) -> str:
 
 def test_report_groups_failures_by_check_with_sentence_and_release(paths: ProjectPaths) -> None:
     page = report(paths)
-    assert "<h3>decline_at_most_100_pct (2)</h3>" in page
+    assert '<h3 id="check-decline_at_most_100_pct">decline_at_most_100_pct (2)</h3>' in page
     assert "A decline cannot exceed 100%" in page
     assert BAOSHAN in page and "命案比峰值下降<mark>255</mark>%" in page
+
+
+def test_each_failure_links_to_its_characters_in_the_reader_page(paths: ProjectPaths) -> None:
+    page = report(paths)
+    failures = read_text_table(paths.processed_dir / "validation_failures.csv")
+    assert not failures.empty
+    for failure in failures.itertuples():
+        table = read_text_table(paths.processed_dir / f"{failure.table}.csv")
+        row = table.iloc[int(failure.row)]
+        href = f'releases/{row["release_id"]}.html#m{row["start"]}-{row["end"]}'
+        assert f'<a href="{href}">{failure.release_id}</a>' in page
+
+
+def test_report_shares_the_index_summary_and_stylesheet(paths: ProjectPaths) -> None:
+    page = report(paths)
+    assert 'class="validation-summary"' in page and "body.pingan" in page
+    assert page.count("<style>") == 1
 
 
 def test_report_is_offline_and_has_no_scripts(paths: ProjectPaths) -> None:

@@ -1,8 +1,9 @@
 """Notebook → one self-contained HTML file that opens offline.
 
 nbconvert's ``lab`` template inlines its styles, but loads require.js, MathJax and mermaid
-from CDNs; the template below drops those blocks (no notebook here needs them) and adds the
-provenance footer. Images are inlined (outputs already are; ``embed_images`` does Markdown's).
+from CDNs; the package's ``templates/notebook.html.j2`` drops those blocks and adds the study's
+stylesheet, navigation and provenance footer. Images are inlined (outputs already are;
+``embed_images`` does Markdown's).
 """
 from __future__ import annotations
 
@@ -11,32 +12,12 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import nbformat
-from jinja2 import DictLoader
+from jinja2 import FileSystemLoader
 from nbconvert import HTMLExporter
 
-TEMPLATE_NAME = "pingan_offline.html.j2"
-TEMPLATE = """{%- extends 'index.html.j2' -%}
-{% block html_head_js_requirejs %}{% endblock html_head_js_requirejs %}
-{% block jupyter_widgets %}{% endblock jupyter_widgets %}
-{% block html_head_js_mathjax %}{% endblock html_head_js_mathjax %}
-{% block html_head_js_mermaidjs %}{% endblock html_head_js_mermaidjs %}
-{% block extra_css %}
-<style>
-footer.pingan-provenance { margin: 3em 1em 1em; padding-top: .5em; border-top: 1px solid #ccc;
-  font: 12px/1.5 system-ui, sans-serif; color: #555; }
-footer.pingan-provenance dt { font-weight: 600; float: left; clear: left; margin-right: .5em; }
-footer.pingan-provenance dd { margin: 0; }
-</style>
-{% endblock extra_css %}
-{% block body_footer %}
-<footer class="pingan-provenance"><dl>
-{%- for label, value in resources.provenance.items() %}
-<dt>{{ label | e }}</dt><dd>{{ value | e }}</dd>
-{%- endfor %}
-</dl></footer>
-{{ super() }}
-{% endblock body_footer %}
-"""
+from pingan_analysis.templates import TEMPLATES_DIR
+
+TEMPLATE_NAME = "notebook.html.j2"
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +38,7 @@ def export_html(nb: nbformat.NotebookNode, target: Path, provenance: Mapping[str
     """Write ``nb`` as HTML with a provenance footer; ``hide_code`` leaves inputs out."""
     exporter = HTMLExporter(
         template_name="lab", template_file=TEMPLATE_NAME,
-        extra_loaders=[DictLoader({TEMPLATE_NAME: TEMPLATE})],
+        extra_loaders=[FileSystemLoader(TEMPLATES_DIR)],
         exclude_input=hide_code, exclude_input_prompt=hide_code, exclude_output_prompt=hide_code,
         embed_images=True, log=log,
     )

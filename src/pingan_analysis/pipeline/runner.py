@@ -373,7 +373,7 @@ def _write_index(run: _Run, outcomes: Mapping[str, StepOutcome],
         str(records[s.name]["finished"]), float(records[s.name]["seconds"]))
         for s in run.plan if s.report]
     index_page.write_index(tree.reports, entries, {**run.provenance, "run": index_page.now()},
-                        tree / "processed/validation_summary.json")
+                        tree / "processed/validation_summary.json", run.paths)
 
 
 def _write_run_json(run: _Run, outcomes: Mapping[str, StepOutcome],

@@ -145,7 +145,7 @@ def _processed(*names: str) -> tuple[str, ...]:
 
 
 def data_steps(paths: ProjectPaths) -> list[Step]:
-    """corpus → validate → panel, and the validation report."""
+    """corpus → validate → panel, the validation report and the releases' reader pages."""
     raw = (paths.manifest, paths.releases_dir, paths.codebook)
     # The researcher's corrections are applied by the corpus step, after extraction.
     corrections = paths.raw_dir / "corrections.csv"
@@ -164,11 +164,27 @@ def data_steps(paths: ProjectPaths) -> list[Step]:
              writes=_processed("panel.csv", "panel_excel.csv", "panel.parquet", "panel.dta",
                                "panel_sources.csv", "datapackage.json")),
         Step("validation_report", "pingan_analysis.pipeline.stages:validation_report", sources=(paths.manifest, paths.codebook),
-             reads=_processed("indicators.csv", "validation_failures.csv",
+             reads=_processed("mentions.csv", "indicators.csv", "validation_failures.csv",
                               "indicators_valid.csv", "validation_summary.json"),
              writes=("reports/validation.html",), title="Validation report",
              report="reports/validation.html"),
+        Step("reader_pages", "pingan_analysis.pipeline.reader_pages:run_step",
+             sources=(*raw, paths.raw_dir / "corrections.csv"),
+             reads=_processed("mentions.csv", "indicators.csv", "dropped_blocks.csv",
+                              "validation_failures.csv"),
+             writes=reader_pages(paths.manifest)),
+        Step("data_dictionary", "pingan_analysis.pipeline.data_dictionary:run_step",
+             sources=(paths.codebook,), reads=_processed("datapackage.json"),
+             writes=("reports/data_dictionary.html", "reports/codebook.csv"),
+             title="Data dictionary", report="reports/data_dictionary.html"),
     ]
+
+
+def reader_pages(manifest: Path) -> tuple[str, ...]:
+    """``reports/releases/<release_id>.html`` of every release in the manifest."""
+    with manifest.open(encoding="utf-8-sig", newline="") as handle:
+        return tuple(f"reports/releases/{row['release_id'].strip()}.html"
+                     for row in csv.DictReader(handle) if row.get("release_id", "").strip())
 
 
 def notebook_steps(paths: ProjectPaths) -> list[Step]:

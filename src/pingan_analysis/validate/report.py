@@ -1,26 +1,28 @@
 """The validation report (``reports/validation.html``) and the tables notebook 03 shows.
 
 Written for a co-author who never opens Python: what was checked, every row that failed and
-why in plain words, with its source sentence and release, and the figures on which sources
-disagree. One self-contained file: inline CSS, no scripts, nothing from the network. Every text
-that comes from a release is HTML-escaped, so markup inside a release shows as text.
+why in plain words, with its source sentence and a link to its characters in the release's
+reader page, and the figures on which sources disagree. One self-contained file from the
+package's templates (the shared stylesheet inlined, no scripts, nothing from the network);
+autoescape, so markup inside a release shows as text.
 """
 from __future__ import annotations
 
 import json
 import shutil
 import tempfile
-from html import escape
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from pingan_analysis.analysis.links import mention_href
 from pingan_analysis.config import ProjectPaths
 from pingan_analysis.csvio import atomic_text_writer
 from pingan_analysis.datasets import processed_folder, read_text_table
 from pingan_analysis.exceptions import DataError
+from pingan_analysis.templates import interval, render, signed
 from pingan_analysis.validate.run import (
     FAILURES_FILE, SUMMARY_FILE, TABLE_ORDER, VALID_INDICATORS_FILE, WARNING_CHECKS,
     ValidationResult, describe, validate_tables,
@@ -31,16 +33,6 @@ CONFLICT_COLUMNS: tuple[str, ...] = (
     "city_zh", "indicator", "kind", "period_start", "period_end", "value", "lower", "upper",
     "release_ids", "sources",
 )
-STYLE = """
-body { font: 15px/1.5 system-ui, "Noto Sans CJK SC", "PingFang SC", sans-serif; margin: 2em auto;
-       max-width: 72em; padding: 0 1em; color: #222; }
-h1 { font-size: 1.6em; } h2 { margin-top: 2em; border-bottom: 1px solid #ccc; }
-h3 { margin-bottom: .2em; } p.what { margin-top: 0; color: #555; }
-table { border-collapse: collapse; width: 100%; margin: .5em 0 1.5em; }
-th, td { border: 1px solid #ddd; padding: .3em .5em; text-align: left; vertical-align: top; }
-th { background: #f4f4f4; } td.num { text-align: right; white-space: nowrap; }
-mark { background: #ffe08a; } .none { color: #666; font-style: italic; }
-"""
 
 
 # --- tables (shared with notebooks/03_validation.ipynb) ------------------------------------------
@@ -101,6 +93,12 @@ def conflicts(processed_dir: str | Path | None = None) -> pd.DataFrame:
 def _sources_of(row: Any, indicators: pd.DataFrame) -> str:
     """What each release merged into a panel row (an ``itertuples`` row) states:
     `release: text — sentence`, one line each."""
+    return "\n".join(f"{m.release_id}: {m.text} — {m.sentence}"
+                     for m in _source_rows(row, indicators).itertuples())
+
+
+def _source_rows(row: Any, indicators: pd.DataFrame) -> pd.DataFrame:
+    """The valid indicator rows merged into a panel row (an ``itertuples`` row)."""
     kinds = {row.kind, "change_multiple"} if row.kind == "change_pct" else {row.kind}
     match = indicators[(indicators["city_zh"] == row.city_zh)
                        & (indicators["indicator"] == row.indicator)
@@ -108,7 +106,7 @@ def _sources_of(row: Any, indicators: pd.DataFrame) -> str:
                        & (indicators["period_start"] == row.period_start)
                        & (indicators["period_end"] == row.period_end)
                        & indicators["release_id"].isin(row.release_ids.split(";"))]
-    return "\n".join(f"{m.release_id}: {m.text} — {m.sentence}" for m in match.itertuples())
+    return match
 
 
 def _required(path: Path) -> Path:
@@ -122,98 +120,85 @@ def _required(path: Path) -> Path:
 
 def write_validation_report(paths: ProjectPaths, processed_dir: Path, reports_dir: Path) -> Path:
     """Write ``reports_dir/validation.html`` from the validation outputs of ``processed_dir``."""
-    page = _page(load_summary(processed_dir), load_failures(processed_dir),
-                 conflicts(processed_dir), paths.root.name)
+    spans = _failure_spans(processed_dir)
+    failures = load_failures(processed_dir)
+    page = render(
+        "validation.html.j2", title=f"Validation: {paths.root.name}", root="",
+        project=paths.root.name, summary=load_summary(processed_dir),
+        conflicts=_conflict_count(processed_dir),
+        failing=_grouped(failures[~failures["check"].isin(WARNING_CHECKS)], spans),
+        warnings=_grouped(failures[failures["check"].isin(WARNING_CHECKS)], spans),
+        disputed=_disputed(processed_dir))
     target = reports_dir / REPORT_FILE
     with atomic_text_writer(target) as handle:
         handle.write(page)
     return target
 
 
-def _page(summary: dict, failures: pd.DataFrame, disputed: pd.DataFrame, project: str) -> str:
-    failing = failures[~failures["check"].isin(WARNING_CHECKS)]
-    warnings = failures[failures["check"].isin(WARNING_CHECKS)]
-    body = [
-        f"<h1>Validation of the {escape(project)} tables</h1>",
-        _summary_section(summary),
-        "<h2>Failures, by check</h2>",
-        "<p class='what'>Each failing row of the mentions and indicators tables; an indicator row "
-        "that fails any check is quarantined (left out of the panel).</p>",
-        _grouped(failing) or "<p class='none'>No row failed a check.</p>",
-        "<h2>Warnings</h2>",
-        "<p class='what'>Listed for attention; nothing is quarantined for them.</p>",
-        _grouped(warnings) or "<p class='none'>No warnings.</p>",
-        "<h2>Conflicts between sources</h2>",
-        _conflicts_section(disputed),
-    ]
-    return ("<!DOCTYPE html>\n<html lang='en'>\n<head>\n<meta charset='utf-8'>\n"
-            f"<title>Validation: {escape(project)}</title>\n<style>{STYLE}</style>\n</head>\n"
-            "<body>\n" + "\n".join(body) + "\n</body>\n</html>\n")
+def _failure_spans(processed_dir: Path) -> dict[tuple[str, int], tuple[str, int, int]]:
+    """(table, row) → (release_id, start, end) of the mentions and indicators rows: the
+    failures name a row by its position in its table, the reader pages anchor it by its span."""
+    spans = {}
+    for table, file in (("mentions", "mentions.csv"), ("indicators", "indicators.csv")):
+        path = processed_dir / file
+        if path.is_file():
+            rows = read_text_table(path)[["release_id", "start", "end"]]
+            spans.update({(table, row): (r.release_id, int(r.start), int(r.end))
+                          for row, r in enumerate(rows.itertuples(index=False))})
+    return spans
 
 
-def _summary_section(summary: dict) -> str:
-    tables = summary["tables"]
-    rows = [[name, tables[name]["rows_checked"], tables[name]["rows_failed"],
-             sum(tables[name]["failures"].values()), sum(tables[name]["warnings"].values())]
-            for name in TABLE_ORDER]
-    facts = (f"<p>{summary['rows_checked']} rows checked; <strong>{summary['rows_quarantined']} "
-             f"indicator rows quarantined</strong>; {summary['targets_kept']} targets (plans, goals) "
-             f"kept and marked; {summary['warnings']} warnings.</p>")
-    return "<h2>Summary</h2>\n" + facts + _table(
-        ["table", "rows checked", "rows failing", "failures", "warnings"], rows)
-
-
-def _grouped(failures: pd.DataFrame) -> str:
-    """One section per check: what it asks, then every row that failed it."""
-    sections = []
+def _grouped(failures: pd.DataFrame,
+             spans: dict[tuple[str, int], tuple[str, int, int]]) -> list[dict]:
+    """One entry per check, the most frequent first: what it asks, then every row that failed
+    it, each with the link to its characters and its sentence split around the failing value."""
+    checks = []
     for check, rows in sorted(failures.groupby("check"), key=lambda item: (-len(item[1]), item[0])):
-        ordered = rows.assign(_t=rows["table"].map(TABLE_ORDER.index), _r=rows["row"].astype(int)) \
-            .sort_values(["_t", "_r"])
-        cells = [[r.table, r.release_id, r.row, r.column, r.value, _marked(r.sentence, r.value)]
-                 for r in ordered.itertuples()]
-        sections.append(
-            f"<h3>{escape(check)} ({len(rows)})</h3>\n<p class='what'>{escape(describe(check))}</p>\n"
-            + _table(["table", "release", "row", "column", "value", "source sentence"], cells,
-                     raw_columns=frozenset({5})))
-    return "\n".join(sections)
+        ordered = rows.assign(table_order=rows["table"].map(TABLE_ORDER.index),
+                              row_number=rows["row"].astype(int)) \
+            .sort_values(["table_order", "row_number"])
+        checks.append({"name": check, "description": describe(check), "rows": [
+            {"table": r.table, "release_id": r.release_id, "row": r.row_number, "column": r.column,
+             "value": r.value, "href": _href(spans.get((r.table, r.row_number))),
+             **_marked(r.sentence, r.value)} for r in ordered.itertuples()]})
+    return checks
 
 
-def _conflicts_section(disputed: pd.DataFrame) -> str:
-    if disputed.empty:
-        return "<p class='none'>No conflicts (or the panel has not been built yet).</p>"
-    cells = [[r.city_zh, r.indicator, r.kind, f"{r.period_start} – {r.period_end}",
-              f"{r.value} [{r.lower}, {r.upper}]", _lines(r.sources)] for r in disputed.itertuples()]
-    return ("<p class='what'>The sources' intervals do not overlap: no single figure fits them all."
-            "</p>\n" + _table(["city", "indicator", "kind", "period", "panel value [interval]",
-                               "what each source says"], cells, raw_columns=frozenset({5})))
+def _href(span: tuple[str, int, int] | None) -> str:
+    return mention_href(*span, from_dir="") if span else ""
 
 
-def _marked(sentence: str, value: str) -> str:
-    """The sentence, escaped, with the first occurrence of the failing value highlighted."""
+def _conflict_count(processed_dir: Path) -> int | None:
+    """Panel rows whose sources conflict; None before the panel is built."""
+    panel = processed_dir / "panel.csv"
+    if not panel.is_file():
+        return None
+    return int((read_text_table(panel)["conflict"].str.lower() == "true").sum())
+
+
+def _disputed(processed_dir: Path) -> list[dict]:
+    """The conflicting panel rows, each with what every source states and a link to it."""
+    folder = processed_folder(processed_dir)
+    if not (folder / "panel.csv").is_file():
+        return []
+    panel = read_text_table(folder / "panel.csv")
+    sources = read_text_table(_required(folder / VALID_INDICATORS_FILE))
+    return [{"city": r.city_zh, "indicator": r.indicator, "kind": r.kind,
+             "period": f"{r.period_start} – {r.period_end}",
+             "value": f"{signed(r.value, r.kind, r.unit)}; sources allow {interval(r.lower, r.upper, r.unit)}",
+             "sources": [{"release_id": m.release_id, "text": m.text, "sentence": m.sentence,
+                          "href": mention_href(m.release_id, int(m.start), int(m.end), from_dir="")}
+                         for m in _source_rows(r, sources).itertuples()]}
+            for r in panel[panel["conflict"].str.lower() == "true"].itertuples()]
+
+
+def _marked(sentence: str, value: str) -> dict[str, str]:
+    """The sentence split around the first occurrence of the failing value (escaped by the
+    template), so the value can be highlighted."""
     at = sentence.find(value) if value else -1
     if at < 0:
-        return escape(sentence)
-    return (escape(sentence[:at]) + "<mark>" + escape(value) + "</mark>"
-            + escape(sentence[at + len(value):]))
-
-
-def _lines(text: str) -> str:
-    return "<br>".join(escape(line) for line in text.split("\n"))
-
-
-def _table(header: list[str], rows: list[list], raw_columns: frozenset[int] = frozenset()) -> str:
-    """An HTML table; every cell escaped except those of ``raw_columns`` (escaped by the caller)."""
-    head = "".join(f"<th>{escape(h)}</th>" for h in header)
-    body = "".join(
-        "<tr>" + "".join(_cell(value, index in raw_columns) for index, value in enumerate(row))
-        + "</tr>\n" for row in rows)
-    return f"<table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}</tbody>\n</table>"
-
-
-def _cell(value: object, raw: bool) -> str:
-    if isinstance(value, int):
-        return f"<td class='num'>{value}</td>"
-    return f"<td>{value if raw else escape(str(value))}</td>"
+        return {"before": sentence, "marked": "", "after": ""}
+    return {"before": sentence[:at], "marked": value, "after": sentence[at + len(value):]}
 
 
 def validate_project(paths: ProjectPaths) -> ValidationResult:
