@@ -48,6 +48,11 @@ def mention_href(release_id: str, start: int, end: int, from_dir: str = "html") 
     return f"{_RELEASES_FROM[from_dir]}{quote(release_id)}.html#m{start}-{end}"
 
 
+def release_href(release_id: str, from_dir: str = "html") -> str:
+    """Relative link to the reader page of ``release_id`` (see :func:`mention_href`)."""
+    return mention_href(release_id, 0, 0, from_dir).split("#", 1)[0]
+
+
 def parse_sources(cell: str, *, where: str = "panel.csv sources") -> list[SourceRef]:
     """The mentions listed in a panel ``sources`` cell, in their order.
 
