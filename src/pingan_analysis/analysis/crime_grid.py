@@ -399,11 +399,11 @@ def plot_crime_vs_density(points: pd.DataFrame, fit: CrimeGridFit, chinese: bool
         xs = np.linspace(points["density"].min(), points["density"].max(), 50)
         axes.plot(xs, fit.intercept + fit.slope * xs, color="black", linewidth=1, label="OLS fit")
     axes.axhline(0, color="grey", linewidth=0.8)
-    axes.set(xlabel="grid workers per 10,000 residents (workers / 10,000 residents)",
+    axes.set(xlabel="grid-worker density (workers per 10,000 residents)",
              ylabel="crime change per year (%, compound)",
              title="Crime change against grid-worker density"
              + ("" if fit.testable else f" (n = {fit.n}: too few cities to test)"))
-    axes.margins(x=0.15, y=0.15)
+    axes.margins(x=0.2, y=0.15)
     if axes.get_legend() is not None:
         axes.legend(title="crime measure", fontsize="small", loc="upper left",
                     bbox_to_anchor=(1.01, 1), borderaxespad=0)
