@@ -24,6 +24,11 @@ def test_href_from_the_notebook_reports_and_from_the_index() -> None:
         "releases/zibo-2021-01-20-abcd1234.html#m10-17")
 
 
+def test_a_source_label_drops_the_content_hash() -> None:
+    assert SourceRef("qingdao-2020-04-08-7042e67b", 1563, 1569).label == "qingdao-2020-04-08 @1563"
+    assert SourceRef("my-release", 5, 9).label == "my-release @5"
+
+
 def test_release_href_is_the_page_without_anchor() -> None:
     assert release_href("laixi-2014-01-01-6004b27d") == "../releases/laixi-2014-01-01-6004b27d.html"
     assert release_href("laixi-2014-01-01-6004b27d", "") == "releases/laixi-2014-01-01-6004b27d.html"

@@ -150,6 +150,19 @@ def test_sources_per_value_and_conflicts() -> None:
     assert list(conflicts["indicator"]) == ["grid_workers"] and conflicts.loc[0, "city_en"] == "Qingdao"
 
 
-def test_coverage_heat_map_has_one_row_per_indicator() -> None:
+def test_coverage_heat_map_shows_shared_indicators_and_says_what_it_leaves_out() -> None:
     figure = overview.plot_coverage(_panel())
-    assert [t.get_text() for t in figure.axes[0].get_yticklabels()] == ["grid_workers", "grid_cells"]
+    assert [t.get_text() for t in figure.axes[0].get_yticklabels()] == ["grid_workers"]
+    assert "(1 single-city indicator not shown)" in figure.axes[0].get_title()
+    caption = overview.coverage_caption(_panel())
+    assert "1 indicator that 2 or more cities report, of the panel's 2" in caption
+    assert set(overview.coverage_table(_panel().assign(domain="x"))["Indicator"]) == {"grid_workers", "grid_cells"}
+
+
+def test_the_panel_table_links_every_value_and_signs_changes(panel_with_sources: pd.DataFrame) -> None:
+    panel = panel_with_sources.assign(city_zh="市", domain="")
+    table = overview.panel_table(panel)
+    assert len(table) == len(panel)
+    assert table["Sources"].str.contains('<a href="../releases/').all()
+    assert "▼ 36.01% 下降" in table["Figure"].tolist()
+    assert overview.sources_per_value_table(panel).columns.tolist() == ["City", "1 release", "2 releases"]

@@ -369,7 +369,7 @@ def points_table(points: pd.DataFrame) -> pd.DataFrame:
 
 def _source_links(cell: object, label: str) -> str:
     refs = parse_sources(str(cell or ""), where="panel.csv sources")
-    return links([(f"{label} @{ref.start}", ref.href()) for ref in refs], " · ")
+    return links([(f"{label}: {ref.label}", ref.href()) for ref in refs], "<br>")
 
 
 def leave_one_out_table(fit: CrimeGridFit) -> pd.DataFrame:

@@ -17,6 +17,7 @@ from pingan_analysis.exceptions import DataError
 #: Relative path from a report folder (under ``reports/``) to ``reports/releases/``.
 _RELEASES_FROM: dict[str, str] = {"html": "../releases/", "": "releases/"}
 
+_HASH_TAIL = re.compile(r"-[0-9a-f]{8}$")
 _SOURCE = re.compile(r"^(?P<release_id>\S+):(?P<start>\d+)-(?P<end>\d+)$")
 
 
@@ -31,6 +32,12 @@ class SourceRef:
     def href(self, from_dir: str = "html") -> str:
         """The link to this mention in its release's reader page."""
         return mention_href(self.release_id, self.start, self.end, from_dir)
+
+    @property
+    def label(self) -> str:
+        """A short label: the release id without its trailing content hash, and the offset
+        (``qingdao-2020-04-08 @1563``)."""
+        return f"{_HASH_TAIL.sub('', self.release_id)} @{self.start}"
 
 
 def mention_href(release_id: str, start: int, end: int, from_dir: str = "html") -> str:

@@ -40,6 +40,9 @@ DOMAIN_TITLES: dict[str, str] = {
 PROFILE_COLUMNS: tuple[str, ...] = ("Indicator", "Figure", "Range allowed", "Period", "As written",
                                     "Sentence")
 PROFILE_HTML_COLUMNS: tuple[str, ...] = ("As written", "Sentence")
+#: Room for the sentence, so it reads as a line rather than a column of characters.
+PROFILE_WIDTHS: dict[str, str] = {"Indicator": "20%", "Figure": "11%", "Range allowed": "11%",
+                                  "Period": "11%", "As written": "9%", "Sentence": "38%"}
 HEADLINE_COLUMNS: tuple[str, ...] = ("Indicator", "Figure", "Range allowed", "Period", "Sources")
 #: Panel kinds that make a headline: outcomes (changes) and rates, rather than raw counts.
 HEADLINE_KINDS: tuple[str, ...] = ("change_pct", "percent")
@@ -145,7 +148,7 @@ def headline_figures(panel: pd.DataFrame, city_en: str, codebook: Codebook | Non
             else _derived_name(row.indicator, getattr(row, "measure", "")),
             "Figure": figure, "Range allowed": allowed,
             "Period": fmt.period(row.period_start, row.period_end),
-            "Sources": links([(f"{ref.release_id} @{ref.start}", ref.href()) for ref in refs],
+            "Sources": links([(ref.label, ref.href()) for ref in refs],
                              "<br>"),
         })
     return pd.DataFrame(out, columns=list(HEADLINE_COLUMNS))

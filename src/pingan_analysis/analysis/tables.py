@@ -58,7 +58,10 @@ def static_table(frame: pd.DataFrame, *, title: str = "", subtitle: str = "",
     """A great_tables table of ``frame`` (every row, no index), text left- and numbers
     right-aligned as ``right_align`` names them; ``widths`` as CSS widths by column."""
     frame = frame.reset_index(drop=True).fillna("")
-    table = GT(frame, id=_table_id(frame, title))
+    table_id = _table_id(frame, title)
+    # long words (indicator ids) wrap in their cell instead of being cut off at its edge
+    table = GT(frame, id=table_id).opt_css(
+        f"#{table_id} .gt_row {{ overflow-wrap: break-word; white-space: normal; }}")
     if title or subtitle:
         table = table.tab_header(title=title, subtitle=subtitle or None)
     present = [c for c in html_columns if c in frame.columns]
