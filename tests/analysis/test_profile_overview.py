@@ -114,6 +114,7 @@ def test_timeline_only_for_indicators_with_several_periods(panel_with_sources: p
     assert set(rows["indicator"]) == {"grid_workers"}
     assert profile.plot_timeline(panel_with_sources, "Zibo") is not None
     assert profile.plot_timeline(panel_with_sources.iloc[:1], "Zibo") is None
+    assert profile.timeline_stem("Xi'an") == "timeline_xi_an"
 
 
 @pytest.fixture

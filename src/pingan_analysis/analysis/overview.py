@@ -74,12 +74,15 @@ def plot_coverage(panel: pd.DataFrame, codebook: Codebook | None = None,
     table.index = [_label(indicator, codebook) for indicator in table.index]
     set_theme("white")
     figure, axes = plt.subplots(figsize=(1.3 * len(table.columns) + 6, 0.32 * len(table) + 1.8))
-    sns.heatmap(table, cmap=SEQUENTIAL_MAP, annot=True, fmt="d", linewidths=0.5, ax=axes,
-                cbar_kws={"label": "panel rows (periods × kinds)", "shrink": 0.6})
+    # an indicator a city does not report is left blank, not coloured as a value
+    sns.heatmap(table, mask=table == 0, cmap=SEQUENTIAL_MAP, annot=True, fmt="d", linewidths=0.5,
+                linecolor="#dddddd", ax=axes, vmin=0,
+                cbar_kws={"label": "panel rows (periods × kinds)", "shrink": 0.6,
+                          "ticks": range(0, int(table.to_numpy().max()) + 1)})
     title = f"Panel coverage: {fmt.plural(len(shown), 'indicator')} reported by {min_cities}+ cities"
     if left:
         title += f" ({fmt.plural(len(left), 'single-city indicator')} not shown)"
-    axes.set(xlabel="city", ylabel="indicator", title=title)
+    axes.set(xlabel="city (blank: not reported)", ylabel="indicator", title=title)
     figure.tight_layout()
     return figure
 

@@ -27,6 +27,7 @@ from pingan_analysis.config import project_paths
 from pingan_analysis.corpus.codebook import DOMAINS, Codebook, load_codebook
 from pingan_analysis.exceptions import DataError, UsageError
 from pingan_analysis.panel.reconcile import signed_changes
+from pingan_analysis.pipeline.steps import slug
 
 DOMAIN_TITLES: dict[str, str] = {
     "political_security": "Political security (政治安全)",
@@ -168,6 +169,11 @@ def timeline_rows(panel: pd.DataFrame, city_en: str) -> pd.DataFrame:
     return rows[periods >= 2]
 
 
+def timeline_stem(city_en: str) -> str:
+    """The timeline figure's file stem, named like the city's report (``timeline_xi_an``)."""
+    return f"timeline_{slug(city_en)}"
+
+
 def plot_timeline(panel: pd.DataFrame, city_en: str) -> plt.Figure | None:
     """Each indicator with several periods on its own line: a bar from the period's start to its
     end (a dot for a stock), labelled with the figure; ``None`` when there is no such indicator."""
@@ -177,16 +183,20 @@ def plot_timeline(panel: pd.DataFrame, city_en: str) -> plt.Figure | None:
     set_theme("whitegrid")
     labels = [f"{i} ({k})" for i, k in zip(rows["indicator"], rows["kind"])]
     order = list(dict.fromkeys(labels))
-    figure, axes = plt.subplots(figsize=(10, 0.6 * len(order) + 1.6))
+    figure, axes = plt.subplots(figsize=(10, 0.8 * len(order) + 1.6))
+    seen: dict[str, int] = {}
     for label, row in zip(labels, rows.itertuples(index=False)):
-        y = order.index(label)
+        # periods of one indicator on lanes of their own, so overlapping periods stay apart
+        lane = seen[label] = seen.get(label, -1) + 1
+        y = order.index(label) + 0.22 * lane - 0.22
         start, end = pd.Timestamp(row.period_start), pd.Timestamp(row.period_end)
         if pd.isna(start) or start == end:
             axes.plot([end], [y], "o", color="#0072B2")
         else:
-            axes.plot([start, end], [y, y], "-", color="#0072B2", linewidth=4, alpha=0.7)
+            axes.plot([start, end], [y, y], "-", color="#0072B2", linewidth=4, alpha=0.7,
+                      solid_capstyle="butt")
         text = figure_text(row.value, row.lower, row.upper, row.unit, row.kind)[0]
-        axes.annotate(text, (end, y), textcoords="offset points", xytext=(4, 6), fontsize=8)
+        axes.annotate(text, (end, y), textcoords="offset points", xytext=(4, -3), fontsize=8)
     axes.set_yticks(np.arange(len(order)), order)
     axes.invert_yaxis()
     axes.set(xlabel="period the figure covers (calendar date)", ylabel="",
