@@ -80,6 +80,8 @@ def test_excerpt_never_cuts_the_figure(sentence: str, figure: str, at: int) -> N
 
 def test_excerpt_keeps_a_short_sentence_whole() -> None:
     assert fmt.excerpt("刑事案件立案数下降36.01%。", "36.01%") == ("刑事案件立案数下降", "36.01%", "。")
+    long = "甲" * 200 + "36.01%" + "乙" * 200
+    assert "".join(fmt.excerpt(long, "36.01%")) == long
 
 
 def test_share() -> None:

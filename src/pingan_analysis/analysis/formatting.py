@@ -151,17 +151,20 @@ def share(fraction: object, decimals: int = 1) -> str:
     return f"{number(float(fraction) * 100, decimals)}%"  # type: ignore[arg-type]
 
 
-def excerpt(sentence: str, text: str, width: int = 60) -> tuple[str, str, str]:
-    """The sentence around the figure as (before, figure, after), cut only far from the figure.
+def excerpt(sentence: str, text: str, width: int | None = None) -> tuple[str, str, str]:
+    """The sentence around the figure as (before, figure, after), whitespace folded.
 
-    ``width`` characters are kept on each side of the figure; a cut side gets ``…``. When the
-    figure's text is not in the sentence, the whole sentence is ``before``.
+    The reports show whole sentences (``width=None``); with ``width``, that many characters are
+    kept on each side of the figure and a cut side gets ``…``, so a cut never falls before the
+    figure. When the figure's text is not in the sentence, the whole sentence is ``before``.
     """
     sentence = " ".join(str(sentence).split())
     at = sentence.find(text) if text else -1
     if at < 0:
         return sentence, "", ""
     before, after = sentence[:at], sentence[at + len(text):]
+    if width is None:
+        return before, text, after
     if len(before) > width:
         before = "…" + before[-width:]
     if len(after) > width:
