@@ -149,7 +149,7 @@ def test_interval_bars_are_asymmetric_and_open_ends_draw_nothing() -> None:
     assert bars[:, 0].tolist() == [1.0, 0.0]
     assert crime_grid._bars(points, "density")[:, 0].tolist() == [0.5, 1.0]
     figure = crime_grid.plot_crime_vs_density(points, crime_grid.fit_crime_on_density(points))
-    assert [text.get_text() for text in figure.axes[0].texts] == ["A"]
+    assert [text.get_text() for text in figure.axes[0].texts] == ["A A市"]
     assert not math.isnan(points.iloc[0]["crime_change"])
 
 
@@ -166,3 +166,93 @@ def test_caveats_survive_a_release_without_kind_and_say_so(missing: object) -> N
     notes = " ".join(crime_grid.caveats(points, crime_grid.fit_crime_on_density(points), manifest))
     assert "2 releases: transcript, 1 of unknown kind" in notes
     assert "no kind in data/raw/releases.csv" in notes and "--kind" in notes
+
+
+def test_exact_permutation_p_values_at_small_n() -> None:
+    points = crime_grid.crime_grid_points(
+        _linear_panel({"A": 10, "B": 20, "C": 30, "D": 45}, slope=-0.5, intercept=2.0))
+    fit = crime_grid.fit_crime_on_density(points)
+    # 4 cities in perfect order: 2 of the 24 orderings are as extreme, so p = 2/24
+    assert fit.exact and fit.orderings == 24
+    assert fit.spearman_p == pytest.approx(2 / 24)
+    assert fit.slope_p == pytest.approx(2 / 24)
+    assert fit.slope_interval is None
+    text = fit.describe()
+    assert text.startswith("**Too few cities to test anything: n = 4.**")
+    assert text.index("n = 4 cities") < text.index("Effect") < text.index("Uncertainty")
+    assert "all 24 orderings" in text and "no interval" in text
+
+
+def test_three_cities_have_no_leave_one_out_table_rather_than_an_empty_one() -> None:
+    points = crime_grid.crime_grid_points(_linear_panel({"A": 10, "B": 20, "C": 35}, slope=-1, intercept=0))
+    fit = crime_grid.fit_crime_on_density(points)
+    assert fit.spearman_p == pytest.approx(2 / 6)
+    assert fit.leave_one_out.empty
+    assert crime_grid.leave_one_out_table(fit).empty
+
+
+def test_enough_cities_get_a_bootstrap_interval_a_line_and_no_warning() -> None:
+    densities = {chr(65 + i): 10.0 + 7 * i for i in range(9)}
+    panel = _linear_panel(densities, slope=-0.3, intercept=1.0)
+    noise = [0.4, -0.2, 0.1, -0.5, 0.3, 0.0, -0.1, 0.2, -0.3]
+    is_crime = panel["indicator"].str.endswith("_annualised")
+    panel.loc[is_crime, "value"] = panel.loc[is_crime, "value"].to_numpy() + noise
+    points = crime_grid.crime_grid_points(panel)
+    fit = crime_grid.fit_crime_on_density(points)
+    assert fit.testable and not fit.exact and fit.orderings == crime_grid.RESAMPLES
+    low, high = fit.slope_interval
+    assert low < fit.slope < high < 0
+    assert fit.slope_p < 0.01
+    assert not fit.describe().startswith("**Too few")
+    assert not fit.leave_one_out["slope"].isna().any()
+    figure = crime_grid.plot_crime_vs_density(points, fit)
+    assert any(line.get_label() == "OLS fit" for line in figure.axes[0].lines)
+
+
+def test_below_six_cities_the_figure_draws_no_line() -> None:
+    points = crime_grid.crime_grid_points(_linear_panel({"A": 10, "B": 20, "C": 35}, slope=-1, intercept=0))
+    figure = crime_grid.plot_crime_vs_density(points, crime_grid.fit_crime_on_density(points))
+    assert not any(line.get_label() == "OLS fit" for line in figure.axes[0].lines)
+    assert "too few cities" in figure.axes[0].get_title()
+
+
+@pytest.mark.parametrize(("phrase", "definition"), [
+    ("配备专(兼)职网格员", "full- and part-time (专兼职)"), ("专兼职网格员", "full- and part-time (专兼职)"),
+    ("专职网格员", "full-time only (专职)"), ("全市共配备网格员", "not stated (网格员)"),
+])
+def test_worker_definition(phrase: str, definition: str) -> None:
+    assert crime_grid.worker_definition(phrase) == definition
+
+
+def test_caveats_name_the_grid_worker_definitions_and_stock_against_flow() -> None:
+    panel = _linear_panel({"A": 10, "B": 20}, slope=1, intercept=0)
+    panel["sources"] = [f"{c.lower()}-r:{s}-{s + 5}" for c, s in zip(panel["city_en"], [1, 100, 1, 100])]
+    figures = pd.DataFrame({
+        "release_id": ["a-r", "b-r"], "start": [100, 100], "text": ["7600人", "49702人"],
+        "sentence": ["全市共配备网格员7600人", "划分网格48600个,配备专(兼)职网格员49702人"]})
+    points = crime_grid.crime_grid_points(panel)
+    notes = crime_grid.caveats(points, crime_grid.fit_crime_on_density(points), figures=figures)
+    definitions = next(note for note in notes if note.startswith("Grid workers are not counted alike"))
+    assert "A: not stated (网格员)" in definitions and "B: full- and part-time (专兼职)" in definitions
+    assert any(note.startswith("Stock against flow") for note in notes)
+
+
+def test_left_out_cities_give_their_reason() -> None:
+    panel = pd.concat([
+        _linear_panel({"A": 10}, slope=1, intercept=0),
+        _panel([_row("Laixi", "criminal_cases_occurred_annualised", -23.9, "2013-01-01", "2013-12-31"),
+                _row("Nowhere", "criminal_cases_occurred_annualised", -2, "2013-01-01", "2013-12-31"),
+                _row("Nowhere", "grid_workers", 900, "2013-12-31", "2013-12-31", kind="count")]),
+    ], ignore_index=True)
+    table = crime_grid.left_out_cities(panel).set_index("City")
+    assert table.loc["Laixi (Laixi市)", "Left out because"] == "no grid-worker count in its releases"
+    assert "no resident population" in table.loc["Nowhere (Nowhere市)", "Left out because"]
+    assert "A (A市)" not in table.index
+
+
+def test_points_table_links_each_point_to_its_mentions() -> None:
+    panel = _linear_panel({"A": 10, "B": 20, "C": 30}, slope=-1, intercept=0)
+    panel["sources"] = "a-r:5-9"
+    table = crime_grid.points_table(crime_grid.crime_grid_points(panel))
+    assert table["Crime change per year"].tolist() == ["▼ 10% 下降", "▼ 20% 下降", "▼ 30% 下降"]
+    assert table["Sources"].str.count('href="../releases/a-r.html#m5-9"').tolist() == [2, 2, 2]

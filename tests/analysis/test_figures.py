@@ -1,10 +1,12 @@
-"""Figure helpers: Chinese labels only with a real CJK font, reproducible PNG and SVG files."""
+"""Figure helpers: the bundled CJK font draws Chinese after seaborn's theme; reproducible files."""
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import matplotlib
-import pytest
+import seaborn as sns
+from matplotlib import font_manager
 from matplotlib import pyplot as plt
 
 from pingan_analysis.analysis import figures
@@ -12,47 +14,40 @@ from pingan_analysis.analysis import figures
 matplotlib.use("Agg")
 
 
-@pytest.fixture(autouse=True)
-def _fresh_font_cache() -> None:
-    figures.cjk_font_name.cache_clear()
-    yield
-    figures.cjk_font_name.cache_clear()
-
-
-def test_city_labels_are_pinyin_unless_chinese_is_on() -> None:
-    assert figures.city_label("Qingdao", "青岛市") == "Qingdao"
-    assert figures.city_label("Qingdao", "青岛市", chinese=True) == "Qingdao 青岛市"
-    assert figures.city_label("Atlantis", "", chinese=True) == "Atlantis"
-
-
-def test_chinese_labels_are_refused_without_a_cjk_font(monkeypatch: pytest.MonkeyPatch,
-                                                       caplog: pytest.LogCaptureFixture) -> None:
-    monkeypatch.setattr(figures, "cjk_font_name", lambda: None)
-    assert figures.use_chinese_labels(True) is False
-    assert "no CJK font" in caplog.text
-    assert figures.use_chinese_labels(None) is False
-
-
-def test_chinese_labels_put_the_cjk_font_first(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(figures, "cjk_font_name", lambda: "Some CJK Sans")
-    monkeypatch.setitem(plt.rcParams, "font.sans-serif", ["DejaVu Sans"])
-    assert figures.use_chinese_labels(True) is True
-    assert plt.rcParams["font.sans-serif"][0] == "Some CJK Sans"
+def test_city_labels_carry_both_names_unless_chinese_is_off() -> None:
+    assert figures.city_label("Qingdao", "青岛市") == "Qingdao 青岛市"
+    assert figures.city_label("Qingdao", "青岛市", chinese=False) == "Qingdao"
+    assert figures.city_label("Atlantis", "") == "Atlantis"
+    assert figures.use_chinese_labels(None) is True
     assert figures.use_chinese_labels(False) is False
 
 
-def test_the_font_probe_finds_no_cjk_in_a_latin_only_font_list(monkeypatch: pytest.MonkeyPatch) -> None:
-    latin = [entry for entry in figures.font_manager.fontManager.ttflist if "DejaVu" in entry.name]
-    monkeypatch.setattr(figures.font_manager.fontManager, "ttflist", latin)
-    assert figures.cjk_font_name() is None
+def test_the_bundled_font_is_found_by_its_family_not_by_fallback() -> None:
+    family = figures.cjk_font_name()
+    path = font_manager.findfont(font_manager.FontProperties(family=family), fallback_to_default=False)
+    assert "noto_cjk_sans_otc" in str(path)
+
+
+def test_chinese_draws_without_missing_glyphs_after_seaborns_theme(tmp_path: Path) -> None:
+    sns.set_theme()  # resets the font list, as every notebook's theme does
+    figures.set_theme("whitegrid")
+    assert plt.rcParams["font.family"][-1] == figures.CJK_FAMILY
+    figure, axes = plt.subplots()
+    axes.set_title("青岛市 淄博市 保山市 莱西市: 刑事案件 ▼ 36.01% 下降")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # matplotlib warns "Glyph … missing from font(s)"
+        figure.savefig(tmp_path / "cjk.png")
+    plt.close(figure)
 
 
 def test_figures_are_saved_twice_and_reproducibly(tmp_path: Path) -> None:
     def draw() -> plt.Figure:
         figure, axes = plt.subplots()
         axes.plot([1, 2, 3], [3, 1, 2])
+        axes.set_title("青岛市")
         return figure
 
+    figures.set_theme()
     first = figures.save_figure(draw(), "line", tmp_path / "a")
     second = figures.save_figure(draw(), "line", tmp_path / "b")
     assert [p.name for p in first] == ["line.png", "line.svg"]

@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pingan_analysis.analysis.links import SourceRef, format_sources, mention_href, parse_sources
+from pingan_analysis.analysis.links import (SourceRef, format_sources, mention_href, parse_sources,
+                                            release_href)
 from pingan_analysis.exceptions import DataError
 
 release_ids = st.from_regex(r"[a-z]{2,10}-20[0-9]{2}-[01][0-9]-[0-3][0-9]-[0-9a-f]{8}", fullmatch=True)
@@ -21,6 +22,16 @@ def test_href_from_the_notebook_reports_and_from_the_index() -> None:
         "../releases/zibo-2021-01-20-abcd1234.html#m10-17")
     assert mention_href("zibo-2021-01-20-abcd1234", 10, 17, from_dir="") == (
         "releases/zibo-2021-01-20-abcd1234.html#m10-17")
+
+
+def test_a_source_label_drops_the_content_hash() -> None:
+    assert SourceRef("qingdao-2020-04-08-7042e67b", 1563, 1569).label == "qingdao-2020-04-08 @1563"
+    assert SourceRef("my-release", 5, 9).label == "my-release @5"
+
+
+def test_release_href_is_the_page_without_anchor() -> None:
+    assert release_href("laixi-2014-01-01-6004b27d") == "../releases/laixi-2014-01-01-6004b27d.html"
+    assert release_href("laixi-2014-01-01-6004b27d", "") == "releases/laixi-2014-01-01-6004b27d.html"
 
 
 @pytest.mark.parametrize("args", [("x", 5, 4), ("x", -1, 3), ("", 1, 2), ("../x", 1, 2)])

@@ -49,22 +49,46 @@ def test_city_figures_are_the_citys_rows_with_codebook_names(processed: Path) ->
     figures = profile.city_figures("Qingdao", processed)
     assert list(figures["indicator"]) == ["gang_organizations_dismantled", "grid_cells"]
     assert figures.set_index("indicator").loc["grid_cells", "name_zh"] == "网格"
-    assert list(figures["interval"]) == ["exact", "[29,000, 30,000]"]
-    assert list(figures["span"]) == ["1520–1523", "4000–4006"]
+    table = profile.profile_table(figures).set_index("Indicator")
+    assert table["Range allowed"].tolist() == ["exact", "29,000–30,000个"]
+    assert table["Figure"].tolist() == ["15个", "29,000个"]
+
+
+def test_a_decline_reads_as_a_decline(processed: Path) -> None:
+    figures = profile.city_figures("Laixi", processed)
+    assert figures["signed_value"].tolist() == [-23.9]
+    row = profile.profile_table(figures).iloc[0]
+    assert row["Figure"] == "▼ 23.9% 下降"
+    assert "23.9%" in row["Sentence"] and "<b>23.9%</b>" in row["Sentence"]
+
+
+def test_every_figure_links_to_its_characters(processed: Path) -> None:
+    table = profile.profile_table(profile.city_figures("Qingdao", processed))
+    assert '<a href="../releases/qingdao-2020-04-08-7042e67b.html#m4000-4006"' in table["As written"].iloc[1]
 
 
 def test_profile_has_all_six_domains_in_order_even_when_empty(processed: Path) -> None:
     tables = profile.profile_by_domain(profile.city_figures("Laixi", processed))
     assert list(tables) == list(profile.DOMAIN_TITLES.values())
     assert [len(t) for t in tables.values()] == [0, 0, 0, 1, 0, 0]
-    assert tables["Public safety (公共安全)"].loc[0, "period"] == "2013-01-01 – 2013-12-31"
+    assert tables["Public safety (公共安全)"].loc[0, "Period"] == "2013"
+
+
+def test_targets_stand_apart_from_achievements(processed: Path) -> None:
+    rows = pd.read_csv(processed / "indicators_valid.csv")
+    target = rows.iloc[[0]].assign(modality="target", start=9000, end=9003)
+    pd.concat([rows, target]).to_csv(processed / "indicators_valid.csv", index=False)
+    figures = profile.city_figures("Qingdao", processed)
+    assert len(profile.targets(figures)) == 1
+    assert sum(len(t) for t in profile.profile_by_domain(figures).values()) == 2
+    assert "1 target</p>" in profile.city_header(figures)
 
 
 def test_release_markup_stays_text_in_the_profiles_html(processed: Path) -> None:
     tables = profile.profile_by_domain(profile.city_figures("Qingdao", processed))
-    html = tables["Grassroots governance (基层治理)"]._repr_html_()
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
-    assert "<script>" not in html
+    rendered = tables["Grassroots governance (基层治理)"]["Sentence"].iloc[0]
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in rendered
+    assert "<script>" not in rendered
 
 
 def test_an_unknown_city_is_refused_naming_the_known_ones(processed: Path) -> None:
@@ -74,8 +98,33 @@ def test_an_unknown_city_is_refused_naming_the_known_ones(processed: Path) -> No
 
 def test_header_counts_figures_indicators_and_targets(processed: Path) -> None:
     header = profile.city_header(profile.city_figures("Qingdao", processed))
-    assert header["city"] == "Qingdao (青岛市)"
-    assert (header["figures"], header["indicators"], header["targets"]) == (2, 2, 0)
+    assert "<h2>Qingdao (青岛市)</h2>" in header
+    assert "1 release (" in header and "2 reported figures on 2 indicators · 0 targets" in header
+
+
+def test_headline_figures_are_signed_with_every_source(panel_with_sources: pd.DataFrame) -> None:
+    table = profile.headline_figures(panel_with_sources, "Zibo")
+    assert table["Figure"].tolist() == ["▼ 36.01% 下降"]
+    assert table["Sources"].iloc[0].count("<a href=") == 2
+    assert "#m10-16" in table["Sources"].iloc[0] and "#m40-46" in table["Sources"].iloc[0]
+
+
+def test_timeline_only_for_indicators_with_several_periods(panel_with_sources: pd.DataFrame) -> None:
+    rows = profile.timeline_rows(panel_with_sources, "Zibo")
+    assert set(rows["indicator"]) == {"grid_workers"}
+    assert profile.plot_timeline(panel_with_sources, "Zibo") is not None
+    assert profile.plot_timeline(panel_with_sources.iloc[:1], "Zibo") is None
+    assert profile.timeline_stem("Xi'an") == "timeline_xi_an"
+
+
+@pytest.fixture
+def panel_with_sources() -> pd.DataFrame:
+    panel = _panel()
+    change = panel.iloc[[2]].assign(indicator="criminal_cases_filed", kind="change_pct", value=-36.01,
+                                    lower=-36.01, upper=-36.01, unit="%",
+                                    sources="zibo-2022-10-14-aaaa:10-16; zibo-2022-10-14-bbbb:40-46")
+    panel = panel.assign(unit="人", sources="z:1-2")
+    return pd.concat([panel, change], ignore_index=True)
 
 
 def _panel() -> pd.DataFrame:
@@ -102,6 +151,19 @@ def test_sources_per_value_and_conflicts() -> None:
     assert list(conflicts["indicator"]) == ["grid_workers"] and conflicts.loc[0, "city_en"] == "Qingdao"
 
 
-def test_coverage_heat_map_has_one_row_per_indicator() -> None:
+def test_coverage_heat_map_shows_shared_indicators_and_says_what_it_leaves_out() -> None:
     figure = overview.plot_coverage(_panel())
-    assert [t.get_text() for t in figure.axes[0].get_yticklabels()] == ["grid_workers", "grid_cells"]
+    assert [t.get_text() for t in figure.axes[0].get_yticklabels()] == ["grid_workers"]
+    assert "(1 single-city indicator not shown)" in figure.axes[0].get_title()
+    caption = overview.coverage_caption(_panel())
+    assert "1 indicator that 2 or more cities report, of the panel's 2" in caption
+    assert set(overview.coverage_table(_panel().assign(domain="x"))["Indicator"]) == {"grid_workers", "grid_cells"}
+
+
+def test_the_panel_table_links_every_value_and_signs_changes(panel_with_sources: pd.DataFrame) -> None:
+    panel = panel_with_sources.assign(city_zh="市", domain="")
+    table = overview.panel_table(panel)
+    assert len(table) == len(panel)
+    assert table["Sources"].str.contains('<a href="../releases/').all()
+    assert "▼ 36.01% 下降" in table["Figure"].tolist()
+    assert overview.sources_per_value_table(panel).columns.tolist() == ["City", "1 release", "2 releases"]

@@ -58,3 +58,24 @@ def test_the_chart_is_saved_as_png_and_svg(processed: Path, tmp_path: Path) -> N
 def test_a_missing_table_says_to_build_the_tables_first(tmp_path: Path) -> None:
     with pytest.raises(DataError, match="pingan run"):
         summaries.corpus_overview(tmp_path)
+
+
+def test_the_reading_tables_link_releases_and_format_numbers(processed: Path) -> None:
+    table = summaries.corpus_table(processed)
+    overview = summaries.corpus_overview(processed)
+    assert len(table) == len(overview)
+    assert table["Release"].str.startswith('<a href="../releases/').all()
+    assert table["Characters"].tolist() == [f"{n:,}" for n in overview["chars"]]
+    assert table["Published"].str.fullmatch(r"\d{4}-\d{2}-\d{2}").all()
+    blocks = summaries.dropped_blocks_table(processed)
+    assert not blocks["First words"].str.contains(r"\\n|\n", regex=True).any()
+    counts = summaries.mention_counts_table(["release_id", "kind"], processed)
+    assert "Release" in counts.columns and "count" in counts.columns
+
+
+def test_the_legend_sits_beside_the_bars(processed: Path) -> None:
+    figure = summaries.plot_mentions_by_release(processed)
+    figure.canvas.draw()
+    axes = figure.axes[0]
+    legend = axes.get_legend().get_window_extent()
+    assert legend.x0 >= axes.get_window_extent().x1

@@ -17,6 +17,9 @@ from pingan_analysis.exceptions import DataError
 #: Relative path from a report folder (under ``reports/``) to ``reports/releases/``.
 _RELEASES_FROM: dict[str, str] = {"html": "../releases/", "": "releases/"}
 
+#: The last item of a bounded sources cell (see panel.build).
+_MORE = re.compile(r"\+\d+ more \(panel_sources\.csv\)")
+_HASH_TAIL = re.compile(r"-[0-9a-f]{8}$")
 _SOURCE = re.compile(r"^(?P<release_id>\S+):(?P<start>\d+)-(?P<end>\d+)$")
 
 
@@ -31,6 +34,12 @@ class SourceRef:
     def href(self, from_dir: str = "html") -> str:
         """The link to this mention in its release's reader page."""
         return mention_href(self.release_id, self.start, self.end, from_dir)
+
+    @property
+    def label(self) -> str:
+        """A short label: the release id without its trailing content hash, and the offset
+        (``qingdao-2020-04-08 @1563``)."""
+        return f"{_HASH_TAIL.sub('', self.release_id)} @{self.start}"
 
 
 def mention_href(release_id: str, start: int, end: int, from_dir: str = "html") -> str:
@@ -48,15 +57,22 @@ def mention_href(release_id: str, start: int, end: int, from_dir: str = "html") 
     return f"{_RELEASES_FROM[from_dir]}{quote(release_id)}.html#m{start}-{end}"
 
 
+def release_href(release_id: str, from_dir: str = "html") -> str:
+    """Relative link to the reader page of ``release_id`` (see :func:`mention_href`)."""
+    return mention_href(release_id, 0, 0, from_dir).split("#", 1)[0]
+
+
 def parse_sources(cell: str, *, where: str = "panel.csv sources") -> list[SourceRef]:
     """The mentions listed in a panel ``sources`` cell, in their order.
 
-    Accepts ``;`` with or without spaces around it; an empty cell has no sources. A malformed
-    item raises :class:`DataError` naming it, since a broken source would be a broken link.
+    Accepts ``;`` with or without spaces around it; an empty cell has no sources. The last item
+    of a long list, ``+N more (panel_sources.csv)``, is skipped: that table lists every source.
+    A malformed item raises :class:`DataError` naming it, since a broken source would be a
+    broken link.
     """
     refs: list[SourceRef] = []
     for item in (part.strip() for part in cell.split(";")):
-        if not item:
+        if not item or _MORE.fullmatch(item):
             continue
         match = _SOURCE.match(item)
         if match is None:

@@ -11,7 +11,10 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import seaborn as sns
 
-from pingan_analysis.analysis.figures import save_figure
+from pingan_analysis.analysis import formatting as fmt
+from pingan_analysis.analysis.figures import save_figure, set_theme
+from pingan_analysis.analysis.links import release_href
+from pingan_analysis.analysis.tables import link
 from pingan_analysis.datasets import processed_folder, read_text_table, typed
 
 
@@ -63,11 +66,82 @@ def plot_mentions_by_release(processed_dir: str | Path | None = None,
                              figures_dir: str | Path | None = None) -> plt.Figure:
     """Stacked bars of mentions per release and kind; saved as PNG and SVG when ``figures_dir`` is given."""
     mentions = processed_table("mentions", processed_dir)
-    sns.set_theme(style="whitegrid")
-    figure, axes = plt.subplots(figsize=(9, 4))
+    set_theme("whitegrid")
+    figure, axes = plt.subplots(figsize=(10, 0.55 * mentions["release_id"].nunique() + 1.8))
     sns.histplot(data=mentions, y="release_id", hue="kind", multiple="stack", shrink=0.8,
                  discrete=True, ax=axes)
-    axes.set(xlabel="mentions", ylabel="release", title="Quantities found per release, by kind")
+    axes.set(xlabel="quantities found (mentions, count)", ylabel="release",
+             title="Quantities found per release, by kind")
+    legend = axes.get_legend()
+    if legend is not None:  # beside the bars, never over them
+        sns.move_legend(axes, "upper left", bbox_to_anchor=(1.01, 1), borderaxespad=0, title="kind")
     figure.tight_layout()
     save_figure(figure, "mentions_by_release", figures_dir)
     return figure
+
+
+# --- the same tables for reading (notebooks 01 and 02) -------------------------------------------
+
+RELEASE_HTML_COLUMNS: tuple[str, ...] = ("Release",)
+NUMBER_COLUMNS: tuple[str, ...] = ("Characters", "Kept", "Repeats", "Boilerplate", "Dropped",
+                                   "Mentions", "Mapped", "Blocks", "Share mapped")
+
+
+def _release_link(release_id: str) -> str:
+    return link(release_id, release_href(release_id), "the release as kept, every figure marked")
+
+
+def corpus_table(processed_dir: str | Path | None = None) -> pd.DataFrame:
+    """:func:`corpus_overview` for reading: each release linked to its reader page."""
+    o = corpus_overview(processed_dir)
+    return pd.DataFrame({
+        "Release": o["release_id"].map(_release_link), "City": o["city_en"],
+        "Published": [fmt.period(d, d).removeprefix("as of ") for d in o["published"]],
+        "Kind": o["kind"].astype(str).str.replace("_", " "),
+        "Characters": o["chars"].map(fmt.number), "Kept": o["kept_chars"].map(fmt.number),
+        "Repeats": o["repeat_chars"].map(fmt.number),
+        "Boilerplate": o["boilerplate_chars"].map(fmt.number),
+        "Dropped": o["dropped_share"].map(fmt.share),
+        "Mentions": o["mentions"].map(fmt.number), "Mapped": o["indicator_mentions"].map(fmt.number),
+    })
+
+
+def dropped_by_reason_table(processed_dir: str | Path | None = None) -> pd.DataFrame:
+    """:func:`dropped_by_reason` for reading."""
+    table = dropped_by_reason(processed_dir)
+    return pd.DataFrame({"Release": table["release_id"].map(_release_link), "Reason": table["reason"],
+                         "Blocks": table["blocks"].map(fmt.number),
+                         "Characters": table["chars"].map(fmt.number)})
+
+
+def dropped_blocks_table(processed_dir: str | Path | None = None) -> pd.DataFrame:
+    """Every dropped block: release, reason, its characters and its first words on one line."""
+    blocks = dropped_blocks(processed_dir)
+    return pd.DataFrame({
+        "Release": blocks["release_id"].map(_release_link), "Reason": blocks["reason"],
+        "Characters": [f"{fmt.number(s)}–{fmt.number(e)}" for s, e in zip(blocks["start"], blocks["end"])],
+        "First words": [" ".join(str(p).replace("\\n", " ").split()) for p in blocks["preview"]],
+    })
+
+
+def mention_counts_table(by: list[str], processed_dir: str | Path | None = None) -> pd.DataFrame:
+    """:func:`mention_counts` with its keys as columns, the counts with separators."""
+    counts = mention_counts(by, processed_dir)
+    table = counts.reset_index()
+    table.columns = [str(c) for c in table.columns]
+    for column in table.columns:
+        if column not in by:
+            table[column] = table[column].map(fmt.number)
+    if "release_id" in table.columns:
+        table["release_id"] = table["release_id"].map(_release_link)
+        table = table.rename(columns={"release_id": "Release"})
+    return table
+
+
+def indicator_coverage_table(processed_dir: str | Path | None = None) -> pd.DataFrame:
+    """:func:`indicator_coverage` for reading."""
+    table = indicator_coverage(processed_dir).reset_index()
+    return pd.DataFrame({"Release": table["release_id"].map(_release_link),
+                         "Mentions": table["mentions"].map(fmt.number),
+                         "Mapped": table["mapped"].map(fmt.number),
+                         "Share mapped": table["mapped_share"].map(fmt.share)})
