@@ -47,7 +47,7 @@ format: $(STAMP) ## ruff: sort imports, fix what it can, format
 	$(VENV)/bin/ruff format .
 
 docs: $(STAMP) ## the documentation site, built offline into site/ (strict: a broken link fails)
-	$(VENV)/bin/mkdocs build --strict --site-dir site
+	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict --site-dir site
 
 environment: $(STAMP) ## rewrite environment.yml from uv.lock's exact versions
 	$(VENV)/bin/python scripts/write_environment.py

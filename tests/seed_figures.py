@@ -54,7 +54,7 @@ def seed_row(release_id: str, context: str, text: str, value: float, indicator: 
         "text": decoded[start:end], "value": value, "unit": unit, "qualifier": qualifier,
         "lower": lower, "upper": upper, "kind": kind, "direction": direction,
         "period_start": period[0], "period_end": period[1], "modality": modality,
-        "indicator": indicator, "multiple_form": multiple_form,
+        "indicator": indicator, "multiple_form": multiple_form, "subject": "",
         "domain": CODEBOOK.domain_of(indicator) if indicator in CODEBOOK else "",
         "published": release["published"], "sentence": _sentence(decoded, start, end),
         **{key: release[key] for key in ("city_zh", "city_en", "province", "admin_level")},

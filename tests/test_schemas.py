@@ -27,7 +27,7 @@ def mention(**changes: str) -> dict[str, str]:
            "start": "10", "end": "14", "text": "13.5%", "value": "13.5", "unit": "%",
            "qualifier": "exact", "lower": "13.5", "upper": "13.5", "kind": "change_pct",
            "direction": "down", "period_start": "2019-01-01", "period_end": "2019-12-31",
-           "modality": "reported", "indicator": "", "multiple_form": ""}
+           "modality": "reported", "indicator": "", "multiple_form": "", "subject": ""}
     return {**row, **changes}
 
 
@@ -92,6 +92,16 @@ def test_a_valid_mention_passes() -> None:
 ])
 def test_each_mention_rule_fails_its_row(changes: dict[str, str], expected: tuple) -> None:
     assert mention_failures(mention(), mention(**changes)) == [(1, *expected[1:])]
+
+
+def test_a_score_is_a_level_above_100_allowed_and_a_change_in_points_has_a_direction() -> None:
+    score = mention(kind="score", unit="分", direction="", value="120.5", lower="120.5",
+                    upper="120.5")
+    change = mention(kind="change_score", unit="分", direction="up", value="2.4", lower="2.4",
+                     upper="2.4")
+    assert mention_failures(score, change) == []
+    assert mention_failures(mention(), {**change, "direction": ""}) == [
+        (1, "direction", "change_has_direction")]
 
 
 def test_an_increase_may_exceed_100_pct() -> None:

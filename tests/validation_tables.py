@@ -71,6 +71,7 @@ def write_tables(root: Path, out_dir: Path) -> None:
             "upper": extra.get("upper", value), "kind": kind, "direction": extra.get("direction", ""),
             "period_start": period[0], "period_end": period[1],
             "modality": extra.get("modality", "reported"), "indicator": indicator, "multiple_form": "",
+            "subject": "",
         }
         mentions.append([row[column] for column in MENTIONS_TABLE_COLUMNS])
         if indicator:

@@ -10,6 +10,7 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 
 from pingan_analysis import __version__
@@ -63,12 +64,30 @@ def build_parser() -> argparse.ArgumentParser:
     extract = commands.add_parser("extract", help="extract quantities from text files (no project needed)")
     extract.add_argument("files", type=Path, nargs="+", metavar="FILE")
     extract.add_argument("-o", "--output", type=Path, help="write the CSV here instead of stdout")
+    extract.add_argument("--published", type=_iso_date, metavar="YYYY-MM-DD",
+                         help="the files' publication date (dates 十年来, 今年 … in bare files)")
+
+    codebook = commands.add_parser("codebook", help="what the codebook does not cover yet")
+    codebook_commands = codebook.add_subparsers(dest="codebook_command", required=True,
+                                                parser_class=_ArgumentParser)
+    unmapped = codebook_commands.add_parser(
+        "unmapped", help="the most frequent subjects of the corpus's figures with no indicator")
+    unmapped.add_argument("--top", type=_positive_int, default=30, help="how many (default 30)")
 
     commands.add_parser("validate", help="validate the manifest and every table; write the report")
     commands.add_parser("status", help="which steps are stale, and why")
     evaluate = commands.add_parser("evaluate", help="extraction against the hand-checked annotation")
     evaluate.add_argument("--details", action="store_true", help="list every miss and false positive")
+    evaluate.add_argument("--sample", type=_positive_int, metavar="N",
+                          help="list N figures given a non-core id, per set, to judge by hand")
     return parser
+
+
+def _iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date YYYY-MM-DD") from None
 
 
 def _positive_int(text: str) -> int:
@@ -126,7 +145,16 @@ def _cmd_add(args: argparse.Namespace) -> int:
 def _cmd_extract(args: argparse.Namespace) -> int:
     from pingan_analysis.extract.files import extract_to_csv
 
-    extract_to_csv(args.files, args.output)
+    extract_to_csv(args.files, args.output, args.published)
+    return 0
+
+
+def _cmd_codebook(args: argparse.Namespace) -> int:
+    from pingan_analysis.corpus.codebook import unmapped_subjects
+
+    paths = project_paths()
+    for subject, count in unmapped_subjects(paths.processed_dir / "mentions.csv", args.top):
+        print(f"{count:6d}  {subject}")
     return 0
 
 
@@ -139,16 +167,26 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _cmd_evaluate(args: argparse.Namespace) -> int:
-    from pingan_analysis.extract.evaluate import evaluate
+    from pingan_analysis.extract.evaluate import evaluate, evaluate_unseen, format_sample
 
-    report = evaluate(project_paths())
-    print(report.details() if args.details else report.format())
+    paths = project_paths()
+    labels = {"seeds": "seeds (in-sample: the codebook was developed on them)",
+              "unseen": "unseen set (out-of-sample: annotated before the mapper ran on it)"}
+    for report in (evaluate(paths), evaluate_unseen(paths)):
+        if report is None:
+            continue
+        print(f"== {labels[report.name]}")
+        if args.sample:
+            print(format_sample(report.sample_non_core(args.sample)))
+        else:
+            print(report.details() if args.details else report.format())
+        print()
     return 0
 
 
 COMMANDS = {
     "run": _cmd_run, "status": _cmd_status, "add": _cmd_add, "extract": _cmd_extract,
-    "validate": _cmd_validate, "evaluate": _cmd_evaluate,
+    "validate": _cmd_validate, "evaluate": _cmd_evaluate, "codebook": _cmd_codebook,
 }
 
 

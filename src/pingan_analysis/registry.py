@@ -88,11 +88,16 @@ class Table:
 RELEASE_KINDS: tuple[str, ...] = ("transcript", "news_report", "work_review", "white_paper", "other")
 ADMIN_LEVELS: tuple[str, ...] = ("province", "prefecture", "county-level city", "county", "district")
 QUALIFIERS: tuple[str, ...] = ("exact", "lower", "upper", "approx", "range")
+#: ``score`` (an extension of DESIGN.md's kinds): a figure on a points scale, 安全指数91.3分;
+#: ``change_score`` its change in points, 提高2.4分 (with a direction). Unit 分.
 MENTION_KINDS: tuple[str, ...] = (
-    "count", "amount", "percent", "change_pct", "change_pp", "change_multiple",
+    "count", "amount", "percent", "change_pct", "change_pp", "change_multiple", "score",
+    "change_score",
 )
 #: The panel's kinds: multiples become ``change_pct`` rows.
-PANEL_KINDS: tuple[str, ...] = ("count", "amount", "percent", "change_pct", "change_pp")
+PANEL_KINDS: tuple[str, ...] = (
+    "count", "amount", "percent", "change_pct", "change_pp", "score", "change_score",
+)
 #: With the empty value first: the tuples a cell of these optional columns is checked against.
 DIRECTIONS: tuple[str, ...] = ("", "up", "down")
 #: How a ``change_multiple`` is phrased (an extension of DESIGN.md's mentions table): "提高1.1倍"
@@ -182,8 +187,9 @@ _FIELDS: tuple[Column, ...] = (
     _number("upper", "highest value the words allow; empty when open",
             "highest value the words allow (empty when open)", unit="see unit"),
     _text("kind", "count, amount (money), percent (a share or rate), change_pct (下降13.5%), "
-                  "change_pp (提高3个百分点) or change_multiple (提高1.1倍)",
-          "count, amount, percent, change_pct, change_pp or change_multiple",
+                  "change_pp (提高3个百分点), change_multiple (提高1.1倍), score (安全指数91.3分) "
+                  "or change_score (提高2.4分)",
+          "count, amount, percent, change_pct/pp/multiple, score or change_score",
           allowed=MENTION_KINDS, required=True),
     _text("direction", "up or down for changes; empty otherwise", "up or down for changes",
           allowed=DIRECTIONS[1:]),
@@ -195,6 +201,9 @@ _FIELDS: tuple[Column, ...] = (
                            "+(N−1)×100%); empty for other kinds",
           "for change_multiple: increase (+N×100%) or ratio (+(N-1)×100%)",
           allowed=MULTIPLE_FORMS[1:]),
+    _text("subject", "the phrase the figure measures, as written in the release (专职网格员, "
+                     "电信网络诈骗案件发案数, 群众安全感); filled whether or not an indicator matched",
+          "the phrase the figure measures, as written"),
     _text("domain", "the indicator's domain, one of the six battles",
           "domain of the indicator (one of the six battles)", allowed=DOMAINS, required=True),
     _text("sentence", "the sentence of the release the mention stands in",
@@ -213,6 +222,7 @@ def _shared(*names: str) -> tuple[Column, ...]:
 _MENTION_FIELDS = _shared(
     "doc", "start", "end", "text", "value", "unit", "qualifier", "lower", "upper", "kind",
     "direction", "period_start", "period_end", "modality", "indicator", "multiple_form",
+    "subject",
 )
 _RELEASE_CITY = _shared("city_zh", "city_en", "province", "admin_level", "published")
 
@@ -347,9 +357,9 @@ PANEL = Table(
         *_shared("city_zh", "city_en", "province", "admin_level", "period_start", "period_end"),
         replace(FIELDS["indicator"], description="codebook id, or a derived id (see the "
                 "datapackage's indicators)", label="codebook id or derived id", required=True),
-        replace(FIELDS["kind"], description="count, amount, percent, change_pct or change_pp "
-                "(multiples become change_pct)", label="count, amount, percent, change_pct or "
-                "change_pp", allowed=PANEL_KINDS),
+        replace(FIELDS["kind"], description="count, amount, percent, change_pct, change_pp, "
+                "score or change_score (multiples become change_pct)", label="count, amount, "
+                "percent, change_pct, change_pp, score or change_score", allowed=PANEL_KINDS),
         _number("value", "the figure the most precise source states; changes signed (a decline "
                          "is negative); derived rows computed",
                 "the figure (changes signed: a decline is negative)", unit="see unit",

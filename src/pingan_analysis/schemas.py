@@ -26,7 +26,7 @@ from pingan_analysis.csvio import format_cell
 from pingan_analysis.exceptions import DataError
 from pingan_analysis.registry import BOOLEAN_TEXT, PANEL_COLUMNS, TABLES, Column
 
-CHANGE_KINDS: tuple[str, ...] = ("change_pct", "change_pp", "change_multiple")
+CHANGE_KINDS: tuple[str, ...] = ("change_pct", "change_pp", "change_multiple", "change_score")
 #: Columns of the mentions and indicators tables that hold numbers.
 MENTION_NUMBER_COLUMNS: tuple[str, ...] = tuple(
     column.name for column in TABLES["mentions"].columns if column.type in ("integer", "number"))

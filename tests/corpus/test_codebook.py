@@ -9,7 +9,7 @@ from pingan_analysis.corpus.codebook import DOMAINS, load_codebook
 from pingan_analysis.exceptions import DataError
 
 FIXED_IDS = (
-    "grid_cells", "grid_workers", "criminal_police_incidents", "criminal_cases_filed",
+    "grid_cells", "grid_workers", "grid_workers_full_time", "criminal_police_incidents", "criminal_cases_filed",
     "criminal_cases_occurred", "criminal_cases_solved", "public_security_satisfaction",
     "video_surveillance_points", "gang_organizations_dismantled", "mediators", "legal_aid_cases",
 )
@@ -75,3 +75,31 @@ def test_an_edited_file_is_read_again(tmp_path: Path) -> None:
     assert len(load_codebook(path)) == 1
     path.write_text(HEADER + GOOD_ROW + GOOD_ROW.replace("grid_cells", "grid_cells_2"), encoding="utf-8")
     assert len(load_codebook(path)) == 2
+
+
+def test_the_codebook_carries_every_core_id_with_the_contract_meaning() -> None:
+    """The 26 ids of data/core_indicators.csv (a copy of the project's contract) keep their
+    names, domain, kinds and definition in the packaged codebook."""
+    import csv
+
+    from pingan_analysis.config import PACKAGE_DATA_DIR
+
+    codebook = load_codebook()
+    with (PACKAGE_DATA_DIR / "core_indicators.csv").open(encoding="utf-8", newline="") as handle:
+        core = list(csv.DictReader(handle))
+    assert len(core) == 26
+    for row in core:
+        indicator = codebook[row["id"]]
+        assert (indicator.name_zh, indicator.name_en, indicator.domain) == (
+            row["name_zh"], row["name_en"], row["domain"]), row["id"]
+        assert indicator.kinds == frozenset(row["kinds"].split("|")), row["id"]
+        assert indicator.description.startswith(row["definition"]), row["id"]
+
+
+def test_stages_are_read_and_checked(tmp_path: Path) -> None:
+    header = HEADER.rstrip("\n") + ",stages\n"
+    good = GOOD_ROW.rstrip("\n") + ",occurred|none\n"
+    assert load_codebook(write(tmp_path, header + good))["grid_cells"].stages == {"occurred", "none"}
+    with pytest.raises(DataError) as raised:
+        load_codebook(write(tmp_path, header + GOOD_ROW.rstrip("\n") + ",caught\n"))
+    assert "stages 'caught'" in raised.value.message and "line 2" in raised.value.message

@@ -410,3 +410,41 @@ def test_a_furniture_word_heading_followed_by_article_prose_does_not_cut() -> No
 def test_link_bullets_are_dropped_but_a_bulleted_figure_is_kept() -> None:
     text = "正文第一段。\n• 图片新闻一\n• 图片新闻二\n• 图片新闻三\n• 全市破案1541起\n正文第二段。\n"
     assert kept_lines(ingest(text, "x.txt")) == ["正文第一段。", "• 全市破案1541起", "正文第二段。"]
+
+
+WECHAT_POST = """平安建设 | 一季度全市治安形势平稳
+一季度,全市破获刑事案件862起,同比上升5.1%。
+群众安全感达98.1%。
+往期回顾
+全市召开平安建设推进会
+交警部门发布五一出行提示
+阅读原文
+阅读 1.2万
+在看 35
+点赞  分享
+长按二维码关注我们
+"""
+
+
+def test_wechat_post_furniture_at_the_end_is_dropped() -> None:
+    document = ingest(WECHAT_POST, "wechat.txt")
+    assert kept_lines(document) == [
+        "平安建设 | 一季度全市治安形势平稳", "一季度,全市破获刑事案件862起,同比上升5.1%。",
+        "群众安全感达98.1%。",
+    ]
+    assert [block.reason for block in document.dropped] == [BOILERPLATE]
+
+
+@given(st.lists(st.sampled_from(["往期回顾", "阅读原文", "阅读 3万+", "在看 12", "点赞", "分享",
+                                 "赞 分享 在看", "长按识别二维码关注", "点击上方蓝字关注我们",
+                                 "收藏 · 转发"]), min_size=1, max_size=6))
+def test_any_trailing_run_of_interaction_lines_is_dropped(furniture: list[str]) -> None:
+    article = "全市破获刑事案件862起。\n群众安全感达98.1%。\n"
+    document = ingest(article + "\n".join(furniture) + "\n", "post.txt")
+    assert kept_lines(document) == ["全市破获刑事案件862起。", "群众安全感达98.1%。"]
+
+
+def test_interaction_words_inside_the_article_are_kept() -> None:
+    prose = "各地分享经验做法,点赞身边好人,全市破获刑事案件862起,同比上升5.1%,成效明显。"
+    text = f"导语。\n分享\n{prose}\n{prose.replace('862', '900')}\n"
+    assert kept_lines(ingest(text, "x.txt")) == ["导语。", "分享", prose, prose.replace("862", "900")]

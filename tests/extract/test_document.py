@@ -142,3 +142,17 @@ def test_extract_file_names_the_document(tmp_path: Path) -> None:
     path.write_text("全市共划分网格4860个。", encoding="utf-8")
     [(mention, sentence)] = list(extract_file(path))
     assert (mention.doc, mention.indicator, sentence) == ("release.txt", "grid_cells", "全市共划分网格4860个。")
+
+
+def test_wechat_page_furniture_gives_no_figures() -> None:
+    """A WeChat post: the article, then its button bar and 往期回顾 with the titles of older posts."""
+    text = ("平安建设|全县破获电信网络诈骗案件436起\n"
+            "今年以来,全县侦破电信网络诈骗案件436起,抓获犯罪嫌疑人210名。\n"
+            "阅读 1.2万  在看 32  点赞 56  分享\n"
+            "往期回顾\n"
+            "全县化解矛盾纠纷3200件\n"
+            "全县新建视频监控点位1500个\n"
+            "全县受理法律援助案件860件\n")
+    mentions = [mention.text for mention, _ in extract_document(ingest(text, "wechat.txt"))]
+    assert mentions.count("436起") >= 1 and "210名" in mentions
+    assert not {"3200件", "1500个", "860件"} & set(mentions)

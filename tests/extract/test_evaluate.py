@@ -94,3 +94,40 @@ def test_same_value(name: str, gold: str, predicted: str, same: bool) -> None:
 def test_the_seed_project_is_measured(project: Path) -> None:
     report = evaluate(ProjectPaths(project))
     assert report.total.gold > 300 and report.total.f1 > 0.9
+
+
+def test_coverage_number_fields_and_core_ids(tiny_project: ProjectPaths) -> None:
+    total = evaluate(tiny_project).total
+    assert total.number_accuracy == 1.0
+    assert (total.covered, total.gold) == (2, 3) and total.coverage == pytest.approx(2 / 3)
+    # grid_cells right; 12.5% given criminal_police_incidents against the gold criminal_cases_filed
+    assert (total.core_predicted, total.core_correct) == (2, 1)
+    assert (total.core_gold, total.core_recalled) == (2, 1)
+    assert total.core_precision == 0.5 and total.core_recall == 0.5
+    text = evaluate(tiny_project).format()
+    assert "core-id precision" in text and "indicator coverage" in text
+
+
+def test_the_unseen_set_is_evaluated_apart(tiny_project: ProjectPaths) -> None:
+    from pingan_analysis.extract.evaluate import UNSEEN_DIR, evaluate_unseen
+
+    assert evaluate_unseen(tiny_project) is None
+    unseen = tiny_project.root / UNSEEN_DIR
+    (unseen / "releases").mkdir(parents=True)
+    (unseen / "gold").mkdir()
+    (unseen / "releases.csv").write_bytes(tiny_project.manifest.read_bytes())
+    (unseen / "releases" / f"{RELEASE_ID}.txt").write_text(TEXT, encoding="utf-8")
+    header, first_row, *_ = (tiny_project.annotations_dir / f"{RELEASE_ID}.csv").read_text(
+        encoding="utf-8").splitlines()
+    (unseen / "gold" / f"{RELEASE_ID}.csv").write_text(f"{header}\n{first_row}\n", encoding="utf-8")
+    report = evaluate_unseen(tiny_project)
+    assert report is not None and report.name == "unseen"
+    assert (report.total.gold, report.total.matched) == (1, 1)
+    assert evaluate(tiny_project).total.gold == 3  # the seeds' figures stay their own
+    assert json.loads(report.to_json())["set"] == "unseen"
+
+
+def test_a_sample_of_non_core_ids_is_reproducible(tiny_project: ProjectPaths) -> None:
+    report = evaluate(tiny_project)
+    assert report.non_core == []  # both ids given here are core ids
+    assert report.sample_non_core(5) == []

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pingan_analysis.extract.grammar import Quantity, find_quantities
+from pingan_analysis.extract.grammar import Quantity, find_quantities, names_holding_numerals
 from pingan_analysis.registry import DIRECTIONS, MENTION_KINDS, MULTIPLE_FORMS, QUALIFIERS
 
 RELEASES = Path(__file__).resolve().parents[2] / "data" / "raw" / "releases"
@@ -333,6 +333,153 @@ def test_counts_of_listed_items_and_small_numerals(sentence: str, source: str,
     assert spans(sentence) == expected
 
 
+# --- gaps found on text in other styles (all sentences written here) --------------------------
+
+CLASSIFIER_ROWS = [
+    ("图书馆新增藏书三册", [("三册", 3.0, "册")]),
+    ("安装路灯1200盏,悬挂宣传画40幅", [("1200盏", 1200.0, "盏"), ("40幅", 40.0, "幅")]),
+    ("开展法治讲座25堂,寄发慰问信300封", [("25堂", 25.0, "堂"), ("300封", 300.0, "封")]),
+    ("发放普法读本2.5万本", [("2.5万本", 25000.0, "本")]),
+    ("检查车辆3.2万辆次、船舶180艘次", [("3.2万辆次", 32000.0, "辆次"), ("180艘次", 180.0, "艘次")]),
+    ("赠送锦旗120面", [("120面", 120.0, "面")]),
+]
+
+
+@pytest.mark.parametrize(("sentence", "expected"), CLASSIFIER_ROWS)
+def test_classifiers_of_the_dictionary_table(sentence: str, expected: list) -> None:
+    assert [r[:3] for r in readings(sentence)] == expected
+
+
+def test_every_counting_classifier_of_the_table_is_a_unit() -> None:
+    from pingan_analysis.extract.units import CLASSIFIERS, SMALL_NUMERAL_NAMES
+    for classifier in CLASSIFIERS:
+        sentence = f"共有38{classifier},"
+        assert spans(sentence) == [f"38{classifier}"], classifier
+        small = f"共有五{classifier},"
+        assert spans(small) == ([] if classifier in SMALL_NUMERAL_NAMES else [f"五{classifier}"])
+
+
+SCORE_ROWS = [
+    ("全市群众安全指数达91.3分", [("91.3分", "score", "")]),
+    ("测评得分较上年提高2.4分", [("2.4分", "change_score", "up")]),
+    ("满意度得分分别下降1.2分、0.8分", [("1.2分", "change_score", "down"),
+                                      ("0.8分", "change_score", "down")]),
+    ("考核成绩在90分以上", [("90分", "score", "")]),
+    ("此项工作十分重要,约占三分之一", []),
+    ("会议于上午9时30分召开,用时3分30秒", []),
+]
+
+
+@pytest.mark.parametrize(("sentence", "expected"), SCORE_ROWS)
+def test_scores_and_changes_in_points(sentence: str, expected: list) -> None:
+    assert [r[:3] for r in kinds(sentence)] == expected
+    assert all(q.unit == "分" for q in find_quantities(sentence))
+
+
+NAMES_AND_IDIOMS = [
+    ("五家渠市召开平安建设推进会", []),
+    ("二道区、六枝特区和七里河区各破获案件12起", [("12起", 12.0)]),
+    ("民警四面八方赶来,一五一十地讲清了经过", []),
+    ("三台县安装三台监控设备", [("三台", 3.0)]),
+]
+
+
+@pytest.mark.parametrize(("sentence", "expected"), NAMES_AND_IDIOMS)
+def test_numerals_inside_place_names_and_idioms(sentence: str, expected: list) -> None:
+    assert [r[:2] for r in readings(sentence)] == expected
+
+
+QUOTES_AND_MUMQIAN = [
+    ("他说:“今年全市共破获盗窃案件860余起。”", ["860余起"]),
+    ("局长表示:“共化解矛盾纠纷3200件,调解成功率98%”", ["3200件", "98%"]),
+    ("深化“6955十户联防”和“3个100%”机制", []),
+    ("目前5个乡镇已建成综治中心", ["5个"]),
+    ("当前2名嫌疑人在逃,前3名获表彰", ["2名"]),
+]
+
+
+@pytest.mark.parametrize(("sentence", "expected"), QUOTES_AND_MUMQIAN)
+def test_speech_in_quotes_is_read_and_names_are_not(sentence: str, expected: list) -> None:
+    assert spans(sentence) == expected
+
+
+ORAL_FORMS = [
+    ("现场来了五十来人", [("五十来人", 50.0, "人", "approx", None, None)]),
+    ("每年发生三四百起", [("三四百起", 350.0, "起", "range", 300.0, 400.0)]),
+    ("仅剩两三个", [("两三个", 2.5, "个", "range", 2.0, 3.0)]),
+    ("挽回损失七八十万元", [("七八十万元", 750000.0, "元", "range", 700000.0, 800000.0)]),
+    ("发动志愿者2万3千余名", [("2万3千余名", 23000.0, "名", "lower", 23000.0, 24000.0)]),
+    ("投入资金1亿2000万元", [("1亿2000万元", 1.2e8, "元", "exact", 1.2e8, 1.2e8)]),
+    ("群众知晓率达九成二", [("九成二", 92.0, "%", "exact", 92.0, 92.0)]),
+    ("两成多的案件", [("两成多", 20.0, "%", "lower", 20.0, 30.0)]),
+]
+
+
+@pytest.mark.parametrize(("sentence", "expected"), ORAL_FORMS)
+def test_oral_and_compound_forms(sentence: str, expected: list) -> None:
+    assert readings(sentence) == expected
+
+
+def test_a_yearly_average_growth_is_a_change_up() -> None:
+    assert kinds("近五年全市GDP年均增长5.5%") == [("5.5%", "change_pct", "up", "")]
+
+
+SHARED_MULTIPLIERS = [
+    ("奖励三至五万元", [("三至五万元", 40000.0, "元", "range", 30000.0, 50000.0)]),
+    ("涉案两到三千万元", [("两到三千万元", 2.5e7, "元", "range", 2e7, 3e7)]),
+    ("罚款10万元(含)以上", [("10万元", 1e5, "元", "lower", 1e5, None)]),
+    ("罚款10万元（含）以上", [("10万元", 1e5, "元", "lower", 1e5, None)]),
+    ("奖励2 万(含)-3 万元", [("2 万(含)-3 万元", 25000.0, "元", "range", 20000.0, 30000.0)]),
+]
+
+
+@pytest.mark.parametrize(("sentence", "expected"), SHARED_MULTIPLIERS)
+def test_ranges_sharing_a_multiplier_bounds_and_spaces(sentence: str, expected: list) -> None:
+    assert readings(sentence.replace("（", "(").replace("）", ")")) == expected
+
+
+_DIGITS = "一二三四五六七八九"
+
+
+@given(st.integers(min_value=1, max_value=8), st.sampled_from(["", "十", "百", "千", "万", "十万"]),
+       st.sampled_from(["起", "人", "元", "件"]))
+def test_any_two_adjacent_digits_are_a_range(low: int, mult: str, unit: str) -> None:
+    figure = _DIGITS[low - 1] + _DIGITS[low] + mult + unit
+    [quantity] = find_quantities(f"共计{figure},")
+    scale = {"": 1, "十": 10, "百": 100, "千": 1000, "万": 10**4, "十万": 10**5}[mult]
+    assert (quantity.qualifier, quantity.lower, quantity.upper) == ("range", low * scale,
+                                                                    (low + 1) * scale)
+
+
+@given(st.integers(min_value=1, max_value=99), st.integers(min_value=1, max_value=9),
+       st.sampled_from(["千", "百"]))
+def test_any_ten_thousands_with_a_lower_part_is_one_figure(wan: int, rest: int, mult: str) -> None:
+    figure = f"{wan}万{rest}{mult}人"
+    [quantity] = find_quantities(f"参与群众{figure},")
+    assert quantity.value == wan * 10**4 + rest * (1000 if mult == "千" else 100)
+
+
+@given(st.decimals(min_value=0, max_value=150, places=1), st.sampled_from(["", "提高", "下降"]))
+def test_any_score_is_a_level_or_a_change(score, verb: str) -> None:
+    figure = f"{score}分"
+    [quantity] = find_quantities(f"测评{verb}{figure},")
+    kind = "change_score" if verb else "score"
+    assert (quantity.kind, quantity.value, quantity.unit) == (kind, float(score), "分")
+
+
+@given(st.sampled_from(sorted(names_holding_numerals()[0])))
+def test_no_name_or_idiom_holding_a_numeral_gives_a_figure(name: str) -> None:
+    assert find_quantities(f"在{name}开展工作") == []
+
+
+@given(st.integers(min_value=2, max_value=99999), st.sampled_from(["起", "件", "名", "个"]),
+       st.sampled_from(["", "。", ",", "!"]))
+def test_a_short_quote_hides_its_figure_unless_it_is_speech(n: int, unit: str, mark: str) -> None:
+    sentence = f"他说:“今年共破获{n}{unit}{mark}”"
+    expected = [f"{n}{unit}"] if mark else []
+    assert spans(sentence) == expected
+
+
 # --- every line of every seed release ---------------------------------------------------------
 
 SEED_FILES = sorted(RELEASES.glob("*.txt"))
@@ -347,7 +494,7 @@ def _check(line: str, quantity: Quantity) -> None:
     assert quantity.direction in DIRECTIONS
     assert quantity.multiple_form in MULTIPLE_FORMS
     assert (quantity.direction != "") <= (quantity.kind in {"change_pct", "change_pp",
-                                                             "change_multiple"})
+                                                             "change_multiple", "change_score"})
     if quantity.lower is not None and quantity.upper is not None:
         assert quantity.lower <= quantity.value <= quantity.upper, text
     if quantity.qualifier == "exact":
@@ -382,7 +529,8 @@ def test_any_arabic_count_is_read_whole(n: int, separators: bool, unit: str) -> 
     assert (quantity.value, quantity.unit, quantity.kind) == (n, unit, "count")
 
 
-_ALPHABET = "0123456789,.%一二两三四五六七八九十百千万亿零点余多以上近约超过数几个人件起元倍成、和下降提高到至-()含次第“”《》年月"
+_ALPHABET = ("0123456789,.%一二两三四五六七八九十百千万亿零点余多以上近约超过数几个人件起元倍成、和"
+             "下降提高到至-()含次第“”《》年月分来册辆面道时: 。")
 
 
 @given(st.text(alphabet=_ALPHABET, max_size=40))

@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 
 from pingan_analysis.extract.modality import (
-    closes_plan_section, has_plan_words, modality, opens_plan_section,
+    closes_plan_section, has_plan_words, modality, opens_plan_section, states_the_present,
 )
 
 PUBLISHED = date(2020, 4, 8)
@@ -55,3 +55,17 @@ def test_modality_from_section_period_or_words() -> None:
     assert modality("全市共建成", in_plan_section=False, period_start=date(2019, 1, 1),
                     published=PUBLISHED) == "reported"
     assert modality("全市共建成", in_plan_section=False, period_start=None, published=None) == "reported"
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("目前全市已建成综治中心", "reported"),
+    ("当前在册网格员", "reported"),
+    ("现已配备专职调解员", "reported"),
+    ("目前正在推进,力争建成综治中心", "target"),
+    ("全市新建综治中心", "target"),
+])
+def test_a_figure_stating_the_present_is_achieved_even_in_a_plan_section(text: str,
+                                                                         expected: str) -> None:
+    assert states_the_present(text) == text.startswith(("目前", "当前", "现已"))
+    assert modality(text, in_plan_section=True, period_start=None,
+                    published=PUBLISHED) == expected

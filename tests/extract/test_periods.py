@@ -27,7 +27,7 @@ def period_of(text: str, anchor: Anchor, *, stock: bool = False) -> tuple[str, s
     ("2013年,共破获各类刑事案件", QINGDAO, ("2013-01-01", "2013-12-31")),
     ("今年1至5月,全市刑事案件发案同比下降", BAOSHAN, ("2022-01-01", "2022-05-31")),
     ("十年来,组织实施“平安法治工程”,保山市累计打掉涉黑恶组织团伙", BAOSHAN,
-     ("2012-11-08", "2022-05-31")),
+     ("2012-01-01", "2022-05-31")),
     ("党的十八大以来,全市政法系统先后有", BAOSHAN, ("2012-11-08", "2022-05-31")),
     ("十八大以来,全市政法系统先后有", BAOSHAN, ("2012-11-08", "2022-05-31")),
     ("腾冲市委政法委被表彰为2017—2020年度“平安中国建设先进集体”", BAOSHAN,
@@ -45,8 +45,8 @@ def period_of(text: str, anchor: Anchor, *, stock: bool = False) -> tuple[str, s
     ("2021年道路交通事故死亡人数较2010年下降", BAOSHAN, ("2021-01-01", "2021-12-31")),
     ("2012年以来,公安机关办理破坏森林及野生动植物资源案件", BAOSHAN, ("2012-01-01", "2022-05-31")),
     # other outlets' styles
-    ("近五年,全市累计化解矛盾纠纷", NO_MANIFEST, ("2016-03-02", "2021-03-02")),
-    ("五年来,全市共破获", NO_MANIFEST, ("2016-03-02", "2021-03-02")),
+    ("近五年,全市累计化解矛盾纠纷", NO_MANIFEST, ("2016-01-01", "2021-03-02")),
+    ("五年来,全市共破获", NO_MANIFEST, ("2016-01-01", "2021-03-02")),
     ("2020年上半年,全市", NO_MANIFEST, ("2020-01-01", "2020-06-30")),
     ("党的十九大以来,全市", NO_MANIFEST, ("2017-10-18", "2021-03-02")),
     ("从2018年开始,全市共侦办涉黑案件", NO_MANIFEST, ("2018-01-01", "2021-03-02")),
@@ -58,9 +58,23 @@ def test_period_phrases(text: str, anchor: Anchor, expected: tuple[str, str]) ->
     assert period_of(text, anchor) == expected
 
 
-def test_the_new_era_decade_only_in_the_2022_series() -> None:
-    later = Anchor(date(2030, 6, 1))
-    assert period_of("十年来,全市", later) == ("2020-06-01", "2030-06-01")
+@pytest.mark.parametrize(("text", "published", "expected"), [
+    ("十年来,全市", date(2023, 3, 1), ("2013-01-01", "2023-03-01")),
+    ("十年来,全市", date(2030, 6, 1), ("2020-01-01", "2030-06-01")),
+    ("近五年来,全县", date(2019, 1, 20), ("2014-01-01", "2019-01-20")),
+    ("党的十八大以来,全市", date(2023, 3, 1), ("2012-11-08", "2023-03-01")),
+    ("党的十八大以来,全市", date(2031, 3, 1), ("2012-11-08", "2031-03-01")),
+])
+def test_spans_resolve_from_the_release_date(text: str, published: date,
+                                             expected: tuple[str, str]) -> None:
+    """十年来 counts back from the release's own date, in whatever year; an era keeps its day."""
+    assert period_of(text, Anchor(published)) == expected
+
+
+@pytest.mark.parametrize("text", ["从2018年开始,全县", "2016年以来,全市", "党的十八大以来,全市"])
+def test_a_known_start_without_a_release_date_leaves_the_end_empty(text: str) -> None:
+    start, end = period_of(text, UNANCHORED)
+    assert start[:4] in ("2018", "2016", "2012") and end == ""
 
 
 def test_no_phrase_takes_the_reporting_period() -> None:

@@ -30,6 +30,7 @@ from pingan_analysis.registry import (
     VALID_INDICATORS_COLUMNS,
 )
 
+import pingan_analysis
 from conftest import REPO_ROOT
 from seed_figures import built
 

@@ -58,18 +58,33 @@ def test_the_value_stays_inside_the_intersection() -> None:
     assert row["release_ids"] == f"made-up;{TRANSCRIPT}"
 
 
-def test_intervals_that_do_not_overlap_are_a_conflict() -> None:
-    # 000: "2019年9月以来,全市刑事警情同比下降21%,全年刑事警情下降13.5%" — if the period phrase of
-    # the first figure is missed, both claim the 2019 change and cannot both be true.
+def test_intervals_of_two_releases_that_do_not_overlap_are_a_conflict() -> None:
+    # 000: "全市刑事警情同比下降21%" and a second release saying 13.5% of the same quantity
+    # (made up: the newspaper does not): they cannot both be true.
+    context = "全市刑事警情同比下降21%,全年刑事警情下降13.5%"
+    since_september = seed_row(TRANSCRIPT, context, "21%", 21, "criminal_police_incidents",
+                               kind="change_pct", direction="down", unit="%")
+    whole_year = seed_row(TRANSCRIPT, context, "13.5%", 13.5, "criminal_police_incidents",
+                          kind="change_pct", direction="down", unit="%")
+    other = {**whole_year, "release_id": "made-up"}
+    row = only(reconcile(frame(since_september, other)), "criminal_police_incidents")
+    assert row["conflict"]
+    assert (row["lower"], row["upper"]) == (-21, -13.5)  # the hull of both claims
+    assert row["value"] == -13.5  # equally precise: the first release id (made-up) wins
+    assert row["n_sources"] == 2
+
+
+def test_different_figures_of_one_release_are_sub_quantities_not_a_conflict() -> None:
+    # 000: "2019年9月以来,全市刑事警情同比下降21%,全年刑事警情下降13.5%": two quantities of one
+    # release under one key (the period phrase of the first missed) are not two sources at odds.
     context = "全市刑事警情同比下降21%,全年刑事警情下降13.5%"
     since_september = seed_row(TRANSCRIPT, context, "21%", 21, "criminal_police_incidents",
                                kind="change_pct", direction="down", unit="%")
     whole_year = seed_row(TRANSCRIPT, context, "13.5%", 13.5, "criminal_police_incidents",
                           kind="change_pct", direction="down", unit="%")
     row = only(reconcile(frame(since_september, whole_year)), "criminal_police_incidents")
-    assert row["conflict"]
-    assert (row["lower"], row["upper"]) == (-21, -13.5)  # the hull of both claims
-    assert row["value"] == -21  # equally precise: the first in the release wins, as documented
+    assert not row["conflict"]
+    assert (row["lower"], row["upper"]) == (-21, -13.5)  # the release's figures span this
     assert row["n_sources"] == 1 and len(row["sources"].split(";")) == 2
 
 
@@ -136,3 +151,17 @@ def test_cities_periods_and_kinds_do_not_merge() -> None:
     assert sorted(panel["city_zh"]) == ["保山市", "莱西市", "青岛市"]
     assert panel["n_sources"].tolist() == [1, 1, 1]
     assert panel["reference"].eq("").all()
+
+
+@pytest.mark.parametrize(("kind", "direction", "expected"), [
+    ("score", "", 98.61), ("change_score", "up", 98.61), ("change_score", "down", -98.61),
+])
+def test_scores_are_levels_and_changes_in_points_are_signed(kind: str, direction: str,
+                                                           expected: float) -> None:
+    # A score (安全指数91.3分) is a level not bounded by 100; a change in points (下降2.4分) is
+    # signed like change_pp. The seeds hold no score, so a seed figure is restated as one.
+    row = seed_row(BAOSHAN, "满意度98.61%", "98.61%", 98.61, "public_security_satisfaction",
+                   kind=kind, direction=direction, unit="分")
+    merged = only(reconcile(frame(row)), "public_security_satisfaction", kind)
+    assert (merged["unit"], merged["value"]) == ("分", pytest.approx(expected))
+    assert merged["lower"] == pytest.approx(expected) == merged["upper"]

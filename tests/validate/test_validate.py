@@ -114,10 +114,13 @@ def test_a_new_city_is_a_warning_not_a_quarantine(paths: ProjectPaths, tmp_path:
 
 @pytest.mark.parametrize(("unit", "kind", "codebook_unit", "fits"), [
     ("个", "count", "个", True), ("名", "count", "人", True), ("起", "count", "件", True), ("件次", "count", "件", True), ("人次", "count", "件", False),
-    ("路", "count", "个", False),
+    ("路", "count", "个", True), ("台", "count", "处", True), ("套", "count", "处", True),
+    ("人", "count", "处", False), ("万", "count", "起", False), ("平方米", "count", "个", False),
     ("人", "count", "个", False), ("元", "amount", "元", True), ("%", "change_pct", "起", True),
     ("个", "change_pct", "起", False), ("个百分点", "change_pp", "%", True), ("倍", "change_multiple", "起", True),
     ("%", "percent", "%", True), ("人", "percent", "%", False),
+    ("分", "score", "%", True), ("分", "change_score", "%", True), ("%", "score", "%", False),
+    ("辆次", "count", "次", True), ("人次", "count", "次", False),
 ])
 def test_unit_fits(unit: str, kind: str, codebook_unit: str, fits: bool) -> None:
     assert unit_fits(unit, kind, codebook_unit) is fits

@@ -1,27 +1,42 @@
 """The indicator codebook: a CSV data file researchers edit, read and validated here.
 
 Each row is one indicator: ``id,name_zh,name_en,domain,unit,kinds,keywords,description`` and
-an optional ``stock`` column (``yes`` for counts of things that exist at a date: grids, cameras,
-centres). ``keywords`` are ``|``-separated; a keyword may name context words before its head
+optional ``stock`` (``yes`` for counts of things that exist at a date: grids, cameras,
+centres) and ``stages`` columns. ``stages`` separates neighbours that share a noun (刑事案件
+立案 / 发案 / 破获): the stages of the process (:data:`STAGE_CUES`) whose cue word, nearest the
+figure in its clause, lets the indicator carry it; ``none`` lets it carry a figure whose clause
+has no cue. ``keywords`` are ``|``-separated; a keyword may name context words before its head
 with ``+`` ("法律援助+民事案件": 民事案件 is the subject of the figure, 法律援助 occurs earlier in
-its sentence). Adding an indicator means adding a row: no code knows the ids.
+its sentence); ``A&B`` names a list of both given one figure (安全感&满意度). Adding an indicator means adding a row: no code knows the ids.
 """
 from __future__ import annotations
 
 import csv
 import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
 
-from pingan_analysis.config import DEFAULT_CODEBOOK
+from pingan_analysis.config import DEFAULT_CODEBOOK, PACKAGE_DATA_DIR
 from pingan_analysis.exceptions import DataError
 from pingan_analysis.registry import DOMAINS, MENTION_KINDS
 
 REQUIRED_COLUMNS: tuple[str, ...] = (
     "id", "name_zh", "name_en", "domain", "unit", "kinds", "keywords", "description",
 )
-OPTIONAL_COLUMNS: tuple[str, ...] = ("stock",)
+OPTIONAL_COLUMNS: tuple[str, ...] = ("stock", "stages")
+#: The stages a case or matter goes through as police, procuratorate and court reports word
+#: them, each with its cue words (longest first where they overlap). ``none``: no cue at all.
+STAGE_CUES: dict[str, tuple[str, ...]] = {
+    "occurred": ("发案", "发生"),
+    "filed": ("立案",),
+    "solved": ("破获", "侦破", "破案", "告破", "攻破"),
+    "accepted": ("受理", "新收", "收案", "受案"),
+    "concluded": ("审结", "办结", "结案", "执结", "审执结"),
+}
+NO_CUE = "none"
+STAGES: tuple[str, ...] = (*STAGE_CUES, NO_CUE)
 _TRUE, _FALSE = ("yes", "true", "1", "y"), ("", "no", "false", "0", "n")
 _ID_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_")
 
@@ -32,6 +47,9 @@ class Keyword:
 
     context: tuple[str, ...]
     head: str
+    #: Written ``A&B``: a figure stated once for a list naming both (安全感和满意度均达到98.6%);
+    #: such a keyword matches only there, and only it does.
+    together: bool = False
 
     @cached_property  # read for every head that fits a figure
     def length(self) -> int:
@@ -50,6 +68,8 @@ class Indicator:
     keywords: tuple[Keyword, ...]
     description: str
     stock: bool = False
+    #: The stages (:data:`STAGES`) whose cue lets the indicator carry a figure; empty: any.
+    stages: frozenset[str] = frozenset()
 
 
 #: A keyword head found in a text: (head start, head end, indicator, keyword).
@@ -205,7 +225,8 @@ def _check_header(fieldnames: list[str] | None, path: Path) -> None:
 
 def _indicator(row: dict[str, str | None], path: Path, line: int) -> Indicator:
     where = f"{path}, line {line}"
-    if None in row or any(value is None for value in row.values()):
+    # the last column, stages, may be left off a row added by hand
+    if None in row or any(value is None for key, value in row.items() if key != "stages"):
         raise DataError("the row has a different number of fields than the header", where=where,
                         fix="quote fields that hold commas; one value per column")
     values = {key: (value or "").strip() for key, value in row.items()}
@@ -219,6 +240,7 @@ def _indicator(row: dict[str, str | None], path: Path, line: int) -> Indicator:
         keywords=_keywords(values, where),
         description=values["description"],
         stock=_flag(values, "stock", where),
+        stages=_stages(values, where),
     )
 
 
@@ -255,16 +277,26 @@ def _kinds(values: dict[str, str], where: str) -> frozenset[str]:
 def _keywords(values: dict[str, str], where: str) -> tuple[Keyword, ...]:
     keywords = []
     for text in values["keywords"].split("|"):
-        parts = [part.strip() for part in text.split("+")]
+        together = "&" in text
+        parts = [part.strip() for part in text.split("&" if together else "+")]
         if text.strip() and not all(parts):
             raise DataError(f"the keyword {text!r} has an empty part", where=where,
                             fix="write context+head, e.g. 法律援助+民事案件, with no empty part")
         if text.strip():
-            keywords.append(Keyword(tuple(parts[:-1]), parts[-1]))
+            keywords.append(Keyword(tuple(parts[:-1]), parts[-1], together))
     if not keywords:
         raise DataError("the indicator has no keywords", where=where,
                         fix="give one or more |-separated keywords, the words that name it")
     return tuple(keywords)
+
+
+def _stages(values: dict[str, str], where: str) -> frozenset[str]:
+    stages = [s.strip() for s in values.get("stages", "").split("|") if s.strip()]
+    unknown = [s for s in stages if s not in STAGES]
+    if unknown:
+        raise DataError(f"stages {values['stages']!r} must list some of {', '.join(STAGES)}",
+                        where=where, fix="separate stages with |, e.g. occurred|filed|none")
+    return frozenset(stages)
 
 
 def _flag(values: dict[str, str], column: str, where: str) -> bool:
@@ -283,3 +315,35 @@ def _check_unique_ids(indicators: tuple[Indicator, ...], path: Path, lines: list
                             where=f"{path}, line {line}",
                             fix="give every indicator its own id (append rows, never duplicate)")
         first_line[indicator.id] = line
+
+
+#: The contract's core indicators (copied unchanged from the project's shared contracts).
+CORE_INDICATORS = PACKAGE_DATA_DIR / "core_indicators.csv"
+
+
+@lru_cache(maxsize=1)
+def core_ids() -> frozenset[str]:
+    """The 26 ids every codebook version keeps with the contract's meaning."""
+    with CORE_INDICATORS.open(encoding="utf-8", newline="") as handle:
+        return frozenset(row["id"] for row in csv.DictReader(handle))
+
+
+def unmapped_subjects(mentions_csv: Path, top: int = 30) -> list[tuple[str, int]]:
+    """The most frequent subjects of a mentions table's figures that no indicator matched,
+    with their counts (most frequent first, then by subject): where the codebook should grow.
+
+    Raises :class:`DataError` when the table is missing or has no ``subject`` column.
+    """
+    try:
+        with mentions_csv.open(encoding="utf-8-sig", newline="") as handle:
+            reader = csv.DictReader(handle)
+            if "subject" not in (reader.fieldnames or []) or "indicator" not in reader.fieldnames:
+                raise DataError("the mentions table has no subject and indicator columns",
+                                where=f"{mentions_csv}, line 1",
+                                fix="rerun the extraction (`pingan run`) with this version")
+            counts = Counter(row["subject"] for row in reader
+                             if not row["indicator"] and row["subject"])
+    except FileNotFoundError as error:
+        raise DataError("no mentions table yet", where=str(mentions_csv),
+                        fix="run `pingan run` first; it writes data/processed/mentions.csv") from error
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:top]

@@ -318,6 +318,21 @@ _FURNITURE_HEADING = re.compile(
     r"\s*(?::.*)?"
 )
 _FURNITURE_HEADING_MAX_CHARS = 80
+#: The words a WeChat post ends with (往期回顾, 阅读原文, 阅读 1.2万, 在看 35, 点赞, 分享, 长按二维码
+#: 关注), each with an optional count: a line of nothing else is furniture, and opens the
+#: trailing furniture like a heading does.
+_INTERACTION_WORD = (
+    r"(?:往期(?:回顾|推荐|精彩|链接)|阅读原文|写留言|精选留言|留言|阅读|在看|点赞|赞|分享|收藏|转发"
+    r"|(?:长按|扫描|扫码|识别|扫一扫)+(?:图中|下方|上方)?(?:二维码)?(?:识别)?"
+    r"(?:关注|加关注)?(?:我们|本公众号|公众号)?"
+    r"|(?:点击)?(?:上方|下方)?(?:蓝字)?关注(?:我们|本公众号|公众号)"
+    r"|喜欢此内容的人还喜欢|微信扫一扫(?:关注该公众号)?|投诉)"
+)
+_INTERACTION_LINE = re.compile(
+    rf"{_INTERACTION_WORD}(?:\s*[0-9.]+万?\+?)?(?:[\s|·•,、/]*{_INTERACTION_WORD}"
+    rf"(?:\s*[0-9.]+万?\+?)?)*[\s|·•,、/]*")
+#: An interaction line is short; a longer line is prose that merely uses these words.
+_INTERACTION_MAX_CHARS = 40
 _NAV_SEGMENT = re.compile(r"[^\W\d_]{2,8}")
 _CRUMB_SEPARATOR = re.compile(r"\s*[>›»]\s*")
 _VIEW_COUNTER = re.compile(r"(?:浏览|阅读|点击|访问)(?:量|数|次数)?\s*:\s*\d+\s*次?")
@@ -334,7 +349,8 @@ def _boilerplate_reasons(lines: Sequence[_Line]) -> list[str]:
 
     Dropped anywhere: navigation bars, breadcrumbs, view counters and runs of link-list
     bullets. Dropped at the end: everything from the first furniture heading (推荐, 相关阅读,
-    评论, 责任编辑 …) after which the page is mostly furniture; a heading followed by article
+    评论, 责任编辑 …, or a WeChat interaction line: 往期回顾, 阅读原文, 在看 35, 点赞, 长按二维码关注)
+    after which the page is mostly furniture; a heading followed by article
     prose does not cut. A byline or source line (来源: … date) is not furniture and stays.
     """
     reasons = [BOILERPLATE if _is_page_chrome(line.text) else "" for line in lines]
@@ -388,6 +404,8 @@ def _link_list_runs(lines: Sequence[_Line]) -> Iterator[tuple[int, int]]:
 
 
 def _is_furniture_heading(line: str) -> bool:
+    if len(line) <= _INTERACTION_MAX_CHARS and _INTERACTION_LINE.fullmatch(line):
+        return True
     if len(line) > _FURNITURE_HEADING_MAX_CHARS:
         return False
     bullet = _BULLET.match(line)

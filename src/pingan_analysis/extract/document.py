@@ -112,9 +112,9 @@ class _Walk:
         mentions = []
         if quantities:
             source = self._original(start, end)
-            indicators = map_sentence(text, quantities, self.codebook)
-            mentions = [(self._mention(start, text, quantity, indicator, phrases), source)
-                        for quantity, indicator in zip(quantities, indicators)]
+            mapped = map_sentence(text, quantities, self.codebook)
+            mentions = [(self._mention(start, text, quantity, indicator, phrases, subject), source)
+                        for quantity, (indicator, subject) in zip(quantities, mapped)]
         if phrases or self.carried:
             carried = [*reversed(phrases), *self.carried]
             self.carried = [p for p in carried if p.until] if ends else carried
@@ -143,7 +143,7 @@ class _Walk:
             self.in_plan_section = False
 
     def _mention(self, offset: int, text: str, quantity: Quantity, indicator: Indicator | None,
-                 phrases: Sequence[PeriodPhrase]) -> Mention:
+                 phrases: Sequence[PeriodPhrase], subject: str) -> Mention:
         last = clause_end(text, quantity.end)
         before = [p for p in reversed(phrases) if p.end_pos <= quantity.start] if phrases else []
         scopes = (before, self.carried, self.lead, self.heading_phrases)
@@ -164,6 +164,7 @@ class _Walk:
             direction=quantity.direction, period_start=period_start, period_end=period_end,
             modality=planned,
             indicator=indicator.id if indicator else "", multiple_form=quantity.multiple_form,
+            subject=subject,
         )
 
     def _original(self, start: int, end: int) -> str:

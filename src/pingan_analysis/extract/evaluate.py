@@ -1,7 +1,19 @@
-"""Extraction measured against the hand-checked annotation (``data/annotations/<release_id>.csv``).
+"""Extraction measured against hand-checked annotation, on two sets kept apart.
+
+- ``seeds``: the project's own releases (``data/raw/releases.csv``) with gold files
+  ``data/annotations/<release_id>.csv``. The codebook and grammar were developed on them:
+  these figures are in-sample.
+- ``unseen``: texts written in other provinces' and outlets' styles and annotated before the
+  mapper was run on them (``data/annotations/unseen/releases.csv``, texts in
+  ``unseen/releases/``, gold in ``unseen/gold/``). Nothing was tuned on them: out-of-sample.
 
 A predicted mention matches a gold one when release, start and end agree exactly. Over the
-matches, each field is scored for agreement (numbers within 1e-9 relative, empty = empty).
+matches, each field is scored for agreement (numbers within 1e-9 relative, empty = empty);
+"number fields" agree when value, unit, qualifier, lower, upper, kind and direction all do.
+Indicator coverage is the share of gold figures whose predicted mention has an indicator.
+Core-id precision and recall count only the 26 core ids (``data/core_indicators.csv``): of the
+matched figures given a core id, how many carry the gold one; of the gold figures with a core
+id, how many get it (a missed span is not recalled).
 """
 from __future__ import annotations
 
@@ -22,6 +34,10 @@ FIELDS: tuple[str, ...] = (
     "period_end", "modality", "indicator",
 )
 NUMERIC_FIELDS = frozenset(("value", "lower", "upper"))
+#: The fields that make a figure's number: all must agree for "number fields" to.
+NUMBER_FIELDS: tuple[str, ...] = ("value", "unit", "qualifier", "lower", "upper", "kind", "direction")
+#: The unseen set, under the project root: releases.csv, releases/<file>, gold/<release_id>.csv.
+UNSEEN_DIR = Path("data") / "annotations" / "unseen"
 RELATIVE_TOLERANCE = 1e-9
 _GOLD_KEY_COLUMNS = ("start", "end", "text", *FIELDS)
 
@@ -45,6 +61,16 @@ class Counts:
     predicted: int = 0
     matched: int = 0
     agree: dict[str, int] = field(default_factory=lambda: dict.fromkeys(FIELDS, 0))
+    #: Matched pairs agreeing on every number field.
+    numbers_agree: int = 0
+    #: Gold figures whose predicted mention has an indicator (of any id).
+    covered: int = 0
+    #: Matched figures predicted with a core id, and of those, with the gold id.
+    core_predicted: int = 0
+    core_correct: int = 0
+    #: Gold figures with a core id, and of those, predicted with it.
+    core_gold: int = 0
+    core_recalled: int = 0
 
     @property
     def precision(self) -> float:
@@ -62,10 +88,26 @@ class Counts:
     def accuracy(self, name: str) -> float:
         return self.agree[name] / self.matched if self.matched else 0.0
 
+    @property
+    def number_accuracy(self) -> float:
+        return self.numbers_agree / self.matched if self.matched else 0.0
+
+    @property
+    def coverage(self) -> float:
+        return self.covered / self.gold if self.gold else 0.0
+
+    @property
+    def core_precision(self) -> float:
+        return self.core_correct / self.core_predicted if self.core_predicted else 0.0
+
+    @property
+    def core_recall(self) -> float:
+        return self.core_recalled / self.core_gold if self.core_gold else 0.0
+
     def add(self, other: Counts) -> None:
-        self.gold += other.gold
-        self.predicted += other.predicted
-        self.matched += other.matched
+        for name in ("gold", "predicted", "matched", "numbers_agree", "covered", "core_predicted",
+                     "core_correct", "core_gold", "core_recalled"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
         for name in FIELDS:
             self.agree[name] += other.agree[name]
 
@@ -74,6 +116,10 @@ class Counts:
             "gold": self.gold, "predicted": self.predicted, "matched": self.matched,
             "precision": self.precision, "recall": self.recall, "f1": self.f1,
             "field_accuracy": {name: self.accuracy(name) for name in FIELDS},
+            "number_fields_accuracy": self.number_accuracy,
+            "indicator_coverage": self.coverage,
+            "core_precision": self.core_precision, "core_recall": self.core_recall,
+            "core_predicted": self.core_predicted, "core_gold": self.core_gold,
         }
 
 
@@ -91,10 +137,14 @@ class FieldError:
 class EvaluationReport:
     """The comparison of extraction with every gold file of a project."""
 
+    name: str = "seeds"
     releases: dict[str, Counts] = field(default_factory=dict)
     missed: list[Row] = field(default_factory=list)
     spurious: list[Row] = field(default_factory=list)
     field_errors: list[FieldError] = field(default_factory=list)
+    #: Matched figures predicted with an id outside the core, as (gold row, predicted id):
+    #: the sample a person judges by hand for the non-core precision.
+    non_core: list[tuple[Row, str]] = field(default_factory=list)
 
     @property
     def total(self) -> Counts:
@@ -117,9 +167,29 @@ class EvaluationReport:
         for release_id, counts in [*sorted(self.releases.items()), ("ALL", self.total)]:
             lines.append(f"{release_id:36} {counts.gold:5d} {counts.predicted:5d} {counts.matched:5d} "
                          f"{counts.precision:6.3f} {counts.recall:6.3f} {counts.f1:6.3f}")
-        lines += ["", f"field accuracy over {self.total.matched} matched mentions:"]
-        lines += [f"  {name:13} {self.total.accuracy(name):6.3f}" for name in FIELDS]
+        total = self.total
+        lines += ["", f"field accuracy over {total.matched} matched mentions:"]
+        lines += [f"  {name:13} {total.accuracy(name):6.3f}" for name in FIELDS]
+        lines += [
+            f"  {'number fields':13} {total.number_accuracy:6.3f}  (value to direction, all agreeing)",
+            "",
+            f"indicator coverage  {total.coverage:6.3f}  ({total.covered} of {total.gold} gold "
+            "figures get an indicator)",
+            f"core-id precision   {total.core_precision:6.3f}  ({total.core_correct} of "
+            f"{total.core_predicted} core ids given are the gold id)",
+            f"core-id recall      {total.core_recall:6.3f}  ({total.core_recalled} of "
+            f"{total.core_gold} gold core ids found)",
+            f"non-core ids given  {len(self.non_core)}  (judge a sample by hand: "
+            "pingan evaluate --sample N)",
+        ]
         return "\n".join(lines)
+
+    def sample_non_core(self, size: int, seed: int = 0) -> list[tuple[Row, str]]:
+        """A reproducible random sample of the matched figures given a non-core id."""
+        import random
+
+        pool = sorted(self.non_core, key=lambda item: (item[0].release_id, item[0].start))
+        return random.Random(seed).sample(pool, min(size, len(pool)))
 
     def details(self) -> str:
         """Every miss, false positive and field disagreement, one per line, for debugging."""
@@ -131,46 +201,76 @@ class EvaluationReport:
 
     def to_json(self) -> str:
         return json.dumps({
-            "overall": self.total.as_dict(),
+            "set": self.name, "overall": self.total.as_dict(),
             "releases": {rid: counts.as_dict() for rid, counts in sorted(self.releases.items())},
             "misses": len(self.missed), "false_positives": len(self.spurious),
         }, ensure_ascii=False)
 
 
 def evaluate(paths: ProjectPaths) -> EvaluationReport:
-    """Extract every release that has a gold file and compare the two."""
-    from pingan_analysis.corpus.codebook import load_codebook
-    from pingan_analysis.extract.document import ReleaseContext, extract_file
+    """Extract every seed release that has a gold file and compare the two (in-sample)."""
+    return evaluate_set("seeds", paths.manifest, paths.releases_dir,
+                        sorted(paths.annotations_dir.glob("*.csv")), paths)
+
+
+def evaluate_unseen(paths: ProjectPaths) -> EvaluationReport | None:
+    """The same on the unseen set (out-of-sample); ``None`` when the project has none."""
+    root = paths.root / UNSEEN_DIR
+    manifest = root / "releases.csv"
+    if not manifest.is_file():
+        return None
+    return evaluate_set("unseen", manifest, root / "releases",
+                        sorted((root / "gold").glob("*.csv")), paths)
+
+
+def evaluate_set(name: str, manifest_path: Path, releases_dir: Path, gold_paths: Sequence[Path],
+                 paths: ProjectPaths) -> EvaluationReport:
+    """Extract the releases of ``manifest_path`` that have a gold file and compare the two."""
+    from pingan_analysis.corpus.codebook import core_ids, load_codebook
     from pingan_analysis.corpus.manifest import read_manifest
+    from pingan_analysis.extract.document import ReleaseContext, extract_file
 
     codebook = load_codebook(paths.codebook)
-    report = EvaluationReport()
-    manifest = {row["release_id"]: row for row in read_manifest(paths.manifest).to_dict("records")}
-    for gold_path in sorted(paths.annotations_dir.glob("*.csv")):
+    report = EvaluationReport(name)
+    core = core_ids()
+    manifest = {row["release_id"]: row for row in read_manifest(manifest_path).to_dict("records")}
+    for gold_path in gold_paths:
         release_id = gold_path.stem
         if release_id not in manifest:
             raise DataError(f"the gold file names release {release_id}, which the manifest lacks",
-                            where=str(gold_path), fix="name gold files <release_id>.csv")
+                            where=str(gold_path), fix=f"name gold files <release_id>.csv after "
+                                                      f"the release ids of {manifest_path}")
         row = manifest[release_id]
-        mentions = extract_file(paths.releases_dir / row["file"],
+        mentions = extract_file(releases_dir / row["file"],
                                 ReleaseContext.from_manifest_row(row), codebook)
         predicted = [_predicted_row(release_id, mention) for mention, _ in mentions]
-        compare_release(report, release_id, read_gold(gold_path), predicted)
+        compare_release(report, release_id, read_gold(gold_path), predicted, core)
     return report
 
 
 def compare_release(report: EvaluationReport, release_id: str, gold: Sequence[Row],
-                    predicted: Sequence[Row]) -> None:
-    """Add one release's comparison to ``report``."""
+                    predicted: Sequence[Row], core: frozenset[str] = frozenset()) -> None:
+    """Add one release's comparison to ``report`` (``core``: the core ids)."""
     counts = Counts(gold=len(gold), predicted=len(predicted))
     by_span = {(r.start, r.end): r for r in predicted}
     gold_spans = {(r.start, r.end) for r in gold}
     for gold_row in gold:
+        gold_id = gold_row.fields["indicator"].strip()
+        counts.core_gold += gold_id in core
         guess = by_span.get((gold_row.start, gold_row.end))
         if guess is None:
             report.missed.append(gold_row)
             continue
         counts.matched += 1
+        given = guess.fields["indicator"].strip()
+        counts.covered += bool(given)
+        counts.core_predicted += given in core
+        counts.core_correct += given in core and given == gold_id
+        counts.core_recalled += gold_id in core and given == gold_id
+        if given and given not in core:
+            report.non_core.append((gold_row, given))
+        counts.numbers_agree += all(
+            same_value(name, gold_row.fields[name], guess.fields[name]) for name in NUMBER_FIELDS)
         for name in FIELDS:
             if same_value(name, gold_row.fields[name], guess.fields[name]):
                 counts.agree[name] += 1
@@ -209,6 +309,12 @@ def _gold_row(path: Path, line: int, row: dict[str, str]) -> Row:
         raise DataError(f"start/end {row.get('start')!r}/{row.get('end')!r} are not integers",
                         where=f"{path}, line {line}", fix="write character offsets") from error
     return Row(path.stem, start, end, row["text"], {name: row[name] or "" for name in FIELDS})
+
+
+def format_sample(sample: Sequence[tuple[Row, str]]) -> str:
+    """The sampled figures with their predicted id, one per line, for judging by hand."""
+    return "\n".join(f"{row.release_id} {row.start}-{row.end} {row.text} -> {given}"
+                     for row, given in sample)
 
 
 def _predicted_row(release_id: str, mention: Mention) -> Row:

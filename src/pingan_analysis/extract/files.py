@@ -1,32 +1,74 @@
-"""`pingan extract`: the mentions of any text files as CSV, no project or manifest needed."""
+"""`pingan extract`: the mentions of any text files as CSV, no project or manifest needed.
+
+Rows stream to the output as each file is extracted, so memory stays flat however large the
+corpus: one document is held at a time. Every file is first read and decoded (cheap beside
+extraction), so a refused file is reported before anything is written; a regular output file
+is replaced only when complete (:func:`csvio.atomic_text_writer`).
+"""
 from __future__ import annotations
 
+import csv
 import sys
 from collections.abc import Iterable, Iterator, Sequence
+from datetime import date
 from pathlib import Path
+from typing import IO
 
-from pingan_analysis.csvio import atomic_text_writer, write_csv_rows
+from pingan_analysis.csvio import atomic_text_writer, format_cell
 from pingan_analysis.registry import MENTION_COLUMNS
 
 
-def iter_file_mentions(files: Iterable[Path]) -> Iterator[tuple]:
-    """Rows of :data:`MENTION_COLUMNS` for every mention of every file, file by file."""
-    from pingan_analysis.extract.document import extract_file
+#: Positions of the float fields of a mention row (value, lower, upper).
+_FLOAT_FIELDS = tuple(MENTION_COLUMNS.index(name) for name in ("value", "lower", "upper"))
 
+
+def iter_file_mentions(files: Iterable[Path], published: date | None = None) -> Iterator[tuple]:
+    """Rows of :data:`MENTION_COLUMNS` for every mention of every file, file by file.
+
+    ``published`` dates every file (periods such as 十年来 and 今年 resolve from it); without
+    it, each file's date is read off its text where it has a byline or dateline."""
+    from pingan_analysis.corpus.codebook import load_codebook
+    from pingan_analysis.extract.document import ReleaseContext, extract_file
+
+    codebook = load_codebook()
     for path in files:
-        for mention, _sentence in extract_file(path):
+        context = ReleaseContext(path.stem, published, None, None) if published else None
+        for mention, _sentence in extract_file(path, context, codebook):
             yield mention.as_row()
 
 
-def extract_to_csv(files: Sequence[Path], output: Path | None) -> int:
+def extract_to_csv(files: Sequence[Path], output: Path | None, published: date | None = None) -> int:
     """Write the mentions of ``files`` to ``output`` (stdout when ``None``); return the row count.
 
-    Every file is read before anything is written, so a refused file leaves ``output`` as it was.
+    Every file is read and decoded before anything is written, so a refused file leaves
+    ``output`` as it was; then rows are written as they are found.
     """
-    rows = list(iter_file_mentions(files))
+    from pingan_analysis.corpus.ingest import read_text
+
+    for path in files:
+        read_text(path)  # refuses what cannot be read or decoded, naming the file
+    rows = iter_file_mentions(files, published)
     if output is None:
         if hasattr(sys.stdout, "reconfigure"):
             sys.stdout.reconfigure(encoding="utf-8", newline="\n")
-        return write_csv_rows(sys.stdout, MENTION_COLUMNS, rows)
+        return _write(sys.stdout, rows)
     with atomic_text_writer(output) as handle:
-        return write_csv_rows(handle, MENTION_COLUMNS, rows)
+        return _write(handle, rows)
+
+
+def _write(handle: IO[str], rows: Iterable[tuple]) -> int:
+    """:func:`csvio.write_csv_rows`, byte for byte, at a third of its cost per row: a mention's
+    cells are strings, ints and None (which the csv module writes as csvio does) but for its
+    three floats, which alone go through :func:`csvio.format_cell`."""
+    writer = csv.writer(handle, lineterminator="\n")
+    writer.writerow(MENTION_COLUMNS)
+    count = 0
+    value_at, lower_at, upper_at = _FLOAT_FIELDS
+    for row in rows:
+        cells = list(row)
+        cells[value_at] = format_cell(cells[value_at])
+        cells[lower_at] = format_cell(cells[lower_at])
+        cells[upper_at] = format_cell(cells[upper_at])
+        writer.writerow(cells)
+        count += 1
+    return count

@@ -6,8 +6,11 @@ then reads only the few characters around each candidate. The rules, in the orde
 1. A candidate needs a unit (``units.py``); bare numbers (years, hotlines, phone numbers, list
    markers, ``15大攻势``) have none. Calendar and clock units (dates, durations, streaks) are
    dropped, except an aggregate scaled by 万/亿 (``80万余小时``).
-2. Not quantities: anything inside a short quotation or a book title; a number right after 第,
-   届, a letter, ``·``, ``+``, ``*``, ``/`` or a dotted/colon/dash digit; a Chinese numeral glued
+2. Not quantities: anything inside a short quoted name (a quotation holding clause or sentence
+   punctuation is speech and is read) or a book title; a numeral inside a place name or idiom
+   (五家渠市, 四面八方: :func:`names_holding_numerals`); 十分, 三分之一 and clock minutes (9时30分)
+   for 分; a number right after 第,
+   届, 前 (a rank; not in 目前/当前/此前), a letter, ``·``, ``+``, ``*``, ``/`` or a dotted/colon/dash digit; a Chinese numeral glued
    to Arabic digits (``6955十户``); 一 alone (an article) except 一倍/一个百分点; 二–九 alone
    counting 场, 张 or 类 (六场战役, 八张网, 八类主要刑事案件: names). Counts of listed items
    (四项指标, …等15种情形) are quantities, as in the gold annotations.
@@ -15,28 +18,37 @@ then reads only the few characters around each candidate. The rules, in the orde
    unit (``2.9万多个``, ``1万多件(次)``); 以上/左右 after the unit are outside, following
    ``data/annotations/README.md``. ``百分之三十`` and ``数十万`` include their prefix.
 4. Qualifier and interval per DESIGN.md. A qualifier word before the number wins over 余/多 or
-   以上 after it (``约15万余人次`` is approx). 数十/几百 is a range [2, 9] × the multiplier.
+   以上 after it (``约15万余人次`` is approx). 数十/几百 is a range [2, 9] × the multiplier;
+   two adjacent digits (三四百) a range of both × the multiplier; 来 (五十来人) approx; a range's
+   multiplier belongs to both ends (三至五万元); 2万3千 and 1亿2000万 are one figure; 九成二 is
+   92%, 两成多 [20, 30]; ``10万元(含)以上`` is a lower bound whose span ends with the unit; a
+   space may stand before a multiplier, around a range's dash and after a multiplier.
 5. Kind: % / 百分之 / 成 → percent, or change_pct after a verb of change (同比, 了, 分别 and
    达/为 may stand between; 下降到/降至 give a level); 个百分点 → change_pp; 倍 → change_multiple
-   ("increase" after a verb of increase, else "ratio"); money → amount; else count. A figure
+   ("increase" after a verb of increase, else "ratio"); 分 → score, or change_score after a verb
+   of change; money → amount; else count. A figure
    joined by 、/和/及/与 to a change just before it shares that change (``分别下降36.01%、85.7%``).
 """
 from __future__ import annotations
 
+import csv
 import re
 from decimal import Decimal
+from functools import cache
+from importlib import resources
 from typing import NamedTuple
 
+from pingan_analysis.corpus.gazetteer import place_names
 from pingan_analysis.extract import patterns
 from pingan_analysis.extract.numbers import (
     last_digit_step, multiplier_value, parse_decimal, split_multiplier,
 )
 from pingan_analysis.extract.units import (
-    MONEY_UNITS, MULTIPLE_UNIT, ONE_UNITS, PERCENT_UNITS, POINT_UNITS, SMALL_NUMERAL_NAMES,
-    TENTHS_UNIT,
+    COUNT_UNITS, MONEY_UNITS, MULTIPLE_UNIT, ONE_UNITS, PERCENT_UNITS, POINT_UNITS, SCORE_UNIT,
+    SMALL_NUMERAL_NAMES, TENTHS_UNIT,
 )
 
-__all__ = ["Quantity", "find_quantities"]
+__all__ = ["Quantity", "find_quantities", "names_holding_numerals"]
 
 _FUZZY_RANGE = frozenset("数几")
 _FUZZY_UPPER = frozenset("近")
@@ -46,6 +58,15 @@ _SUFFIX_QUALIFIERS = {"以上": "lower", "以下": "upper", "以内": "upper", "
 _SMALL_CHINESE = frozenset("一二两三四五六七八九")
 _HUNDRED = Decimal(100)
 _CONNECTORS = frozenset("、和及与")
+#: Chinese numeral characters: a figure starting with one may be part of a place name or idiom.
+_CHINESE_NUMERALS = frozenset("零〇一二两三四五六七八九十百千万亿")
+#: 三四百, 两三个, 七八十万: two adjacent digits, then the multiplier both share.
+_ADJACENT = re.compile(r"([一二两三四五六七八])([二三四五六七八九])((?:十|百|千)?万?亿?)")
+_DIGIT_VALUES = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"两": 2}
+#: 前 glued to a number is a rank (前三名), but not in 目前, 当前, 此前, 之前, 以前, 提前, 日前.
+_TIME_BEFORE_QIAN = frozenset("目当此之以提日")
+#: The hour mark of a clock time: the 分 after it counts minutes (9时30分).
+_CLOCK_HOUR = frozenset("时点")
 
 
 class Quantity(NamedTuple):
@@ -99,16 +120,47 @@ def find_quantities(text: str) -> list[Quantity]:
         skip, unit, time, pct = match.group("skip", "unit", "time", "pct")
         if skip is None and (unit or time or pct):  # a figure needs a unit
             quantity = _read(text, match, previous, "%" if pct else _unit(match, unit, time))
-            if quantity is not None:
+            if quantity is not None and not (text[quantity.start] in _CHINESE_NUMERALS
+                                             and _in_name(text, quantity.start)):
                 found.append(quantity)
                 previous = quantity
     return found
+
+
+def _in_name(text: str, start: int) -> bool:
+    """Whether the numeral at ``start`` is part of a place name (五家渠市, 二道区, 七里河区) or an
+    idiom (四面八方, 一五一十) written around it: a set lookup for every word length and offset."""
+    names, lengths = names_holding_numerals()
+    for length in lengths:
+        for first in range(max(0, start - length + 1), start + 1):
+            if text[first:first + length] in names:
+                return True
+    return False
+
+
+@cache
+def names_holding_numerals() -> tuple[frozenset[str], tuple[int, ...]]:
+    """Place names (:func:`~pingan_analysis.corpus.gazetteer.place_names`) and idioms
+    (``data/idioms_with_numerals.csv``) holding a Chinese numeral, and their lengths.
+
+    A two-character short form that is just a numeral and a measure word (三台 of 三台县, 三元
+    of 三元区) is left out: alone it is as likely a count (三台设备); the full name stays."""
+    source = resources.files("pingan_analysis") / "data" / "idioms_with_numerals.csv"
+    with source.open(encoding="utf-8", newline="") as handle:
+        idioms = {row["idiom"] for row in csv.DictReader(handle)}
+    measure_words = {*COUNT_UNITS, *MONEY_UNITS, *patterns.CLASSIFIER_CHARS}
+    places = {name for name in place_names() if _CHINESE_NUMERALS.intersection(name)
+              and not (len(name) == 2 and name[1] in measure_words)}
+    names = frozenset(places | idioms)
+    return names, tuple(sorted({len(name) for name in names}))
 
 
 def _read(text: str, match: re.Match[str], previous: Quantity | None,
           unit: str | None) -> Quantity | None:
     """The quantity of a candidate with its unit (see :func:`_unit`), or None if it is none."""
     if unit is None:
+        return None
+    if unit == SCORE_UNIT and not _score_number(text, match):
         return None
     pct = match["pct"] is not None
     if pct:
@@ -124,13 +176,25 @@ def _read(text: str, match: re.Match[str], previous: Quantity | None,
         return None
     suffix = match[suffix_group]
     end = match.start(suffix_group) if suffix else match.end()
+    if not pct and match["inclusive2"]:
+        end = match.start("inclusive2")  # 10万元(含)以上: the span ends with the unit
     if unit == TENTHS_UNIT:
-        numeral = _tenths_as_percent(numeral)
+        numeral = _tenths_as_percent(numeral, match["tenth"], match["tenth_more"])
     kind, direction, form = _kind(unit, numeral.value, context, previous)
     qualifier, lower, upper = _interval(numeral, context.qualifier, suffix, kind)
     # positional, in field order: half the cost of keywords, for every figure
     return Quantity(numeral.start, end, float(numeral.value), _reported_unit(unit), qualifier,
                     _float(lower), _float(upper), kind, direction, form)
+
+
+def _score_number(text: str, match: re.Match[str]) -> bool:
+    """Whether the number before 分 is a score: written in Arabic digits (十分 is "very", 三分之一
+    a fraction) and not the minutes of a clock time (9时30分, 9点30分)."""
+    number = match["number"]
+    if not number or not number[0].isdigit():
+        return False
+    start = match.start("number")
+    return not (start and text[start - 1] in _CLOCK_HOUR)
 
 
 def _percent_words(match: re.Match[str]) -> _Numeral | None:
@@ -158,11 +222,27 @@ def _numeral(match: re.Match[str]) -> _Numeral | None:
 
 def _figure(match: re.Match[str]) -> _Numeral:
     token, mult = match["number"], match["mult"] or ""
+    start = match.start("number")
+    adjacent = _ADJACENT.fullmatch(token) if not mult else None
+    if adjacent is not None:
+        return _adjacent(start, adjacent)
     value = parse_decimal(token + mult)
     if match["approx1"] or match["approx2"] or match["approx3"]:
-        return _approximate(match.start("number"), value)
+        return _approximate(start, value)
+    if match["about"]:  # 五十来人: about fifty
+        return _Numeral(start, value, "approx", None, None, False)
     small = token in _SMALL_CHINESE and not mult
-    return _Numeral(match.start("number"), value, "exact", value, value, small)
+    return _Numeral(start, value, "exact", value, value, small)
+
+
+def _adjacent(start: int, adjacent: re.Match[str]) -> _Numeral:
+    """三四百 is a range [300, 400]; 两三 [2, 3] (a small count, never a name's numeral)."""
+    first, second, mult = adjacent.groups()
+    if _DIGIT_VALUES[second] != _DIGIT_VALUES[first] + 1:
+        raise ValueError(f"not two adjacent digits: {adjacent.group()}")
+    scale = parse_decimal("一" + mult) if mult else Decimal(1)
+    low, high = _DIGIT_VALUES[first] * scale, _DIGIT_VALUES[second] * scale
+    return _Numeral(start, (low + high) / 2, "range", low, high, False)
 
 
 def _approximate(start: int, value: Decimal) -> _Numeral:
@@ -185,8 +265,13 @@ def _range(match: re.Match[str]) -> _Numeral:
     return _Numeral(match.start("number"), (low + high) / 2, "range", low, high, small)
 
 
-def _tenths_as_percent(numeral: _Numeral) -> _Numeral:
-    """三成 is 30%: 成 counts tenths."""
+def _tenths_as_percent(numeral: _Numeral, tenth: str | None, more: str | None) -> _Numeral:
+    """三成 is 30%: 成 counts tenths; 九成二 is 92%, 两成多 20–30%."""
+    if tenth and numeral.qualifier == "exact":
+        value = numeral.value + Decimal(_DIGIT_VALUES[tenth]) / 10
+        numeral = numeral._replace(value=value, lower=value, upper=value)
+    elif more and numeral.qualifier == "exact":
+        numeral = _approximate(numeral.start, numeral.value)
     return numeral._replace(
         value=numeral.value * 10,
         lower=None if numeral.lower is None else numeral.lower * 10,
@@ -216,6 +301,8 @@ def _unit(match: re.Match[str], unit: str | None, time: str | None) -> str | Non
         return time if _scaled_time(match) else None
     if unit is None:
         return None
+    if match["tenth"] or match["tenth_more"]:
+        return TENTHS_UNIT
     return unit + "次" if match["times"] else unit
 
 
@@ -247,7 +334,7 @@ def _glued(text: str, start: int) -> bool:
     """
     last = text[start - 1] if start else ""
     if last in patterns.GLUED_MARKS:
-        return True
+        return not (last == "前" and start > 1 and text[start - 2] in _TIME_BEFORE_QIAN)
     if start < 2:
         return False
     return (text[start - 2] in patterns.GLUED_DIGITS and last in patterns.GLUED_SEPARATORS
@@ -273,6 +360,10 @@ def _kind(unit: str, value: Decimal, context: _Context,
     if unit in POINT_UNITS:
         shared = _shared_change(previous, context, "change_pp")
         return shared or ("change_pp", direction, "")
+    if unit == SCORE_UNIT:
+        if direction:
+            return "change_score", direction, ""
+        return _shared_change(previous, context, "change_score") or ("score", "", "")
     if unit == MULTIPLE_UNIT:
         if direction == "up":
             return "change_multiple", "up", "increase"

@@ -8,7 +8,12 @@ The subject of a figure is the noun phrase it quantifies. In these releases it s
 - or, after 分别, the n-th of a list ("立案数和可防性案件立案数分别下降36.01%、85.7%").
 Within the subject the keyword nearest the number wins, then the longest (most specific). The
 indicator must allow the figure's kind, and counts must have a unit of the indicator's sort
-(persons, events or things). No keyword, or two indicators tied: no indicator (never a guess).
+(persons, events or things). An indicator with stages (codebook ``stages``) carries a figure
+only when the cue nearest it in the subject's clause (发案, 立案, 破获, 受理, 审结 …) is one of
+them. No keyword, or two indicators tied: no indicator (never a guess).
+
+Each figure also gets its subject as written (:func:`subject_text`): the phrase it measures,
+whether or not an indicator matched, so that a researcher sees what the codebook lacks.
 """
 from __future__ import annotations
 
@@ -17,7 +22,8 @@ from collections.abc import Sequence
 from operator import itemgetter
 from typing import NamedTuple, Protocol
 
-from pingan_analysis.corpus.codebook import Codebook, Indicator, Keyword
+from pingan_analysis.corpus.codebook import NO_CUE, STAGE_CUES, Codebook, Indicator, Keyword
+from pingan_analysis.extract.units import unit_family
 
 #: Characters that end a clause for subject finding. 、 is not one: it joins the nouns of a
 #: subject ("越级到省、进京集体访分别下降11%、13%") as often as it separates figures.
@@ -28,12 +34,6 @@ _BOUNDARY = re.compile("[" + "".join(sorted(CLAUSE_BOUNDARIES)) + "]")
 #: Matches up to the last boundary (the greedy ``.*`` backs off from the end, in C).
 _LAST_BOUNDARY = re.compile("(?s:.*)" + _BOUNDARY.pattern)
 _SUBJECT_END = re.compile("[、" + "".join(sorted(CLAUSE_BOUNDARIES)) + "]")
-_UNIT_SORTS: dict[str, str] = {
-    **dict.fromkeys(("人", "名", "位", "人次", "户", "名次"), "persons"),
-    **dict.fromkeys(("件", "起", "宗", "次", "件次", "批次", "例", "场", "期", "批", "笔"), "events"),
-    **dict.fromkeys(("元", "美元"), "money"),
-    "%": "percent",
-}
 _COUNTED_KINDS = frozenset(("count", "amount"))
 #: Words that can stand between a figure and the next without a subject of its own: the next
 #: figure counts the same thing ("152件367人", "536万处、新增30多万处").
@@ -70,29 +70,72 @@ class QuantitySpan(Protocol):
 
 
 class _Subject(NamedTuple):
-    """Where to look for a figure's subject: ``sentence[start:end]``, searched from ``side``."""
+    """Where to look for a figure's subject: ``sentence[start:end]``, searched from ``side``.
+
+    ``combined``: a list of subjects with one figure ("安全感和满意度均达到98.6%"), where only a
+    keyword naming two members together (安全感&满意度) may match."""
 
     start: int
     end: int
     side: str  # "left": the keyword nearest the end wins; "right": the one nearest the start
+    combined: bool = False
+
+
+_CUE_STAGE = {cue: stage for stage, cues in STAGE_CUES.items() for cue in cues}
+_CUES = re.compile("|".join(sorted(_CUE_STAGE, key=len, reverse=True)))
+#: What a subject as written does not include: scope and time words and verbs of having or
+#: setting up (配备, 建成) before the noun, the predicate after it. Verbs that change what is
+#: measured (破获, 受理, 审结, 新增) stay.
+_SUBJECT_LEAD = re.compile(
+    r"^(?:[\s“”、:]|全[市县区省州盟旗镇]|我[市县区省州]|本[市县区]|[今去前]年(?:以来)?|年内|上半年|下半年"
+    r"|截[至止](?:目前)?|目前|[0-9]+(?:年|月份?|日|季度)|[至到-]|以来|期间|其中|共计|合计|累计|总计"
+    r"|先后|依法|全年|配备|配齐|建成|建立|设立|成立|组建|拥有|现有|共有|打造|培育|招募|发展"
+    r"|共|均|已|还|并|对|在|有|将|为)+"
+)
+_SUBJECT_TAIL = re.compile(
+    r"(?:[\s“”、:]|同比|环比|分别|下降|上升|提高|增长|增加|减少|降低|达到|高达|保持在|稳定在|保持|突破|超过"
+    r"|累计|总计|共计|合计|逐月|逐年|年均|月均|日均|实现|位居|排名|较[^,;。]{0,8}|比上年|比去年"
+    r"|[达为是共均有超逾近约了已占居在的])+$"
+)
+#: A subject as written is cut to this many characters nearest the figure.
+MAX_SUBJECT_CHARS = 24
 
 
 def map_sentence(
     sentence: str, quantities: Sequence[QuantitySpan], codebook: Codebook
-) -> list[Indicator | None]:
-    """The indicator of each quantity of a sentence (``None`` where none or a tie)."""
+) -> list[tuple[Indicator | None, str]]:
+    """The indicator of each quantity of a sentence (``None`` where none or a tie), with the
+    subject as written (:func:`subject_text`; empty when the figure has none)."""
     subjects: list[_Subject] = []
     result: list[Indicator | None] = []
     for index, quantity in enumerate(quantities):
-        indicator, subject = None, None
+        indicator, subject, tried = None, None, []
         for subject in _subjects(sentence, quantities, index, subjects):
+            tried.append(subject)
             found, indicator = _best(sentence, subject, quantity, codebook)
             if found:
                 break
+        if indicator is None:  # the subject as written: the first place it was looked for
+            subject = next((s for s in tried if not s.combined and s.end > s.start), subject)
         subjects.append(subject)
         result.append(indicator)
     _share_coordinated_heads(sentence, quantities, subjects, result)
-    return result
+    return [(indicator, subject_text(sentence, subject))
+            for indicator, subject in zip(result, subjects)]
+
+
+def subject_text(sentence: str, subject: _Subject | None) -> str:
+    """The phrase a figure measures as written: the subject span without the scope and time
+    words before its noun (全市, 今年以来, 累计) and the predicate after it (同比下降, 达到)."""
+    if subject is None:
+        return ""
+    text = sentence[subject.start:subject.end]
+    text = _SUBJECT_LEAD.sub("", _SUBJECT_TAIL.sub("", text))
+    if subject.side == "right":
+        text = _SUBJECT_TAIL.sub("", text)[:MAX_SUBJECT_CHARS]
+    else:
+        text = text[-MAX_SUBJECT_CHARS:]
+    return text.strip("“”\"'《》()() ")
 
 
 def _share_coordinated_heads(sentence: str, quantities: Sequence[QuantitySpan],
@@ -125,7 +168,8 @@ def _subjects(sentence: str, quantities: Sequence[QuantitySpan], index: int,
     if _subjectless(lead):
         return [previous[-1]] if index else [_previous_clause(sentence, start)]
     shared = _shared_subject(sentence, start, quantity.start)
-    left = [shared] if shared else [_Subject(start, quantity.start, "left")]
+    left = ([_Subject(start, shared.end_of_list, "left", combined=True), shared.first] if shared
+            else [_Subject(start, quantity.start, "left")])
     return [*left, _Subject(quantity.end, clause_end(sentence, quantity.end), "right")]
 
 
@@ -141,14 +185,22 @@ def _previous_clause(sentence: str, start_of_this: int) -> _Subject:
     return _Subject(clause_start(sentence, end), end, "left")
 
 
-def _shared_subject(sentence: str, start: int, end: int) -> _Subject | None:
-    """"视频监控覆盖率、联网率均达到100%": one figure for a list of subjects; the first names it."""
+class _SharedSubject(NamedTuple):
+    first: _Subject
+    end_of_list: int
+
+
+def _shared_subject(sentence: str, start: int, end: int) -> _SharedSubject | None:
+    """"视频监控覆盖率、联网率均达到100%": one figure for a list of subjects; the first names it,
+    unless a keyword names the list as one (安全感和满意度均达到98.6%: the combined index)."""
     lead = sentence[start:end]
     both = _BOTH.search(lead)
     if both is None:
         return None
     first = _CONJUNCTIONS.search(lead, 0, both.start())
-    return _Subject(start, start + first.start(), "left") if first else None
+    if not first:
+        return None
+    return _SharedSubject(_Subject(start, start + first.start(), "left"), start + both.start())
 
 
 def _left_limit(sentence: str, quantities: Sequence[QuantitySpan], index: int) -> int:
@@ -236,18 +288,26 @@ def _best(sentence: str, subject: _Subject, quantity: QuantitySpan,
     if left:
         heads.sort(key=_HEAD_END, reverse=True)
     kind = quantity.kind
-    sorts = _UNIT_SORTS  # unit_sort, inlined in the loop below
-    sort = sorts.get(quantity.unit, "things") if kind in _COUNTED_KINDS else None
+    cue: str | None = None  # the stage cue of the subject's clause, read when first needed
+    sort = unit_family(quantity.unit) if kind in _COUNTED_KINDS else None
     # nearest the figure first: once a head fits, only heads as near can still win or tie
     for start, end, indicator, keyword in heads:
         nearness = end if left else -start
         if best_key is not None and nearness < best_key[0]:
             break
         if kind not in indicator.kinds or (
-                sort and indicator.unit and sorts.get(indicator.unit, "things") != sort):
+                sort and indicator.unit and unit_family(indicator.unit) != sort):
             continue  # the indicator takes neither this kind nor a count in this sort of unit
+        if subject.combined != keyword.together or (
+                subject.combined and not _names_two_members(sentence, subject, start, keyword)):
+            continue
         if keyword.context and not _context_found(sentence, start, keyword):
             continue
+        if indicator.stages:
+            if cue is None:
+                cue = stage_cue(sentence, subject, quantity)
+            if cue not in indicator.stages:
+                continue  # 破获 names solved cases, 发案 cases occurring: not this indicator
         # a gap counts some of the characters between: no more than there are
         if (left and subject.end - end > MAX_HEAD_GAP
                 and _gap(sentence, end, subject.end) > MAX_HEAD_GAP):
@@ -260,6 +320,26 @@ def _best(sentence: str, subject: _Subject, quantity: QuantitySpan,
     return bool(best), (winner if len(best) == 1 else None)
 
 
+def stage_cue(sentence: str, subject: _Subject, quantity: QuantitySpan) -> str:
+    """The stage (codebook ``STAGE_CUES``) of the cue nearest the figure in its subject's clause:
+    the last cue before the subject's end (before the figure for a noun after it), else the
+    first after it; ``none`` when the clause has no cue."""
+    pivot = subject.end if subject.side == "left" else min(subject.start, quantity.start)
+    first = clause_start(sentence, min(subject.start, quantity.start))
+    last = clause_end(sentence, max(pivot, quantity.end))
+    before = [m.group() for m in _CUES.finditer(sentence, first, pivot)]
+    if before:
+        return _CUE_STAGE[before[-1]]
+    after = _CUES.search(sentence, pivot, last)
+    return _CUE_STAGE[after.group()] if after else NO_CUE
+
+
+def _names_two_members(sentence: str, subject: _Subject, head_start: int, keyword: Keyword) -> bool:
+    """A keyword for a list as one (安全感&满意度): its first part in an earlier member of the list."""
+    found = sentence.rfind(keyword.context[-1], subject.start, head_start)
+    return found >= 0 and _CONJUNCTIONS.search(sentence, found, head_start) is not None
+
+
 def _gap(sentence: str, start: int, end: int) -> int:
     """Subject characters between a keyword and the figure, predicates and comparisons aside."""
     rest = _PREDICATE_WORDS.sub("", sentence[start:end])
@@ -267,8 +347,8 @@ def _gap(sentence: str, start: int, end: int) -> int:
 
 
 def unit_sort(unit: str) -> str:
-    """``persons``, ``events``, ``money``, ``percent`` or ``things`` (any other measure word)."""
-    return _UNIT_SORTS.get(unit, "things")
+    """The family of a measure word (``units.UNIT_FAMILIES``: persons, events, money, …)."""
+    return unit_family(unit)
 
 
 def _context_found(sentence: str, head_start: int, keyword: Keyword) -> bool:

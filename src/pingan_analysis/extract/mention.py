@@ -30,6 +30,9 @@ class Mention(NamedTuple):
     modality: str
     indicator: str
     multiple_form: str = ""
+    #: The phrase the figure measures, as written (专职网格员, 群众安全感); filled whether or
+    #: not an indicator matched.
+    subject: str = ""
 
     def as_row(self) -> tuple:
         """The values in :data:`~pingan_analysis.registry.MENTION_COLUMNS` order."""

@@ -2,7 +2,8 @@
 
 A figure is a target when its own words plan it (力争, 计划, 预计, 必须, a future 将, 确保…达到, 目标是),
 when it sits in a section about next year's work (a heading such as "2014年工作思路", "下一步",
-"明年"), or when the period it covers starts after the release was published.
+"明年") and its own words do not state the present (目前, 现已), or when the period it covers
+starts after the release was published.
 """
 from __future__ import annotations
 
@@ -35,6 +36,16 @@ _PLAN_SECTION = re.compile(r"工作思路|工作打算|工作计划|工作安排
 _REVIEW_SECTION = re.compile(r"回顾|成效|成绩|进展|情况|做法|总结|主要工作")
 
 
+#: Words that state the present (目前全市共有…): a figure so stated is achieved even inside a
+#: section on coming work, unless its own words plan it.
+_PRESENT = re.compile(r"目前|当前|现已|现有|至今已")
+
+
+def states_the_present(text: str) -> bool:
+    """True when ``text`` (a clause or sentence up to the figure) says how things stand now."""
+    return _PRESENT.search(text) is not None
+
+
 def has_plan_words(text: str) -> bool:
     """True when ``text`` (a clause or sentence up to the figure) plans rather than reports."""
     return _PLAN_WORDS.search(text) is not None
@@ -53,8 +64,13 @@ def closes_plan_section(heading: str) -> bool:
 def modality(
     own_text: str, *, in_plan_section: bool, period_start: date | None, published: date | None
 ) -> str:
-    """``target`` or ``reported`` for a figure, from its own words, its section and its period."""
+    """``target`` or ``reported`` for a figure, from its own words, its section and its period.
+
+    Plan words and a period after publication make a target; a plan section does too, unless
+    the figure's own words state the present (下一步 … 目前全市已建成5个)."""
     future = period_start is not None and published is not None and period_start > published
-    if in_plan_section or future or has_plan_words(own_text):
+    if future or has_plan_words(own_text):
+        return TARGET
+    if in_plan_section and not states_the_present(own_text):
         return TARGET
     return REPORTED

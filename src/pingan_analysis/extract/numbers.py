@@ -25,6 +25,7 @@ _CHINESE = re.compile(
     r"(?P<num>[零〇一二两三四五六七八九十百千万亿]+(?:点[零〇一二三四五六七八九]+)?)(?P<mult>[万亿]*)"
 )
 _TRAILING_MULTIPLIER = re.compile(r"[百千万亿]+$")
+_COMPOUND = re.compile(r"(?P<high>[0-9]+(?:\.[0-9]+)?)(?P<unit>[万亿])(?P<low>[0-9]+[百千万]?)")
 
 
 def parse_number(token: str) -> float:
@@ -49,6 +50,13 @@ def parse_decimal(token: str) -> Decimal:
     if arabic:
         digits = arabic["int"].replace(",", "") + ("." + arabic["frac"] if arabic["frac"] else "")
         return Decimal(digits) * multiplier_value(arabic["mult"])
+    compound = _COMPOUND.fullmatch(text)
+    if compound:  # 2万3千, 3万5000, 1亿2000万
+        high = parse_decimal(compound["high"]) * MULTIPLIER_VALUES[compound["unit"]]
+        low = parse_decimal(compound["low"])
+        if low >= MULTIPLIER_VALUES[compound["unit"]]:
+            raise ValueError(f"not a number: {token!r}")
+        return high + low
     chinese = _CHINESE.fullmatch(text)
     if chinese:
         return _chinese_value(chinese["num"]) * multiplier_value(chinese["mult"])

@@ -15,14 +15,18 @@ import string
 from collections.abc import Iterable
 
 from pingan_analysis.extract.units import (
-    COUNT_UNITS, MONEY_UNITS, MULTIPLE_UNIT, PERCENT_UNITS, POINT_UNITS, SLOGANS,
-    TENTHS_NOT_BEFORE, TENTHS_UNIT, TIME_UNITS,
+    CLASSIFIER_NOT_BEFORE, CLASSIFIERS, COUNT_UNITS, MONEY_UNITS, MULTIPLE_UNIT, PER_TIME_UNITS,
+    PERCENT_UNITS, POINT_UNITS, SCORE_NOT_BEFORE, SCORE_UNIT, SLOGANS, TENTHS_NOT_BEFORE,
+    TENTHS_UNIT, TIME_UNITS,
 )
 
 #: How far back (in characters) the context of a number is read.
 WINDOW = 12
 #: A quotation longer than this is speech, not a name, and is read like any text.
 MAX_QUOTED_NAME = 25
+#: A short quotation holding one of these is speech too (他说:“今年共破获案件860余起。”): a
+#: programme name (“6955十户联防”, “3个100%”) has no clause or sentence punctuation.
+_CLAUSE_MARKS = ",，。!?！？;；"
 
 
 def _alternation(words: Iterable[str]) -> str:
@@ -40,19 +44,40 @@ _CHINESE = (
     r"(?:点[零〇一二三四五六七八九]+)?"
     r"|(?<![0-9０-９])零点[零〇一二三四五六七八九]+"
 )
-_NUMBER = rf"(?:{_ARABIC}|{_CHINESE})"
+#: 2万3千, 3万5000, 1亿2000万: a multiplier inside an Arabic figure (one token for numbers.py).
+_COMPOUND = (
+    rf"(?<![0-9０-９.．]){_DIGIT}+(?:[.．]{_DIGIT}+)?(?:万{_DIGIT}+[千百]|万{_DIGIT}{{4}}(?!{_DIGIT})"
+    rf"|亿{_DIGIT}+(?:[千百]?万))"
+)
+_NUMBER = rf"(?:{_COMPOUND}|{_ARABIC}|{_CHINESE})"
 #: Multipliers after an Arabic number (3千万, 1.2万亿); 千米/千克 and 百分 are not multipliers.
 _MULTIPLIER = r"(?:[百千]?万?亿|[百千]?万|千(?![米克瓦])|百(?!分))"
 _RANGE_SEPARATOR = r"(?:[-~～—–]{1,2}|至|到)"
 _APPROX_SUFFIX = r"(?:余|多)"
 
+_MEASURE_WORDS = (*POINT_UNITS, *PER_TIME_UNITS, *COUNT_UNITS, *MONEY_UNITS, *PERCENT_UNITS,
+                  MULTIPLE_UNIT)
+#: Single-character classifiers of the dictionary table, as one character class (an alternation
+#: of single characters costs a test each; a class one lookup).
+CLASSIFIER_CHARS: frozenset[str] = frozenset(c for c in CLASSIFIERS if len(c) == 1)
+_CLASSIFIER_CLASS = "".join(
+    re.escape(c) for c in sorted(CLASSIFIER_CHARS) if c not in CLASSIFIER_NOT_BEFORE)
+#: Classifiers that are no unit before some characters, each with its lookahead (通(?![过报])).
+_GUARDED = "".join(f"|{re.escape(c)}(?![{re.escape(chars)}])"
+                   for c, chars in sorted(CLASSIFIER_NOT_BEFORE.items()) if c in CLASSIFIER_CHARS)
+#: 分 before seconds (3分30秒) counts minutes.
+_SCORE = rf"{SCORE_UNIT}(?![{SCORE_NOT_BEFORE}]|{_DIGIT}{{1,2}}秒)"
+#: 九成二 (92%), 两成多 (20–30%): a tenths digit or 余/多 after 成 belongs to the figure.
+_TENTHS = (rf"{TENTHS_UNIT}(?![{TENTHS_NOT_BEFORE}])"
+           r"(?:(?P<tenth>[一二三四五六七八九])(?![十百千万成])|(?P<tenth_more>多|余))?")
 _UNITS = (
     rf"(?P<time>{_alternation(TIME_UNITS)})"
-    rf"|(?P<unit>{_alternation((*POINT_UNITS, *COUNT_UNITS, *MONEY_UNITS, *PERCENT_UNITS, MULTIPLE_UNIT))}"
-    rf"|{TENTHS_UNIT}(?![{TENTHS_NOT_BEFORE}]))"
+    rf"|(?P<unit>{_alternation(_MEASURE_WORDS)}|[{_CLASSIFIER_CLASS}]{_GUARDED}|{_SCORE}"
+    rf"|{_TENTHS})"
 )
 _ANY_UNIT = (
-    rf"(?:{_alternation((*TIME_UNITS, *POINT_UNITS, *COUNT_UNITS, *MONEY_UNITS, *PERCENT_UNITS, MULTIPLE_UNIT))})"
+    rf"(?:{_alternation((*TIME_UNITS, *_MEASURE_WORDS))}|[{_CLASSIFIER_CLASS}]{_GUARDED}"
+    rf"|{_SCORE})"
 )
 
 #: Every character a candidate can start with. Testing it first lets the scan skip the text
@@ -62,21 +87,24 @@ _FIRST = "《“‘百0-9０-９零一二两三四五六七八九十数几上过
 QUANTITY = re.compile(
     rf"""
     (?=[{_FIRST}])(?:
-    (?P<skip>《[^《》\n]{{0,200}}》|“[^“”\n]{{0,{MAX_QUOTED_NAME}}}”|‘[^‘’\n]{{0,{MAX_QUOTED_NAME}}}’
+    (?P<skip>《[^《》\n]{{0,200}}》
+      |“[^“”\n{_CLAUSE_MARKS}]{{0,{MAX_QUOTED_NAME}}}”|‘[^‘’\n{_CLAUSE_MARKS}]{{0,{MAX_QUOTED_NAME}}}’
       |{_alternation(SLOGANS)})
     | (?P<pct>百分之)(?P<pct_number>{_ARABIC}|{_CHINESE}|百)(?P<pct_suffix>以上|以下|以内|左右)?
     | (?:
         (?P<fuzzy>数|几|上|过|超|逾|近)(?P<fuzzy_mult>十万|百万|千万|[十百千万亿])
             (?={_APPROX_SUFFIX}?{_ANY_UNIT})
       | (?P<bare>[百千万亿])(?={_APPROX_SUFFIX}{_ANY_UNIT})
-      | (?P<number>{_NUMBER})(?P<approx1>{_APPROX_SUFFIX})?(?P<mult>{_MULTIPLIER})?
+      | (?P<number>{_NUMBER})(?P<approx1>{_APPROX_SUFFIX})?\ ?(?P<mult>{_MULTIPLIER})?
             (?P<approx2>{_APPROX_SUFFIX})?
-            (?:(?P<inclusive>[(（]含[)）])?(?P<first_unit>[%％])?{_RANGE_SEPARATOR}
-               (?P<number2>{_NUMBER})(?P<mult2>{_MULTIPLIER})?)?
+            (?:(?P<inclusive>[(（]含[)）])?(?P<first_unit>[%％])?\ ?{_RANGE_SEPARATOR}\ ?
+               (?P<number2>{_NUMBER})\ ?(?P<mult2>{_MULTIPLIER})?)?
       )
       (?P<approx3>{_APPROX_SUFFIX})?
-      (?:{_UNITS})?
+      (?P<about>来(?={_ANY_UNIT}))?
+      (?:(?<=[百千万亿])\ )?(?:{_UNITS})?
       (?P<times>[(（]次[)）])?
+      (?P<inclusive2>[(（]含[)）](?=以上|以下|以内))?
       (?P<suffix>以上|以下|以内|左右|上下)?
     )""",
     re.VERBOSE,

@@ -27,9 +27,6 @@ ERA_STARTS: dict[str, date] = {
     "二十大": date(2022, 10, 16),
     "疫情": date(2020, 1, 1),  # the COVID-19 outbreak: "新冠肺炎疫情发生以来"
 }
-#: "十年来" / "这十年" in a release of these years means the decade since the 18th Congress
-#: (the 2022 "这十年" press-conference series); elsewhere it is ten years back from the as-of date.
-NEW_ERA_DECADE_YEARS = range(2022, 2024)
 
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
               "七": 7, "八": 8, "九": 9}
@@ -201,8 +198,7 @@ def _phrase(match: re.Match[str], anchor: Anchor, text: str) -> PeriodPhrase | N
     if period is _UNRESOLVED:
         return PeriodPhrase(pos, end_pos, Period(), resolved=False)
     if groups["suffix"] or groups["since"] or groups["era"] or _closes_with_after(text, end_pos):
-        if anchor.as_of is None:
-            return PeriodPhrase(pos, end_pos, Period(), resolved=False)
+        # without a date to run to (a bare file, 从2018年开始), the start is still known
         return PeriodPhrase(pos, end_pos, Period(period.start, anchor.as_of))
     if groups["asof"] or groups["now"] or _part(groups, "yearend"):
         return PeriodPhrase(pos, end_pos, Period(None, period.end), as_of=True,
@@ -316,16 +312,16 @@ def _month_only(groups: dict[str, str | None], anchor: Anchor) -> tuple[Period, 
 
 
 def _years_back(groups: dict[str, str | None], anchor: Anchor) -> tuple[Period, bool] | None:
-    """"近五年", "十年来", "这十年": the span of that many years up to the as-of date."""
+    """"近五年", "十年来", "这十年": the calendar years that many back from the as-of date's year,
+    to the as-of date (a 2023 release's 十年来 starts on 2013-01-01), whatever year the
+    release is from; the congress eras (十八大以来) are phrases of their own."""
     count = _small_number(groups["n"])
     if count is None or not 1 <= count <= 50:
         return None
     end = anchor.as_of
     if end is None:
         return _UNRESOLVED, False
-    if count == 10 and anchor.published and anchor.published.year in NEW_ERA_DECADE_YEARS:
-        return Period(ERA_STARTS["十八大"], end), False
-    return Period(_shift_years(end, -count), end), False
+    return Period(date(end.year - count, 1, 1), end), False
 
 
 def _small_number(word: str) -> int | None:

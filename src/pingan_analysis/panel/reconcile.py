@@ -8,7 +8,8 @@ figure is an interval (``lower``..``upper``, open ends empty); the merged row ke
   first release id and offset. Without a conflict the value is clipped into the intersection,
   so ``lower <= value <= upper`` always holds.
 - ``lower``/``upper``: the intersection of the sources' intervals, what all of them allow.
-- ``conflict``: the intervals do not overlap. Then no figure satisfies every source: ``value``
+- ``conflict``: the intervals of different releases do not overlap (figures of one release
+  that differ are its sub-quantities, not a conflict; the release counts with their hull). Then no figure satisfies every source: ``value``
   stays the most precise source's figure and the interval is the hull of all intervals (the
   range the sources span), so a conflict widens rather than hides the uncertainty.
 - ``n_sources``: distinct releases; ``release_ids``: those releases, sorted, ``;``-joined;
@@ -118,10 +119,21 @@ def _most_precise(figures: pd.DataFrame) -> pd.DataFrame:
 
 
 def _spans(figures: pd.DataFrame) -> pd.DataFrame:
-    """Per group: the intersection (lo_max..hi_min) and the hull (lo_min..hi_max)."""
+    """Per group: the intersection of the sources (lo_max..hi_min) and the hull (lo_min..hi_max).
+
+    A source is a release: figures of one release that differ are sub-quantities of it (1
+    municipal and 10 district centres), not claims against each other: a release whose own
+    intervals overlap counts with their intersection (one fact, stated more or less precisely),
+    one whose intervals do not with their hull, and only different releases can conflict."""
+    per_release = figures.groupby([*MERGE_KEY, "release_id"], sort=False).agg(
+        lo_max=("lo", "max"), hi_min=("hi", "min"), lo_min=("lo", "min"), hi_max=("hi", "max"))
+    apart = per_release["lo_max"] > per_release["hi_min"]
+    per_release["lo"] = per_release["lo_min"].where(apart, per_release["lo_max"])
+    per_release["hi"] = per_release["hi_max"].where(apart, per_release["hi_min"])
+    sources = per_release.groupby(level=MERGE_KEY, sort=False)
     grouped = figures.groupby(MERGE_KEY, sort=False)
     return pd.DataFrame({
-        "lo_max": grouped["lo"].max(), "hi_min": grouped["hi"].min(),
+        "lo_max": sources["lo"].max(), "hi_min": sources["hi"].min(),
         "lo_min": grouped["lo"].min(), "hi_max": grouped["hi"].max(),
     })
 

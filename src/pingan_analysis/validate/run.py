@@ -29,6 +29,7 @@ from pingan_analysis.exceptions import DataError
 from pingan_analysis.corpus.ingest import decode_bytes
 from pingan_analysis.corpus.manifest import read_manifest
 from pingan_analysis.corpus.reference import load_reference
+from pingan_analysis.extract.units import unit_family
 from pingan_analysis.schemas import (
     MENTION_NUMBER_COLUMNS, IndicatorsSchema, MentionsSchema, SchemaFailure, describe_check,
     table_failures,
@@ -44,16 +45,14 @@ VALID_INDICATORS_FILE = "indicators_valid.csv"
 TABLE_ORDER: tuple[str, ...] = ("manifest", "mentions", "indicators")
 #: Checks that list a row without quarantining it.
 WARNING_CHECKS: frozenset[str] = frozenset({"city_known_to_reference"})
-#: Units that count the same thing, which releases use interchangeably: persons; cases or
-#: occurrences (the codebook itself counts some indicators "in 件 or 件次").
-EQUIVALENT_UNITS: tuple[frozenset[str], ...] = (frozenset({"人", "名", "位"}),
-                                                frozenset({"件", "起", "件次", "次"}))
 #: The units changes and shares are stated in, whatever the indicator counts.
 UNITS_OF_KIND: dict[str, frozenset[str]] = {
     "percent": frozenset({"%"}),
     "change_pct": frozenset({"%"}),
     "change_pp": frozenset({"个百分点", "百分点"}),
     "change_multiple": frozenset({"倍"}),
+    "score": frozenset({"分"}),
+    "change_score": frozenset({"分"}),
 }
 SENTENCE_ENDS = "。!?！？;；\n"
 
@@ -156,12 +155,12 @@ def _unit_fits_codebook(frame: pd.DataFrame, context: Context) -> pd.Series:
 
 def unit_fits(unit: str, kind: str, codebook_unit: str) -> bool:
     """Whether a figure's unit fits its kind and its indicator's unit: % for shares and
-    percentage changes, 个百分点 for point changes, 倍 for multiples, otherwise the codebook's
-    unit (or one counting the same thing: 人/名/位; 件/起/件次/次)."""
+    percentage changes, 个百分点 for point changes, 倍 for multiples, otherwise a measure word of
+    the codebook unit's family (persons 人/名/位…; events 件/起/次…; money; measurements; things
+    个/处/路/台/套…)."""
     if kind in UNITS_OF_KIND:
         return unit in UNITS_OF_KIND[kind]
-    same = next((units for units in EQUIVALENT_UNITS if codebook_unit in units), {codebook_unit})
-    return unit in same
+    return unit == codebook_unit or unit_family(unit) == unit_family(codebook_unit)
 
 
 def _release_fields_match_manifest(frame: pd.DataFrame, context: Context) -> pd.Series:
