@@ -13,7 +13,6 @@ import pyarrow.parquet as pq
 import pytest
 import yaml
 
-import pingan_analysis
 from pingan_analysis.config import DEFAULT_CODEBOOK
 from pingan_analysis.datasets import load_panel
 from pingan_analysis.panel.derive import DERIVED_INDICATORS
