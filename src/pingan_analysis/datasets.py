@@ -14,6 +14,7 @@ import pandas as pd
 
 from pingan_analysis.config import ProjectPaths, project_paths
 from pingan_analysis.corpus import reference as _reference
+from pingan_analysis.corpus.manifest import read_manifest
 from pingan_analysis.exceptions import DataError
 from pingan_analysis.registry import TABLES, Column
 
@@ -93,8 +94,9 @@ def load_indicators(processed_dir: Path | None = None, valid_only: bool = True) 
 
 
 def load_manifest(root: Path | None = None) -> pd.DataFrame:
-    """The release manifest ``data/raw/releases.csv`` of the project at ``root``, typed."""
-    return typed(read_text_table(_paths(root).manifest), "manifest")
+    """The release manifest ``data/raw/releases.csv`` of the project at ``root``, read (and
+    validated) by its one reader, typed."""
+    return typed(read_manifest(_paths(root).manifest), "manifest")
 
 
 def load_reference(root: Path | None = None) -> pd.DataFrame:
