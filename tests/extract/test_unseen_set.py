@@ -6,6 +6,7 @@ hash the manifest records) and a gold file the evaluator can read; every span's 
 the characters at its offsets; intervals agree with qualifiers; every indicator is a core id
 whose kinds include the row's kind; and each set is at least as large as its README says.
 """
+
 from __future__ import annotations
 
 import csv
@@ -92,14 +93,17 @@ def test_manifest_is_a_valid_manifest(evaluation_set: EvaluationSet) -> None:
 def test_texts_and_gold_files_pair_with_the_manifest(evaluation_set: EvaluationSet) -> None:
     rows = evaluation_set.manifest_rows
     assert {p.name for p in (evaluation_set.root / "releases").glob("*.txt")} == {
-        row["file"] for row in rows}
+        row["file"] for row in rows
+    }
     assert {p.stem for p in (evaluation_set.root / "gold").glob("*.csv")} == {
-        row["release_id"] for row in rows}
+        row["release_id"] for row in rows
+    }
 
 
 @BY_RELEASE
 def test_text_file_is_plain_utf8_with_the_recorded_hash(
-        evaluation_set: EvaluationSet, release_id: str) -> None:
+    evaluation_set: EvaluationSet, release_id: str
+) -> None:
     row = next(r for r in evaluation_set.manifest_rows if r["release_id"] == release_id)
     data = (evaluation_set.root / "releases" / row["file"]).read_bytes()
     assert hashlib.sha256(data).hexdigest() == row["sha256"]
@@ -110,7 +114,8 @@ def test_text_file_is_plain_utf8_with_the_recorded_hash(
 
 @BY_RELEASE
 def test_gold_file_has_the_seed_format_and_the_evaluator_reads_it(
-        evaluation_set: EvaluationSet, release_id: str) -> None:
+    evaluation_set: EvaluationSet, release_id: str
+) -> None:
     path = evaluation_set.root / "gold" / f"{release_id}.csv"
     data = path.read_bytes()
     assert not data.startswith(b"\xef\xbb\xbf") and b"\r" not in data
@@ -121,7 +126,8 @@ def test_gold_file_has_the_seed_format_and_the_evaluator_reads_it(
 
 @BY_RELEASE
 def test_every_span_is_the_text_at_its_offsets(
-        evaluation_set: EvaluationSet, release_id: str) -> None:
+    evaluation_set: EvaluationSet, release_id: str
+) -> None:
     text = (evaluation_set.root / "releases" / f"{release_id}.txt").read_text(encoding="utf-8")
     previous_end = 0
     for row in evaluation_set.gold(release_id):
@@ -134,7 +140,8 @@ def test_every_span_is_the_text_at_its_offsets(
 
 @BY_RELEASE
 def test_fields_follow_the_design_conventions(
-        evaluation_set: EvaluationSet, release_id: str) -> None:
+    evaluation_set: EvaluationSet, release_id: str
+) -> None:
     for row in evaluation_set.gold(release_id):
         where = f"{release_id} {row['start']}-{row['end']} {row['text']}"
         value, lower, upper = (_number(row[k]) for k in ("value", "lower", "upper"))
@@ -170,7 +177,8 @@ def test_fields_follow_the_design_conventions(
 
 @BY_RELEASE
 def test_indicators_are_core_ids_of_a_fitting_kind(
-        evaluation_set: EvaluationSet, release_id: str) -> None:
+    evaluation_set: EvaluationSet, release_id: str
+) -> None:
     core_kinds = evaluation_set.core_kinds()
     for row in evaluation_set.gold(release_id):
         if row["indicator"]:
@@ -198,20 +206,29 @@ def test_core_list_is_the_contract(evaluation_set: EvaluationSet) -> None:
     rows = _rows(evaluation_set.core)
     core_kinds = evaluation_set.core_kinds()
     assert len(rows) == 26 and len(core_kinds) == 26
-    assert {"public_sense_of_security", "public_satisfaction",
-            "public_security_satisfaction"} <= set(core_kinds)
+    assert {
+        "public_sense_of_security",
+        "public_satisfaction",
+        "public_security_satisfaction",
+    } <= set(core_kinds)
     assert evaluation_set.core.read_bytes() == CORE_INDICATORS.read_bytes()
 
 
 def test_the_held_out_set_shares_no_release_or_sentence_with_the_development_set() -> None:
     """The held-out set was written afresh: no release, and no line of 20 or more characters,
     is in both sets."""
+
     def lines(evaluation_set: EvaluationSet) -> set[str]:
-        return {line.strip()
-                for path in (evaluation_set.root / "releases").glob("*.txt")
-                for line in path.read_text(encoding="utf-8").splitlines()
-                if len(line.strip()) >= 20}
+        return {
+            line.strip()
+            for path in (evaluation_set.root / "releases").glob("*.txt")
+            for line in path.read_text(encoding="utf-8").splitlines()
+            if len(line.strip()) >= 20
+        }
+
     unseen, heldout = SETS
-    assert not ({r["release_id"] for r in unseen.manifest_rows}
-                & {r["release_id"] for r in heldout.manifest_rows})
+    assert not (
+        {r["release_id"] for r in unseen.manifest_rows}
+        & {r["release_id"] for r in heldout.manifest_rows}
+    )
     assert not lines(unseen) & lines(heldout)
