@@ -8,7 +8,7 @@ import pytest
 
 from conftest import POPULATION
 from pingan_analysis.config import ProjectPaths
-from pingan_analysis.corpus.manifest import read_manifest, read_reference
+from pingan_analysis.corpus.manifest import read_manifest
 from pingan_analysis.corpus.reference import (
     add_reference_row, cities_without_population, land_area_for, load_reference, population_for,
 )
@@ -102,7 +102,7 @@ def test_a_row_whose_place_disagrees_with_the_gazetteer_is_named_by_line_and_col
     text += "青岛,Qingdao,山东,prefecture,resident_population_census,2010-11-01,8715100,people,x,y,z,q,\n"
     paths.population.write_text(text, encoding="utf-8")
     with pytest.raises(DataError) as caught:
-        read_reference(paths.population)
+        load_reference(paths.population)
     message = caught.value.message
     assert "line 6, column province: '江苏': the gazetteer has '山东' for 莱西市" in message
     assert "line 6, column admin_level: 'county': the gazetteer has 'county-level city'" in message

@@ -35,9 +35,9 @@ def test_a_city_with_nothing_mapped_gets_an_empty_profile_that_says_so(
     figures = profile.city_figures("Jinan", jinan_without_figures)
     assert figures.empty
     header = profile.city_header(figures, "Jinan", jinan_without_figures)
-    assert header["city"] == "Jinan (济南市)" and header["figures"] == 0
-    assert header["releases"] == "jinan-2021-01-05-0badc0de"
-    assert "No validated figures for this city" in profile.city_heading(header)
+    assert "<h2>Jinan (济南市)</h2>" in header and "0 reported figures" in header
+    assert "jinan-2021-01-05-0badc0de" in header
+    assert "No validated figures for this city" in header
     assert all(len(t) == 0 for t in profile.profile_by_domain(figures).values())
 
 

