@@ -17,7 +17,8 @@ def ids(sentence: str) -> list[tuple[str, str]]:
     """(figure text, indicator id or "") for every quantity of a sentence."""
     quantities = find_quantities(sentence)
     return [(sentence[q.start:q.end], i.id if i else "")
-            for q, (i, _subject) in zip(quantities, map_sentence(sentence, quantities, CODEBOOK))]
+            for q, (i, _subject) in zip(quantities, map_sentence(sentence, quantities, CODEBOOK),
+                                                   strict=True)]
 
 
 def test_a_part_under_qizhong_is_not_the_totals_core_id() -> None:
@@ -109,3 +110,18 @@ def test_a_change_verb_after_a_measure_word_starts_the_predicate(verb: str) -> N
 def test_a_change_after_tisheng_goes_on_about_the_subject_before() -> None:
     assert ids("全省群众安全感达97.5%,较上年提升0.7个百分点") == [
         ("97.5%", "public_sense_of_security"), ("0.7个百分点", "public_sense_of_security")]
+
+
+def test_a_count_of_occurrences_is_not_a_head_count() -> None:
+    # 户次 counts visits: not the grid workers (名) who made them
+    assert ids("网格员走访群众9.3万户次") == [("9.3万户次", "")]
+
+
+def test_a_mediators_keyword_naming_a_part_does_not_carry_a_part_under_qizhong() -> None:
+    assert ids("全县人民调解员2400名,其中专职人民调解员350名") == [
+        ("2400名", "mediators"), ("350名", "")]
+
+
+def test_a_long_comparison_before_the_change_verb_is_still_a_predicate() -> None:
+    assert ids("全县刑事案件发案数较专项行动前的2016年下降18.2%") == [
+        ("18.2%", "criminal_cases_occurred")]

@@ -26,8 +26,15 @@ from functools import lru_cache
 from operator import itemgetter
 from typing import NamedTuple, Protocol
 
-from pingan_analysis.corpus.codebook import NO_CUE, STAGE_CUES, Codebook, Indicator, Keyword, core_ids
-from pingan_analysis.extract.units import unit_family
+from pingan_analysis.corpus.codebook import (
+    NO_CUE,
+    STAGE_CUES,
+    Codebook,
+    Indicator,
+    Keyword,
+    core_ids,
+)
+from pingan_analysis.extract.units import PER_TIME_UNITS, unit_family
 
 #: Characters that end a clause for subject finding. 、 is not one: it joins the nouns of a
 #: subject ("越级到省、进京集体访分别下降11%、13%") as often as it separates figures.
@@ -39,6 +46,9 @@ _BOUNDARY = re.compile("[" + "".join(sorted(CLAUSE_BOUNDARIES)) + "]")
 _LAST_BOUNDARY = re.compile("(?s:.*)" + _BOUNDARY.pattern)
 _SUBJECT_END = re.compile("[、" + "".join(sorted(CLAUSE_BOUNDARIES)) + "]")
 _COUNTED_KINDS = frozenset(("count", "amount"))
+#: Measure words of occurrences (人次, 户次, 件次): they count times, not heads or things, and fit
+#: an indicator counted in them or in their measure word (件次: 件).
+_PER_TIME = frozenset(PER_TIME_UNITS)
 #: Shares and their changes: a satisfaction, coverage or success rate, whose object 对 names.
 _SHARE_KINDS = frozenset(("percent", "change_pp"))
 #: Words that can stand between a figure and the next without a subject of its own: the next
@@ -51,7 +61,7 @@ _CONJUNCTIONS = re.compile(r"以及|[、和与及]")
 #: Words that may stand between a keyword and its figure: predicates, comparisons, measures.
 #: Every alternative starts with a literal character, so that the regex engine skips the other
 #: positions by their first character (four times faster than with a group or class first).
-_COMPARED = r"[^,;。]{0,8}?(?=下降|上升|提高|提升|增长|增加|减少|降低)"
+_COMPARED = r"[^,;。]{0,12}?(?=下降|上升|提高|提升|增长|增加|减少|降低)"
 _PREDICATE_WORDS = re.compile(
     r"同比|环比|分别|下降|上升|提高|提升|增长|增加|减少|降低|降至|升至|达到|保持在|稳定在|保持|突破|超过|累计|总计|共计"
     r"|合计|年均|月均|日均|全年|全部|实现|连续|位居|排名|总数|总量|人数|数量"
@@ -311,6 +321,8 @@ def _best(sentence: str, subject: _Subject, quantity: QuantitySpan,
     kind = quantity.kind
     cue: str | None = None  # the stage cue of the subject's clause, read when first needed
     sort = unit_family(quantity.unit) if kind in _COUNTED_KINDS else None
+    per_time = kind == "count" and quantity.unit in _PER_TIME
+    once = quantity.unit[:-1]  # 件次 fits an indicator counted in 件
     # nearest the figure first: once a head fits, only heads as near can still win or tie
     for start, end, indicator, keyword in heads:
         nearness = end if left else -start
@@ -319,6 +331,8 @@ def _best(sentence: str, subject: _Subject, quantity: QuantitySpan,
         if kind not in indicator.kinds or (
                 sort and indicator.unit and unit_family(indicator.unit) != sort):
             continue  # the indicator takes neither this kind nor a count in this sort of unit
+        if per_time and indicator.unit and indicator.unit not in (quantity.unit, once):
+            continue  # 21.6万户次 counts visits, not the workers (名) who made them
         if subject.combined != keyword.together or (
                 subject.combined and not _names_two_members(sentence, subject, start, keyword)):
             continue
@@ -365,7 +379,9 @@ def _narrowed(sentence: str, subject: _Subject, quantity: QuantitySpan, head_sta
         return False
     if _SUBTYPE_BEFORE.search(sentence, max(0, head_start - 2), head_start):
         return True
-    return bool(_PART_OF in lead or _SUB_UNITS.search(lead)) and not _SUBTYPE_IN.search(keyword.head)
+    # under 其中 only an indicator defined as the part (专职网格员) carries it
+    return bool(_PART_OF in lead or _SUB_UNITS.search(lead)) and not _SUBTYPE_IN.search(
+        indicator.name_zh)
 
 
 @lru_cache(maxsize=1)
