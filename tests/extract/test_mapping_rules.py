@@ -125,3 +125,25 @@ def test_a_mediators_keyword_naming_a_part_does_not_carry_a_part_under_qizhong()
 def test_a_long_comparison_before_the_change_verb_is_still_a_predicate() -> None:
     assert ids("全县刑事案件发案数较专项行动前的2016年下降18.2%") == [
         ("18.2%", "criminal_cases_occurred")]
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    ("全市公安机关抓获各类犯罪嫌疑人2.3万名", "criminal_suspects_arrested"),
+    ("全年批准逮捕各类犯罪嫌疑人3100人", "persons_arrest_approved"),
+    ("缴获各类毒品48.6千克", "drugs_seized"),
+    ("查处醉驾870起", "drunk_driving_cases"),
+    ("全年道路交通事故起数同比下降6.1%", "road_traffic_accidents"),
+    ("全县在册社区矫正对象1250人", "community_corrections_persons"),
+    ("全市法院执结案件5.1万件", "court_enforcement_concluded"),
+    ("全年执行到位金额31.2亿元", "court_enforcement_amount"),
+    ("依法受理信访事项6400件", "petition_items_accepted"),
+    ("建成车辆卡口640处", "electronic_checkpoints"),
+])
+def test_keyword_families_of_other_outlets(sentence: str, expected: str) -> None:
+    assert [indicator for _, indicator in ids(sentence)] == [expected]
+
+
+def test_suspects_of_one_case_type_keep_that_types_id() -> None:
+    # a context keyword (电信网络诈骗+犯罪嫌疑人) is more specific than a total's keyword
+    assert ids("破获电信网络诈骗案件320起,抓获犯罪嫌疑人410人")[1] == (
+        "410人", "telecom_fraud_suspects_arrested")

@@ -6,8 +6,8 @@ The subject of a figure is the noun phrase it quantifies. In these releases it s
 - after a measure word ("配备5.8万多名专兼职网格员");
 - shared with the figure just before ("批捕涉黑涉恶案件152件367人": 367人 counts the persons);
 - or, after 分别, the n-th of a list ("立案数和可防性案件立案数分别下降36.01%、85.7%").
-Within the subject the keyword nearest the number wins, then the longest head, then the longest
-keyword with its context (most specific). A figure that is a part of what a core id counts (其中,
+Within the subject the keyword nearest the number wins, then the longest with its context (most
+specific), then the longest head (命案破案率 before 刑事+破案率). A figure that is a part of what a core id counts (其中,
 专职, 市级 …), an addition to a stock (新建, 新增) or a share of an object the keyword does not
 name (对…的满意度) does not get that id (:func:`_narrowed`). The
 indicator must allow the figure's kind, and counts must have a unit of the indicator's sort
@@ -349,7 +349,7 @@ def _best(sentence: str, subject: _Subject, quantity: QuantitySpan,
         if (left and subject.end - end > MAX_HEAD_GAP
                 and _gap(sentence, end, subject.end) > MAX_HEAD_GAP):
             continue
-        key = (nearness, len(keyword.head), keyword.length)
+        key = (nearness, keyword.length, len(keyword.head))
         if best_key is None or key > best_key:
             best_key, best, winner = key, {indicator.id}, indicator
         elif key == best_key:
