@@ -138,6 +138,10 @@ def test_a_long_comparison_before_the_change_verb_is_still_a_predicate() -> None
     ("全年执行到位金额31.2亿元", "court_enforcement_amount"),
     ("依法受理信访事项6400件", "petition_items_accepted"),
     ("建成车辆卡口640处", "electronic_checkpoints"),
+    ("全年强制隔离戒毒210人", "compulsory_drug_rehabilitation"),
+    ("全区现有员额法官88名", "judges_in_post"),
+    ("12348法律服务热线接听来电3.2万个", "hotline_calls_answered"),
+    ("全年追赃挽损1.4亿元", "economic_losses_recovered"),
 ])
 def test_keyword_families_of_other_outlets(sentence: str, expected: str) -> None:
     assert [indicator for _, indicator in ids(sentence)] == [expected]
