@@ -151,3 +151,13 @@ def test_suspects_of_one_case_type_keep_that_types_id() -> None:
     # a context keyword (电信网络诈骗+犯罪嫌疑人) is more specific than a total's keyword
     assert ids("破获电信网络诈骗案件320起,抓获犯罪嫌疑人410人")[1] == (
         "410人", "telecom_fraud_suspects_arrested")
+
+
+def test_a_negated_keyword_is_not_its_figure() -> None:
+    assert ids("依法不起诉640人") == [("640人", "")]
+    assert ids("依法起诉640人") == [("640人", "persons_prosecuted")]
+
+
+def test_a_tier_is_not_the_total_of_any_indicator() -> None:
+    assert ids("全县建成2个县级公共法律服务中心") == [("2个", "")]
+    assert ids("全县建成公共法律服务中心12个") == [("12个", "public_legal_service_centres")]

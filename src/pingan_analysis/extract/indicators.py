@@ -121,6 +121,8 @@ SUBTYPE_MODIFIERS = ("专职", "兼职", "省级", "市级", "区级", "县级",
                      "刑事", "民事", "行政")
 _SUBTYPE_BEFORE = re.compile("(?:" + "|".join(SUBTYPE_MODIFIERS) + ")$")
 _SUBTYPE_IN = re.compile("|".join(SUBTYPE_MODIFIERS))
+#: Tier words narrow every indicator, core or not: a tier's figure is never the place's total.
+_TIER_BEFORE = re.compile(r"[省市区县乡镇村]级$")
 #: 其中 opens a part of the figure before it: a total's indicator does not carry it.
 _PART_OF = "其中"
 #: Words of adding, before a stock's keyword: the figure is what was added, not what exists.
@@ -365,12 +367,17 @@ def _narrowed(sentence: str, subject: _Subject, quantity: QuantitySpan, head_sta
     an object after 对 that the keyword leaves out ("对法院工作的满意度"). The keyword's
     indicator does not carry it.
 
-    Parts narrow only the core ids, which the contract defines as totals
+    A negation just before the keyword (不起诉) and a tier word (市级) exclude every indicator;
+    the other parts narrow only the core ids, which the contract defines as totals
     (``data/core_indicators.csv``, ``not_this``); the rest of the codebook names parts too."""
     first = clause_start(sentence, min(subject.start, quantity.start))
     lead = sentence[first:head_start]
     if indicator.stock and _ADDITION.search(lead):
         return True
+    if head_start and sentence[head_start - 1] == "不":
+        return True  # 不起诉 2915人: the persons not prosecuted
+    if _TIER_BEFORE.search(sentence, max(0, head_start - 2), head_start):
+        return True  # 1个市级公共法律服务中心: one tier of the centres
     target = lead.rfind("对")
     if (quantity.kind in _SHARE_KINDS and 0 <= target < len(lead) - 1
             and not keyword.context):
