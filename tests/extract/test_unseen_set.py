@@ -1,37 +1,35 @@
-"""Integrity of the project's own unseen evaluation set (``data/annotations/unseen/``).
+"""Integrity of the project's own out-of-sample evaluation sets (``data/annotations/unseen/``,
+the development set, and ``data/annotations/heldout/``, the held-out set nobody tunes on).
 
-The set is data, so these tests hold it to its README: every release has its text (with the
+The sets are data, so these tests hold each to its README: every release has its text (with the
 hash the manifest records) and a gold file the evaluator can read; every span's ``text`` is
 the characters at its offsets; intervals agree with qualifiers; every indicator is a core id
-whose kinds include the row's kind; and the set is at least as large as the README says.
+whose kinds include the row's kind; and each set is at least as large as its README says.
 """
+
 from __future__ import annotations
 
 import csv
 import hashlib
 import math
 import re
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 import pytest
 
+from pingan_analysis.corpus.codebook import CORE_INDICATORS
 from pingan_analysis.corpus.manifest import read_manifest
 from pingan_analysis.extract.evaluate import FIELDS, read_gold
 from pingan_analysis.registry import MANIFEST_COLUMNS, MENTION_KINDS, MODALITIES, QUALIFIERS
 
-UNSEEN = Path(__file__).resolve().parents[2] / "data" / "annotations" / "unseen"
-MANIFEST = UNSEEN / "releases.csv"
-TEXTS = UNSEEN / "releases"
-GOLD = UNSEEN / "gold"
-CORE = UNSEEN / "core_indicators.csv"
+ANNOTATIONS = Path(__file__).resolve().parents[2] / "data" / "annotations"
 GOLD_COLUMNS = ("release_id", "start", "end", "text", *FIELDS, "note")
-#: Kinds the set uses beyond DESIGN.md's six: a score in points (安全指数91.3分) and its change
-#: (提高2.4分); see the README.
+#: Kinds the sets use beyond DESIGN.md's six: a score in points (安全指数91.3分) and its change
+#: (提高2.4分); see the READMEs.
 SCORE_KINDS = ("score", "change_score")
 CHANGE_KINDS = ("change_pct", "change_pp", "change_multiple", "change_score")
-#: The minimums the README states.
-MIN_TEXTS, MIN_FIGURES, MIN_CORE_FIGURES = 14, 320, 100
 
 
 def _rows(path: Path) -> list[dict[str, str]]:
@@ -39,44 +37,86 @@ def _rows(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
-MANIFEST_ROWS = _rows(MANIFEST)
-RELEASE_IDS = [row["release_id"] for row in MANIFEST_ROWS]
-CORE_KINDS = {row["id"]: set(row["kinds"].split("|")) for row in _rows(CORE)}
+@dataclass(frozen=True)
+class EvaluationSet:
+    """One set's folder, the core list its indicator column is held to, and its minimums."""
+
+    name: str
+    core: Path
+    min_texts: int
+    min_figures: int
+    min_core_figures: int
+
+    @property
+    def root(self) -> Path:
+        return ANNOTATIONS / self.name
+
+    @property
+    def manifest_rows(self) -> list[dict[str, str]]:
+        return _rows(self.root / "releases.csv")
+
+    def gold(self, release_id: str) -> list[dict[str, str]]:
+        return _rows(self.root / "gold" / f"{release_id}.csv")
+
+    def core_kinds(self) -> dict[str, set[str]]:
+        return {row["id"]: set(row["kinds"].split("|")) for row in _rows(self.core)}
 
 
-def _gold(release_id: str) -> list[dict[str, str]]:
-    return _rows(GOLD / f"{release_id}.csv")
+#: The minimums each README states. The unseen set carries its own copy of the contract; the
+#: held-out set, made after the package's copy existed, is held to the package's.
+SETS = (
+    EvaluationSet("unseen", ANNOTATIONS / "unseen" / "core_indicators.csv", 14, 320, 100),
+    EvaluationSet("heldout", CORE_INDICATORS, 12, 300, 100),
+)
+RELEASES = [
+    pytest.param(evaluation_set, row["release_id"], id=f"{evaluation_set.name}-{row['release_id']}")
+    for evaluation_set in SETS
+    for row in evaluation_set.manifest_rows
+]
+BY_SET = pytest.mark.parametrize("evaluation_set", SETS, ids=[s.name for s in SETS])
+BY_RELEASE = pytest.mark.parametrize(("evaluation_set", "release_id"), RELEASES)
 
 
 def _number(text: str) -> float | None:
     return float(text) if text else None
 
 
-def test_manifest_is_a_valid_manifest() -> None:
-    frame = read_manifest(MANIFEST)  # the project's own validation: ids, hashes' form, dates
+@BY_SET
+def test_manifest_is_a_valid_manifest(evaluation_set: EvaluationSet) -> None:
+    # the project's own validation: ids, hashes' form, dates
+    frame = read_manifest(evaluation_set.root / "releases.csv")
     assert tuple(frame.columns) == MANIFEST_COLUMNS
     assert list(frame["release_id"]) == sorted(frame["release_id"])
 
 
-def test_texts_and_gold_files_pair_with_the_manifest() -> None:
-    files = {row["file"] for row in MANIFEST_ROWS}
-    assert {p.name for p in TEXTS.glob("*.txt")} == files
-    assert {p.stem for p in GOLD.glob("*.csv")} == set(RELEASE_IDS)
+@BY_SET
+def test_texts_and_gold_files_pair_with_the_manifest(evaluation_set: EvaluationSet) -> None:
+    rows = evaluation_set.manifest_rows
+    assert {p.name for p in (evaluation_set.root / "releases").glob("*.txt")} == {
+        row["file"] for row in rows
+    }
+    assert {p.stem for p in (evaluation_set.root / "gold").glob("*.csv")} == {
+        row["release_id"] for row in rows
+    }
 
 
-@pytest.mark.parametrize("release_id", RELEASE_IDS)
-def test_text_file_is_plain_utf8_with_the_recorded_hash(release_id: str) -> None:
-    row = next(r for r in MANIFEST_ROWS if r["release_id"] == release_id)
-    data = (TEXTS / row["file"]).read_bytes()
+@BY_RELEASE
+def test_text_file_is_plain_utf8_with_the_recorded_hash(
+    evaluation_set: EvaluationSet, release_id: str
+) -> None:
+    row = next(r for r in evaluation_set.manifest_rows if r["release_id"] == release_id)
+    data = (evaluation_set.root / "releases" / row["file"]).read_bytes()
     assert hashlib.sha256(data).hexdigest() == row["sha256"]
     assert release_id.endswith(row["sha256"][:8])
     assert not data.startswith(b"\xef\xbb\xbf") and b"\r" not in data
     data.decode("utf-8")
 
 
-@pytest.mark.parametrize("release_id", RELEASE_IDS)
-def test_gold_file_has_the_seed_format_and_the_evaluator_reads_it(release_id: str) -> None:
-    path = GOLD / f"{release_id}.csv"
+@BY_RELEASE
+def test_gold_file_has_the_seed_format_and_the_evaluator_reads_it(
+    evaluation_set: EvaluationSet, release_id: str
+) -> None:
+    path = evaluation_set.root / "gold" / f"{release_id}.csv"
     data = path.read_bytes()
     assert not data.startswith(b"\xef\xbb\xbf") and b"\r" not in data
     assert data.decode("utf-8").split("\n", 1)[0] == ",".join(GOLD_COLUMNS)
@@ -84,11 +124,13 @@ def test_gold_file_has_the_seed_format_and_the_evaluator_reads_it(release_id: st
     assert rows and all(r.release_id == release_id for r in rows)
 
 
-@pytest.mark.parametrize("release_id", RELEASE_IDS)
-def test_every_span_is_the_text_at_its_offsets(release_id: str) -> None:
-    text = (TEXTS / f"{release_id}.txt").read_text(encoding="utf-8")
+@BY_RELEASE
+def test_every_span_is_the_text_at_its_offsets(
+    evaluation_set: EvaluationSet, release_id: str
+) -> None:
+    text = (evaluation_set.root / "releases" / f"{release_id}.txt").read_text(encoding="utf-8")
     previous_end = 0
-    for row in _gold(release_id):
+    for row in evaluation_set.gold(release_id):
         start, end = int(row["start"]), int(row["end"])
         assert row["release_id"] == release_id
         assert text[start:end] == row["text"], (start, end, row["text"])
@@ -96,9 +138,11 @@ def test_every_span_is_the_text_at_its_offsets(release_id: str) -> None:
         previous_end = end
 
 
-@pytest.mark.parametrize("release_id", RELEASE_IDS)
-def test_fields_follow_the_design_conventions(release_id: str) -> None:
-    for row in _gold(release_id):
+@BY_RELEASE
+def test_fields_follow_the_design_conventions(
+    evaluation_set: EvaluationSet, release_id: str
+) -> None:
+    for row in evaluation_set.gold(release_id):
         where = f"{release_id} {row['start']}-{row['end']} {row['text']}"
         value, lower, upper = (_number(row[k]) for k in ("value", "lower", "upper"))
         assert value is not None and math.isfinite(value), where
@@ -131,29 +175,60 @@ def test_fields_follow_the_design_conventions(release_id: str) -> None:
         assert start or end, f"{where}: a figure with no period at all"
 
 
-@pytest.mark.parametrize("release_id", RELEASE_IDS)
-def test_indicators_are_core_ids_of_a_fitting_kind(release_id: str) -> None:
-    for row in _gold(release_id):
+@BY_RELEASE
+def test_indicators_are_core_ids_of_a_fitting_kind(
+    evaluation_set: EvaluationSet, release_id: str
+) -> None:
+    core_kinds = evaluation_set.core_kinds()
+    for row in evaluation_set.gold(release_id):
         if row["indicator"]:
-            assert row["indicator"] in CORE_KINDS, f"{row['indicator']} is not a core id"
-            assert row["kind"] in CORE_KINDS[row["indicator"]], (row["text"], row["indicator"])
+            assert row["indicator"] in core_kinds, f"{row['indicator']} is not a core id"
+            assert row["kind"] in core_kinds[row["indicator"]], (row["text"], row["indicator"])
 
 
-def test_the_set_is_at_least_as_large_as_its_readme_says() -> None:
-    rows = [row for release_id in RELEASE_IDS for row in _gold(release_id)]
-    assert len(RELEASE_IDS) >= MIN_TEXTS
-    assert len(rows) >= MIN_FIGURES
-    assert sum(1 for row in rows if row["indicator"]) >= MIN_CORE_FIGURES
-    assert len({row["province"] for row in MANIFEST_ROWS}) >= 8
-    readme = (UNSEEN / "README.md").read_text(encoding="utf-8")
+@BY_SET
+def test_the_set_is_at_least_as_large_as_its_readme_says(evaluation_set: EvaluationSet) -> None:
+    manifest = evaluation_set.manifest_rows
+    rows = [row for release in manifest for row in evaluation_set.gold(release["release_id"])]
+    core = sum(1 for row in rows if row["indicator"])
+    assert len(manifest) >= evaluation_set.min_texts
+    assert len(rows) >= evaluation_set.min_figures
+    assert core >= evaluation_set.min_core_figures
+    assert len({row["province"] for row in manifest}) >= 8
+    readme = (evaluation_set.root / "README.md").read_text(encoding="utf-8")
     stated = re.search(r"(\d+) texts, (\d+) figures, (\d+) with a core id", readme)
     assert stated, "the README states the set's size as 'N texts, N figures, N with a core id'"
-    assert tuple(map(int, stated.groups())) == (
-        len(RELEASE_IDS), len(rows), sum(1 for row in rows if row["indicator"]))
+    assert tuple(map(int, stated.groups())) == (len(manifest), len(rows), core)
 
 
-def test_core_list_is_the_contract_copy() -> None:
-    rows = _rows(CORE)
-    assert len(rows) == 26 and len(CORE_KINDS) == 26
-    assert {"public_sense_of_security", "public_satisfaction",
-            "public_security_satisfaction"} <= set(CORE_KINDS)
+@BY_SET
+def test_core_list_is_the_contract(evaluation_set: EvaluationSet) -> None:
+    rows = _rows(evaluation_set.core)
+    core_kinds = evaluation_set.core_kinds()
+    assert len(rows) == 26 and len(core_kinds) == 26
+    assert {
+        "public_sense_of_security",
+        "public_satisfaction",
+        "public_security_satisfaction",
+    } <= set(core_kinds)
+    assert evaluation_set.core.read_bytes() == CORE_INDICATORS.read_bytes()
+
+
+def test_the_held_out_set_shares_no_release_or_sentence_with_the_development_set() -> None:
+    """The held-out set was written afresh: no release, and no line of 20 or more characters,
+    is in both sets."""
+
+    def lines(evaluation_set: EvaluationSet) -> set[str]:
+        return {
+            line.strip()
+            for path in (evaluation_set.root / "releases").glob("*.txt")
+            for line in path.read_text(encoding="utf-8").splitlines()
+            if len(line.strip()) >= 20
+        }
+
+    unseen, heldout = SETS
+    assert not (
+        {r["release_id"] for r in unseen.manifest_rows}
+        & {r["release_id"] for r in heldout.manifest_rows}
+    )
+    assert not lines(unseen) & lines(heldout)
