@@ -132,6 +132,9 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--details", action="store_true", help="list every miss and false positive")
     evaluate.add_argument("--sample", type=_positive_int, metavar="N",
                           help="list N figures given a non-core id, per set, to judge by hand")
+    evaluate.add_argument("--set", action="append", metavar="NAME",
+                          help="evaluate only this set (seeds, or a folder of data/annotations/); "
+                               "repeatable; default: every set")
     return parser
 
 
@@ -287,15 +290,13 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _cmd_evaluate(args: argparse.Namespace) -> int:
-    from pingan_analysis.extract.evaluate import evaluate, evaluate_unseen, format_sample
+    from pingan_analysis.extract.evaluate import (
+        evaluate_named, format_sample, set_label, set_names)
 
     paths = project_paths()
-    labels = {"seeds": "seeds (in-sample: the codebook was developed on them)",
-              "unseen": "unseen set (out-of-sample: annotated before the mapper ran on it)"}
-    for report in (evaluate(paths), evaluate_unseen(paths)):
-        if report is None:
-            continue
-        print(f"== {labels[report.name]}")
+    for name in args.set or set_names(paths):
+        report = evaluate_named(paths, name)
+        print(f"== {set_label(report.name)}")
         if args.sample:
             print(format_sample(report.sample_non_core(args.sample)))
         else:

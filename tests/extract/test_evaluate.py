@@ -9,8 +9,17 @@ from pathlib import Path
 import pytest
 
 from pingan_analysis.config import ProjectPaths
-from pingan_analysis.extract.evaluate import FIELDS, evaluate, same_value
 from pingan_analysis.exceptions import DataError
+from pingan_analysis.extract.evaluate import (
+    ANNOTATIONS_DIR,
+    FIELDS,
+    evaluate,
+    evaluate_all,
+    evaluate_named,
+    same_value,
+    set_label,
+    set_names,
+)
 from pingan_analysis.registry import MANIFEST_COLUMNS
 
 TEXT = "2019年,全市共划分网格4860个,刑事警情同比下降12.5%。全市破获刑事案件3500余起。\n"
@@ -108,23 +117,43 @@ def test_coverage_number_fields_and_core_ids(tiny_project: ProjectPaths) -> None
     assert "core-id precision" in text and "indicator coverage" in text
 
 
-def test_the_unseen_set_is_evaluated_apart(tiny_project: ProjectPaths) -> None:
-    from pingan_analysis.extract.evaluate import UNSEEN_DIR, evaluate_unseen
-
-    assert evaluate_unseen(tiny_project) is None
-    unseen = tiny_project.root / UNSEEN_DIR
-    (unseen / "releases").mkdir(parents=True)
-    (unseen / "gold").mkdir()
-    (unseen / "releases.csv").write_bytes(tiny_project.manifest.read_bytes())
-    (unseen / "releases" / f"{RELEASE_ID}.txt").write_text(TEXT, encoding="utf-8")
-    header, first_row, *_ = (tiny_project.annotations_dir / f"{RELEASE_ID}.csv").read_text(
+def _add_set(project: ProjectPaths, name: str, gold_rows: int) -> None:
+    """A set folder data/annotations/<name>/ with the tiny release and its first gold rows."""
+    folder = project.root / ANNOTATIONS_DIR / name
+    (folder / "releases").mkdir(parents=True)
+    (folder / "gold").mkdir()
+    (folder / "releases.csv").write_bytes(project.manifest.read_bytes())
+    (folder / "releases" / f"{RELEASE_ID}.txt").write_text(TEXT, encoding="utf-8")
+    header, *rows = (project.annotations_dir / f"{RELEASE_ID}.csv").read_text(
         encoding="utf-8").splitlines()
-    (unseen / "gold" / f"{RELEASE_ID}.csv").write_text(f"{header}\n{first_row}\n", encoding="utf-8")
-    report = evaluate_unseen(tiny_project)
-    assert report is not None and report.name == "unseen"
-    assert (report.total.gold, report.total.matched) == (1, 1)
-    assert evaluate(tiny_project).total.gold == 3  # the seeds' figures stay their own
-    assert json.loads(report.to_json())["set"] == "unseen"
+    (folder / "gold" / f"{RELEASE_ID}.csv").write_text(
+        "\n".join([header, *rows[:gold_rows]]) + "\n", encoding="utf-8")
+
+
+def test_every_set_is_found_and_evaluated_apart(tiny_project: ProjectPaths) -> None:
+    assert set_names(tiny_project) == ["seeds"]
+    _add_set(tiny_project, "unseen", 1)
+    _add_set(tiny_project, "heldout", 2)
+    (tiny_project.root / ANNOTATIONS_DIR / "notes").mkdir()  # no releases.csv: not a set
+    assert set_names(tiny_project) == ["seeds", "heldout", "unseen"]
+    reports = {report.name: report for report in evaluate_all(tiny_project)}
+    assert {name: r.total.gold for name, r in reports.items()} == {
+        "seeds": 3, "heldout": 2, "unseen": 1}
+    assert reports["seeds"].total.as_dict() == evaluate(tiny_project).total.as_dict()
+    assert json.loads(reports["heldout"].to_json())["set"] == "heldout"
+
+
+def test_each_set_is_labelled_by_how_far_it_is_out_of_sample() -> None:
+    assert "in-sample" in set_label("seeds")
+    assert "development set" in set_label("unseen")
+    assert set_label("heldout").startswith("heldout (out-of-sample")
+    assert "out-of-sample" in set_label("provincial-2025")  # a new set is out-of-sample
+
+
+def test_an_unknown_set_name_is_a_clear_error(tiny_project: ProjectPaths) -> None:
+    with pytest.raises(DataError, match="no annotated set 'heldout'") as raised:
+        evaluate_named(tiny_project, "heldout")
+    assert "seeds" in raised.value.fix
 
 
 def test_a_sample_of_non_core_ids_is_reproducible(tiny_project: ProjectPaths) -> None:

@@ -34,6 +34,8 @@ STAGE_CUES: dict[str, tuple[str, ...]] = {
     "solved": ("破获", "侦破", "破案", "告破", "攻破"),
     "accepted": ("受理", "新收", "收案", "受案"),
     "concluded": ("审结", "办结", "结案", "执结", "审执结"),
+    "prosecuted": ("起诉", "公诉", "批捕", "逮捕"),
+    "dismantled": ("打掉", "摧毁", "铲除", "打垮"),
 }
 NO_CUE = "none"
 STAGES: tuple[str, ...] = (*STAGE_CUES, NO_CUE)

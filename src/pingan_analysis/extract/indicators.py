@@ -6,7 +6,10 @@ The subject of a figure is the noun phrase it quantifies. In these releases it s
 - after a measure word ("配备5.8万多名专兼职网格员");
 - shared with the figure just before ("批捕涉黑涉恶案件152件367人": 367人 counts the persons);
 - or, after 分别, the n-th of a list ("立案数和可防性案件立案数分别下降36.01%、85.7%").
-Within the subject the keyword nearest the number wins, then the longest (most specific). The
+Within the subject the keyword nearest the number wins, then the longest with its context (most
+specific), then the longest head (命案破案率 before 刑事+破案率). A figure that is a part of what a core id counts (其中,
+专职, 市级 …), an addition to a stock (新建, 新增) or a share of an object the keyword does not
+name (对…的满意度) does not get that id (:func:`_narrowed`). The
 indicator must allow the figure's kind, and counts must have a unit of the indicator's sort
 (persons, events or things). An indicator with stages (codebook ``stages``) carries a figure
 only when the cue nearest it in the subject's clause (发案, 立案, 破获, 受理, 审结 …) is one of
@@ -19,11 +22,19 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 from operator import itemgetter
 from typing import NamedTuple, Protocol
 
-from pingan_analysis.corpus.codebook import NO_CUE, STAGE_CUES, Codebook, Indicator, Keyword
-from pingan_analysis.extract.units import unit_family
+from pingan_analysis.corpus.codebook import (
+    NO_CUE,
+    STAGE_CUES,
+    Codebook,
+    Indicator,
+    Keyword,
+    core_ids,
+)
+from pingan_analysis.extract.units import PER_TIME_UNITS, unit_family
 
 #: Characters that end a clause for subject finding. 、 is not one: it joins the nouns of a
 #: subject ("越级到省、进京集体访分别下降11%、13%") as often as it separates figures.
@@ -35,6 +46,11 @@ _BOUNDARY = re.compile("[" + "".join(sorted(CLAUSE_BOUNDARIES)) + "]")
 _LAST_BOUNDARY = re.compile("(?s:.*)" + _BOUNDARY.pattern)
 _SUBJECT_END = re.compile("[、" + "".join(sorted(CLAUSE_BOUNDARIES)) + "]")
 _COUNTED_KINDS = frozenset(("count", "amount"))
+#: Measure words of occurrences (人次, 户次, 件次): they count times, not heads or things, and fit
+#: an indicator counted in them or in their measure word (件次: 件).
+_PER_TIME = frozenset(PER_TIME_UNITS)
+#: Shares and their changes: a satisfaction, coverage or success rate, whose object 对 names.
+_SHARE_KINDS = frozenset(("percent", "change_pp"))
 #: Words that can stand between a figure and the next without a subject of its own: the next
 #: figure counts the same thing ("152件367人", "536万处、新增30多万处").
 _LINKS = re.compile(r"^(?:[\s、和与及,;:共约近超逾达为有是了均]|其中|分别|新增|增加|累计|同比)*$")
@@ -45,9 +61,9 @@ _CONJUNCTIONS = re.compile(r"以及|[、和与及]")
 #: Words that may stand between a keyword and its figure: predicates, comparisons, measures.
 #: Every alternative starts with a literal character, so that the regex engine skips the other
 #: positions by their first character (four times faster than with a group or class first).
-_COMPARED = r"[^,;。]{0,8}?(?=下降|上升|提高|增长|增加|减少|降低)"
+_COMPARED = r"[^,;。]{0,12}?(?=下降|上升|提高|提升|增长|增加|减少|降低)"
 _PREDICATE_WORDS = re.compile(
-    r"同比|环比|分别|下降|上升|提高|增长|增加|减少|降低|达到|保持在|稳定在|保持|突破|超过|累计|总计|共计"
+    r"同比|环比|分别|下降|上升|提高|提升|增长|增加|减少|降低|降至|升至|达到|保持在|稳定在|保持|突破|超过|累计|总计|共计"
     r"|合计|年均|月均|日均|全年|全部|实现|连续|位居|排名|总数|总量|人数|数量"
     rf"|较{_COMPARED}|比{_COMPARED}|" + "|".join("达为是共均有超逾近约了已占居在数的")
 )
@@ -56,7 +72,8 @@ _PREDICATE_WORDS = re.compile(
 MAX_HEAD_GAP = 4
 #: After a measure word, these start a predicate, not the noun the measure word counts.
 _NOT_A_NOUN_AFTER = re.compile(
-    r"[,;。!?、)\s%]|以上|左右|以内|多|余|的|是|为|和|与|及|同比|分别|其中|均|次|人次|$"
+    r"[,;。!?、)\s%]|以上|左右|以内|多|余|的|是|为|和|与|及|同比|环比|分别|其中|均|次|人次"
+    r"|下降|上升|提高|提升|增长|增加|减少|降低|降至|降到|升至|达到|$"
 )
 
 
@@ -97,6 +114,22 @@ _SUBJECT_TAIL = re.compile(
     r"|累计|总计|共计|合计|逐月|逐年|年均|月均|日均|实现|位居|排名|较[^,;。]{0,8}|比上年|比去年"
     r"|[达为是共均有超逾近约了已占居在的])+$"
 )
+#: Words before a keyword that make its figure a part of the quantity the keyword names: a
+#: sub-type (专职人民调解员 of 调解员, 刑事法律援助案件 of 法律援助案件, 微网格 of 网格) or one tier
+#: (市级, 区级). A keyword that itself names the part (专职网格员) is not narrowed by them.
+SUBTYPE_MODIFIERS = ("专职", "兼职", "省级", "市级", "区级", "县级", "乡级", "镇级", "村级", "微",
+                     "刑事", "民事", "行政")
+_SUBTYPE_BEFORE = re.compile("(?:" + "|".join(SUBTYPE_MODIFIERS) + ")$")
+_SUBTYPE_IN = re.compile("|".join(SUBTYPE_MODIFIERS))
+#: Tier words narrow every indicator, core or not: a tier's figure is never the place's total.
+_TIER_BEFORE = re.compile(r"[省市区县乡镇村]级$")
+#: 其中 opens a part of the figure before it: a total's indicator does not carry it.
+_PART_OF = "其中"
+#: Words of adding, before a stock's keyword: the figure is what was added, not what exists.
+_ADDITION = re.compile(r"新建|新增|新招|新装|新安装|新配备|新设|新培育|新发展|新成立|新选聘|增设|增配|增补")
+#: Sub-units of the place named before a keyword ("9个区县（市）群众安全感均在97%以上"): the
+#: figure is theirs, not the place's.
+_SUB_UNITS = re.compile(r"区县|县区|县市区|县（市、?区）|分区")
 #: A subject as written is cut to this many characters nearest the figure.
 MAX_SUBJECT_CHARS = 24
 
@@ -280,7 +313,7 @@ def _best(sentence: str, subject: _Subject, quantity: QuantitySpan,
 
     Returns whether any indicator fits, and the winner (None on a tie between indicators).
     """
-    best_key: tuple[int, int] | None = None
+    best_key: tuple[int, int, int] | None = None
     best: set[str] = set()
     winner: Indicator | None = None
     left = subject.side == "left"
@@ -290,6 +323,8 @@ def _best(sentence: str, subject: _Subject, quantity: QuantitySpan,
     kind = quantity.kind
     cue: str | None = None  # the stage cue of the subject's clause, read when first needed
     sort = unit_family(quantity.unit) if kind in _COUNTED_KINDS else None
+    per_time = kind == "count" and quantity.unit in _PER_TIME
+    once = quantity.unit[:-1]  # 件次 fits an indicator counted in 件
     # nearest the figure first: once a head fits, only heads as near can still win or tie
     for start, end, indicator, keyword in heads:
         nearness = end if left else -start
@@ -298,10 +333,14 @@ def _best(sentence: str, subject: _Subject, quantity: QuantitySpan,
         if kind not in indicator.kinds or (
                 sort and indicator.unit and unit_family(indicator.unit) != sort):
             continue  # the indicator takes neither this kind nor a count in this sort of unit
+        if per_time and indicator.unit and indicator.unit not in (quantity.unit, once):
+            continue  # 21.6万户次 counts visits, not the workers (名) who made them
         if subject.combined != keyword.together or (
                 subject.combined and not _names_two_members(sentence, subject, start, keyword)):
             continue
         if keyword.context and not _context_found(sentence, start, keyword):
+            continue
+        if _narrowed(sentence, subject, quantity, start, indicator, keyword):
             continue
         if indicator.stages:
             if cue is None:
@@ -312,12 +351,49 @@ def _best(sentence: str, subject: _Subject, quantity: QuantitySpan,
         if (left and subject.end - end > MAX_HEAD_GAP
                 and _gap(sentence, end, subject.end) > MAX_HEAD_GAP):
             continue
-        key = (nearness, keyword.length)
+        key = (nearness, keyword.length, len(keyword.head))
         if best_key is None or key > best_key:
             best_key, best, winner = key, {indicator.id}, indicator
         elif key == best_key:
             best.add(indicator.id)
     return bool(best), (winner if len(best) == 1 else None)
+
+
+def _narrowed(sentence: str, subject: _Subject, quantity: QuantitySpan, head_start: int,
+              indicator: Indicator, keyword: Keyword) -> bool:
+    """The figure is a part of what the keyword names, an addition to a stock, or of a target
+    the keyword does not name: a sub-type or tier word just before the keyword, 其中 or a
+    sub-unit of the place before it in its clause, (for a stock) a word of adding before it, or
+    an object after 对 that the keyword leaves out ("对法院工作的满意度"). The keyword's
+    indicator does not carry it.
+
+    A negation just before the keyword (不起诉) and a tier word (市级) exclude every indicator;
+    the other parts narrow only the core ids, which the contract defines as totals
+    (``data/core_indicators.csv``, ``not_this``); the rest of the codebook names parts too."""
+    first = clause_start(sentence, min(subject.start, quantity.start))
+    lead = sentence[first:head_start]
+    if indicator.stock and _ADDITION.search(lead):
+        return True
+    if head_start and sentence[head_start - 1] == "不":
+        return True  # 不起诉 2915人: the persons not prosecuted
+    if _TIER_BEFORE.search(sentence, max(0, head_start - 2), head_start):
+        return True  # 1个市级公共法律服务中心: one tier of the centres
+    target = lead.rfind("对")
+    if (quantity.kind in _SHARE_KINDS and 0 <= target < len(lead) - 1
+            and not keyword.context):
+        return True  # 对…的满意度: satisfaction with what 对 names, which the keyword does not
+    if indicator.id not in _core_ids():
+        return False
+    if _SUBTYPE_BEFORE.search(sentence, max(0, head_start - 2), head_start):
+        return True
+    # under 其中 only an indicator defined as the part (专职网格员) carries it
+    return bool(_PART_OF in lead or _SUB_UNITS.search(lead)) and not _SUBTYPE_IN.search(
+        indicator.name_zh)
+
+
+@lru_cache(maxsize=1)
+def _core_ids() -> frozenset[str]:
+    return core_ids()
 
 
 def stage_cue(sentence: str, subject: _Subject, quantity: QuantitySpan) -> str:
