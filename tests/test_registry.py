@@ -25,7 +25,7 @@ from pingan_analysis.panel.exports import RESOURCES
 from pingan_analysis.registry import FIELDS, MENTION_COLUMNS, STATA_LABEL_LENGTH, TABLES, Column
 from pingan_analysis.validate.run import validate_tables
 
-from conftest import REPO_ROOT, SEED_ROWS
+from conftest import FIXTURE_PROJECT, SEED_ROWS
 
 #: Declared tables the seed project has no file of, and why.
 NOT_IN_THE_SEED: dict[str, str] = {
@@ -37,7 +37,7 @@ NOT_IN_THE_SEED: dict[str, str] = {
 def seed_build(tmp_path_factory: pytest.TempPathFactory) -> ProjectPaths:
     """The seed corpus built through the corpus, validation and panel steps."""
     root = tmp_path_factory.mktemp("registry") / "project"
-    shutil.copytree(REPO_ROOT / "data" / "raw", root / "data" / "raw")
+    shutil.copytree(FIXTURE_PROJECT / "data" / "raw", root / "data" / "raw")
     paths = ProjectPaths(root)
     processed = paths.processed_dir
     build_corpus_tables(paths, processed, jobs=1)

@@ -6,7 +6,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from conftest import REPO_ROOT
+from conftest import FIXTURE_PROJECT
 from pingan_analysis.analysis import validation_view
 from pingan_analysis.config import ProjectPaths
 from pingan_analysis.extract.build import build_corpus_tables
@@ -16,8 +16,8 @@ from pingan_analysis.validate.run import validate_tables
 @pytest.fixture(scope="module")
 def validated(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("validated")
-    build_corpus_tables(ProjectPaths(REPO_ROOT), folder)
-    validate_tables(ProjectPaths(REPO_ROOT), folder)
+    build_corpus_tables(ProjectPaths(FIXTURE_PROJECT), folder)
+    validate_tables(ProjectPaths(FIXTURE_PROJECT), folder)
     return folder
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from pingan_analysis.cli import main
 from pingan_analysis.csvio import write_csv_rows
-from pingan_analysis.registry import MENTIONS_TABLE_COLUMNS
+from pingan_analysis.registry import MENTION_COLUMNS, MENTIONS_TABLE_COLUMNS
 
 BARE = "十年来,全县刑事案件立案数下降31.5%。今年,全县新建视频监控点位1200个。\n"
 
@@ -47,7 +47,7 @@ def test_rows_stream_from_a_generator(tmp_path: Path) -> None:
     path.write_text(BARE * 3, encoding="utf-8")
     rows = iter_file_mentions([path])
     assert iter(rows) is rows
-    assert len(next(rows)) == len(MENTIONS_TABLE_COLUMNS) - 1
+    assert len(next(rows)) == len(MENTION_COLUMNS)
 
 
 def test_codebook_unmapped_lists_the_most_frequent_subjects_without_indicator(

@@ -15,11 +15,11 @@ from hypothesis import strategies as st
 from pingan_analysis.config import ProjectPaths
 from pingan_analysis.extract.build import build_corpus_tables
 from pingan_analysis.pipeline.reader_pages import anchor, blocks, write_reader_pages
+from conftest import FIXTURE_PROJECT
 from pingan_analysis.pipeline.steps import data_steps
 from pingan_analysis.registry import MANIFEST_COLUMNS
 from pingan_analysis.validate.run import validate_tables
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 TEXT = (
     "<b>青岛市</b>2019年刑事警情下降13.5%,全市共划分网格2.9万多个。\r\n"
     "<script>alert(1)</script>命案比峰值下降255%。\r\n"
@@ -81,7 +81,7 @@ class _Page(HTMLParser):
 
 def _make_project(root: Path, source_url: str = "javascript:alert(1)") -> ProjectPaths:
     paths = ProjectPaths(root)
-    shutil.copytree(REPO_ROOT / "data" / "raw" / "reference", paths.reference_dir)
+    shutil.copytree(FIXTURE_PROJECT / "data" / "raw" / "reference", paths.reference_dir)
     paths.releases_dir.mkdir(parents=True)
     (paths.releases_dir / f"{RELEASE_ID}.txt").write_bytes(TEXT.encode("utf-8"))
     row = dict.fromkeys(MANIFEST_COLUMNS, "")
@@ -160,7 +160,7 @@ def test_a_quarantined_figure_is_marked_with_its_check(paths: ProjectPaths, tmp_
     good_fields = dict(map(tuple, data[anchor(int(good["start"]), int(good["end"]))]["fields"]))
     assert good_fields["validation"] == "passed every check"
     assert good_fields["direction"] == "▼ down" and good_fields["kind"] == "change_pct"
-    assert "subject" not in good_fields and "corrected" not in good_fields
+    assert "subject" in good_fields and good_fields["corrected"] == "no"
 
 
 def test_subject_and_corrections_show_when_the_tables_have_them(paths: ProjectPaths,

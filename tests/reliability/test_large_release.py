@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from conftest import REPO_ROOT
+from conftest import FIXTURE_PROJECT
 from pingan_analysis.config import ProjectPaths
 from pingan_analysis.corpus.manifest import add_release
 from pingan_analysis.extract.build import MAX_SENTENCE_CHARS
@@ -30,9 +30,9 @@ LONG_LINE_FIGURES = 2_000
 def _large_release(path: Path) -> int:
     """~2.1 MB: distinct sentences of short figures, and one ~30 000-character line without a
     full stop holding thousands of figures. Returns the size in bytes."""
-    sentences = [f"全市第{i + 1}批次新增网格{1000 + 7 * i}个，配备专职网格员{2000 + 3 * i}名。"
+    sentences = [f"全市第{i + 1}批次划分网格{1000 + 7 * i}个，配备专职网格员{2000 + 3 * i}名。"
                  for i in range(LINES)]
-    long_line = "、".join(f"第{i + 1}组新增网格{5000 + i}个" for i in range(LONG_LINE_FIGURES))
+    long_line = "、".join(f"第{i + 1}组划分网格{5000 + i}个" for i in range(LONG_LINE_FIGURES))
     text = "济南市平安建设工作情况\n" + "\n".join(sentences) + "\n" + long_line + "\n"
     path.write_text(text, encoding="utf-8")
     return path.stat().st_size
@@ -41,7 +41,7 @@ def _large_release(path: Path) -> int:
 @pytest.fixture(scope="module")
 def large_run(tmp_path_factory: pytest.TempPathFactory) -> ProjectPaths:
     root = tmp_path_factory.mktemp("large") / "project"
-    shutil.copytree(REPO_ROOT / "data" / "raw", root / "data" / "raw")
+    shutil.copytree(FIXTURE_PROJECT / "data" / "raw", root / "data" / "raw")
     paths = ProjectPaths(root)
     release = root.parent / "jinan.txt"
     assert _large_release(release) > 2_000_000
@@ -108,13 +108,14 @@ def test_every_panel_row_has_its_sources_listed(large_run: ProjectPaths) -> None
 
 
 def test_a_release_without_the_optional_manifest_fields_runs_through(large_run: ProjectPaths) -> None:
-    """The large release was added with no province, level, title, URL or outlet (济南市 is not
-    in the reference table either): the data steps ran and the panel has its city."""
+    """The large release was added with no province, level, title, URL or outlet (province and
+    level then come from the gazetteer): the data steps ran and the panel has its city."""
     from pingan_analysis.corpus.manifest import read_manifest
 
     row = read_manifest(large_run.manifest).iloc[-1]
     assert row["city_en"] == "Jinan"
-    assert (row["province"], row["admin_level"], row["title"], row["source_url"], row["outlet"]) \
-        == ("", "", "", "", "")
+    # province and level come from the gazetteer; the others stay empty
+    assert (row["province"], row["admin_level"]) == ("山东", "prefecture")
+    assert (row["title"], row["source_url"], row["outlet"]) == ("", "", "")
     panel = pd.read_csv(large_run.processed_dir / "panel.csv", dtype=str, keep_default_na=False)
     assert (panel["city_en"] == "Jinan").sum() >= 2

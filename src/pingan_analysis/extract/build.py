@@ -11,6 +11,7 @@ tables are byte-for-byte reproducible.
 """
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -32,6 +33,7 @@ from pingan_analysis.registry import (
 #: The longest ``sentence`` cell: a text without sentence punctuation (one 60 MB line) would
 #: otherwise repeat its whole length in the row of every figure it holds.
 MAX_SENTENCE_CHARS = 400
+log = logging.getLogger(__name__)
 MENTION_INDEX: dict[str, int] = {name: i for i, name in enumerate(MENTION_COLUMNS)}
 #: Below this many releases, starting worker processes costs more than it saves.
 MIN_RELEASES_PER_PROCESS_POOL = 16
@@ -55,6 +57,10 @@ def build_corpus_tables(paths: ProjectPaths, out_dir: Path, jobs: int | None = N
     from pingan_analysis.extract import corrections as fixes
 
     releases = read_manifest(paths.manifest).to_dict("records")
+    for name in unlisted_release_files(paths, releases):
+        log.warning("data/raw/releases/%s is named by no row of data/raw/releases.csv, so its "
+                    "figures are in no table: add it back with `pingan add` (or restore its "
+                    "row), or delete the file", name)
     corrections_file = fixes.corrections_path(paths.raw_dir)
     corrections = fixes.read_corrections(corrections_file,
                                          (i.id for i in load_codebook(paths.codebook).indicators))
@@ -71,6 +77,19 @@ def build_corpus_tables(paths: ProjectPaths, out_dir: Path, jobs: int | None = N
     _write(out_dir / "corpus.csv", CORPUS_COLUMNS, (t.corpus for t in tables))
     _write(out_dir / "dropped_blocks.csv", DROPPED_COLUMNS, (r for t in tables for r in t.dropped))
     _write(out_dir / "corrections_report.csv", CORRECTION_REPORT_COLUMNS, report)
+
+
+def unlisted_release_files(paths: ProjectPaths,
+                           releases: list[dict[str, str]] | None = None) -> list[str]:
+    """The files of ``data/raw/releases/`` that no manifest row names (a row deleted by hand),
+    hidden files (an editor's lock file) apart."""
+    if releases is None:
+        from pingan_analysis.corpus.manifest import read_manifest
+
+        releases = read_manifest(paths.manifest).to_dict("records")
+    listed = {release["file"] for release in releases}
+    return sorted(path.name for path in paths.releases_dir.iterdir()
+                  if path.is_file() and not path.name.startswith(".") and path.name not in listed)
 
 
 def _release_tables(paths: ProjectPaths, releases: list[dict[str, str]],

@@ -70,7 +70,7 @@ def _resource(table: str) -> CsvResource:
 #: The tables of data/processed, in the order data flows, and the panel's copy for Excel
 #: (UTF-8 with BOM and CRLF line ends).
 RESOURCES: tuple[CsvResource, ...] = (
-    *(_resource(name) for name in ("corpus", "dropped_blocks", "mentions", "indicators",
+    *(_resource(name) for name in ("corpus", "dropped_blocks", "corrections_report", "mentions", "indicators",
                                    "validation_failures", "indicators_valid", "panel",
                                    "panel_sources")),
     CsvResource("panel-excel", "panel_excel.csv", PANEL,

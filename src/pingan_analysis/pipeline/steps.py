@@ -182,9 +182,8 @@ def data_steps(paths: ProjectPaths) -> list[Step]:
 
 def reader_pages(manifest: Path) -> tuple[str, ...]:
     """``reports/releases/<release_id>.html`` of every release in the manifest."""
-    with manifest.open(encoding="utf-8-sig", newline="") as handle:
-        return tuple(f"reports/releases/{row['release_id'].strip()}.html"
-                     for row in csv.DictReader(handle) if row.get("release_id", "").strip())
+    return tuple(f"reports/releases/{row['release_id'].strip()}.html"
+                 for row in _manifest_rows(manifest) if (row.get("release_id") or "").strip())
 
 
 def notebook_steps(paths: ProjectPaths) -> list[Step]:
@@ -255,11 +254,17 @@ def _notebook_step(paths: ProjectPaths, notebook: Path, name: str, reads: tuple[
 
 def manifest_cities(manifest: Path) -> list[str]:
     """The distinct English city names of the manifest (UTF-8 or GB18030), sorted."""
+    return sorted({row["city_en"].strip() for row in _manifest_rows(manifest)
+                   if (row.get("city_en") or "").strip()})
+
+
+def _manifest_rows(manifest: Path) -> list[dict[str, str]]:
+    """The manifest's rows as text (UTF-8 or GB18030), without pandas: the step graph is built
+    before any heavy import."""
     from pingan_analysis.csvio import read_csv_file
 
     text, _ = read_csv_file(manifest, "manifest")
-    return sorted({row["city_en"].strip() for row in csv.DictReader(io.StringIO(text, newline=""))
-                   if (row.get("city_en") or "").strip()})
+    return list(csv.DictReader(io.StringIO(text, newline="")))
 
 
 def slug(name: str) -> str:
