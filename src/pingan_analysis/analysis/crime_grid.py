@@ -403,7 +403,7 @@ def plot_crime_vs_density(points: pd.DataFrame, fit: CrimeGridFit, chinese: bool
         axes.annotate(city_label(point["city_en"], point["city_zh"], chinese),
                       (point["density"], point["crime_change"]), textcoords="offset points",
                       xytext=(6, 6))
-    if fit.slope is not None and fit.testable:
+    if fit.slope is not None and fit.intercept is not None and fit.testable:
         xs = np.linspace(points["density"].min(), points["density"].max(), 50)
         axes.plot(xs, fit.intercept + fit.slope * xs, color="black", linewidth=1, label="OLS fit")
     axes.axhline(0, color="grey", linewidth=0.8)

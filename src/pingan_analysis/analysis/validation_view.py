@@ -94,4 +94,4 @@ def conflicts_table(processed_dir: str | Path | None = None) -> pd.DataFrame:
     the panel is built: validation runs before it)."""
     if not (processed_folder(processed_dir) / "panel.csv").is_file():
         return pd.DataFrame()
-    return overview.conflicts_table(load_panel(processed_dir))
+    return overview.conflicts_table(load_panel(processed_folder(processed_dir)))

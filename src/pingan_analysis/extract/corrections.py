@@ -151,10 +151,10 @@ def apply_to_release(rows: list[tuple], corrections: list[Correction]) -> tuple[
         report.append((correction.line, correction.start, correction.end, correction.field,
                        correction.value, status, detail))
     out = []
-    for i, row in enumerate(rows):
+    for i, original in enumerate(rows):
         if i in excluded:
             continue
-        out.append((*changed[i], True) if i in changed else (*row, False))
+        out.append((*changed[i], True) if i in changed else (*original, False))
     return out, report
 
 

@@ -299,7 +299,7 @@ def _sentence_around(texts: dict[str, str], row: pd.Series) -> str:
     """The sentence of the release text that holds a mention (empty if the offsets are off)."""
     text = texts.get(row["release_id"])
     span = _span(text, row["start"], row["end"])
-    if span is None:
+    if text is None or span is None:
         return ""
     start = max(text.rfind(end, 0, span[0]) for end in SENTENCE_ENDS) + 1
     ends = [found for end in SENTENCE_ENDS if (found := text.find(end, span[1])) >= 0]
