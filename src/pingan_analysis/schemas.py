@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
-from typing import Any
+from typing import Any, ClassVar
 
 import pandas as pd
 import pandera.pandas as pa
@@ -267,7 +267,7 @@ class CorrectionsSchema(TableModel, table="corrections"):
 
     class Config:
         strict = True
-        unique = list(TABLES["corrections"].primary_key)
+        unique: ClassVar[list[str]] = list(TABLES["corrections"].primary_key)
 
     @pa.check("date", name="date")
     def is_date(cls, series: Series[str]) -> Series[bool]:
@@ -285,7 +285,7 @@ class ReferenceSchema(TableModel, table="reference"):
 
     class Config:
         strict = True
-        unique = list(TABLES["reference"].primary_key)
+        unique: ClassVar[list[str]] = list(TABLES["reference"].primary_key)
 
     @pa.check("as_of", name="date_or_empty")
     def date_or_empty(cls, series: Series[str]) -> Series[bool]:

@@ -3,6 +3,7 @@ removal of repeated copy and page boilerplate, on the real seeds and small writt
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -270,7 +271,7 @@ def test_seed_sentences_cover_their_paragraphs(seed_release: dict[str, str]) -> 
     for index, spans in by_paragraph.items():
         paragraph = document.paragraphs[index]
         assert spans[0][0] == paragraph.start and spans[-1][1] == paragraph.end
-        assert all(end <= next_start for (_, end), (next_start, _) in zip(spans, spans[1:]))
+        assert all(end <= next_start for (_, end), (next_start, _) in pairwise(spans))
         assert all(document.text[s:e].strip() == document.text[s:e] != "" for s, e in spans)
 
 

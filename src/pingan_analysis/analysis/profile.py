@@ -147,7 +147,7 @@ def headline_figures(panel: pd.DataFrame, city_en: str, codebook: Codebook | Non
                             kind="stable")
     out = []
     for row in rows.itertuples(index=False):
-        entry = book[row.indicator] if row.indicator in book else None
+        entry = book.get(row.indicator)
         figure, allowed = figure_text(row.value, row.lower, row.upper, row.unit, row.kind)
         refs = parse_sources(str(row.sources), where=f"panel.csv, {city_en} {row.indicator}")
         out.append({

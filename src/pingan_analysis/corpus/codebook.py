@@ -112,6 +112,10 @@ class Codebook:
     def __contains__(self, indicator_id: object) -> bool:
         return indicator_id in self._by_id
 
+    def get(self, indicator_id: str) -> Indicator | None:
+        """The indicator of an id, or ``None`` where the codebook has none."""
+        return self._by_id.get(indicator_id)
+
     def __len__(self) -> int:
         return len(self.indicators)
 

@@ -141,7 +141,7 @@ def subject_text(sentence: str, subject: _Subject | None) -> str:
         text = _SUBJECT_TAIL.sub("", text)[:MAX_SUBJECT_CHARS]
     else:
         text = text[-MAX_SUBJECT_CHARS:]
-    return text.strip("“”\"'《》()() ")
+    return text.strip("“”\"'《》() ")
 
 
 def _share_coordinated_heads(sentence: str, quantities: Sequence[QuantitySpan],

@@ -14,7 +14,7 @@ import calendar
 import re
 from itertools import chain
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import NamedTuple
 from datetime import date
 
@@ -95,7 +95,7 @@ class Anchor:
     """What relative phrases resolve against: the release's publication date and reporting period."""
 
     published: date | None = None
-    reporting: Period = Period()
+    reporting: Period = field(default_factory=Period)
 
     @property
     def as_of(self) -> date | None:
