@@ -186,7 +186,7 @@ class ManifestSchema(PeriodSchema, table="manifest"):
     def release_id_names_release(cls, df: pd.DataFrame) -> Series[bool]:
         """The release id ends with the publication date and the first 8 digits of the sha256."""
         suffix = "-" + df["published"] + "-" + df["sha256"].str.slice(0, 8)
-        return pd.Series([rid.endswith(end) for rid, end in zip(df["release_id"], suffix)],
+        return pd.Series([rid.endswith(end) for rid, end in zip(df["release_id"], suffix, strict=True)],
                          index=df.index)
 
     @pa.dataframe_check(name="file_named_after_release")

@@ -319,7 +319,7 @@ def _flag(values: dict[str, str], column: str, where: str) -> bool:
 
 def _check_unique_ids(indicators: tuple[Indicator, ...], path: Path, lines: list[int]) -> None:
     first_line: dict[str, int] = {}
-    for indicator, line in zip(indicators, lines):
+    for indicator, line in zip(indicators, lines, strict=True):
         if indicator.id in first_line:
             raise DataError(f"the id {indicator.id} repeats the one on line {first_line[indicator.id]}",
                             where=f"{path}, line {line}",

@@ -67,7 +67,7 @@ def read_corrections(path: Path, indicator_ids: Iterable[str] = ()) -> list[Corr
                             + "; see README, \"Correcting a mention\")")
     return [Correction(line, r["release_id"], int(float(r["start"])), int(float(r["end"])),
                        r["field"], r["value"], r["text"])
-            for line, r in zip(table.lines, frame.to_dict("records"))]
+            for line, r in zip(table.lines, frame.to_dict("records"), strict=True)]
 
 
 def correction_problems(frame: pd.DataFrame, lines: list[int],
