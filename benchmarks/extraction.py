@@ -46,7 +46,7 @@ def corpus(megabytes: float) -> Iterator[tuple[str, str]]:
     budget, copy = megabytes * 1_000_000, 0
     while budget > 0:
         for name, text in seeds:
-            varied = _DIGIT_RUN.sub(lambda m: str(int(m.group()) + copy % 7), text)
+            varied = _DIGIT_RUN.sub(lambda m, copy=copy: str(int(m.group()) + copy % 7), text)
             budget -= len(varied.encode("utf-8"))
             yield f"{name}-{copy}", varied
             if budget <= 0:

@@ -95,7 +95,7 @@ def seeds() -> list[Seed]:
 def release_text(seed: Seed, city: City, index: int) -> str:
     """A seed text as a release of ``city``: its names replaced, its numbers shifted."""
     text = seed.text
-    for name, new in zip(seed.names, (city.zh, city.short)):
+    for name, new in zip(seed.names, (city.zh, city.short), strict=True):
         text = text.replace(name, new)
     return _DIGIT_RUN.sub(lambda m: str(int(m.group()) + index), text)
 

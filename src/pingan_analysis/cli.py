@@ -11,9 +11,11 @@ import logging
 import os
 import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
+from types import FrameType
+from typing import Any
 
 from pingan_analysis import __version__
 from pingan_analysis.config import ProjectPaths, project_paths
@@ -355,7 +357,7 @@ def _parsed(argv: Sequence[str] | None) -> argparse.Namespace:
         raise UsageError(error.problem, where=error.where, fix=hint) from None
 
 
-def _handle_sigterm() -> object | None:
+def _handle_sigterm() -> Callable[[int, FrameType | None], Any] | int | None:
     """SIGTERM raises :class:`Terminated` from now on (main thread only); returns the old handler."""
     try:
         return signal.signal(signal.SIGTERM, _raise_terminated)

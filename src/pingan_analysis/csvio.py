@@ -208,7 +208,7 @@ def atomic_writer(path: Path, binary: bool = False) -> Iterator[IO]:
     Text is UTF-8 with line ends as written. A path that exists and is not a regular file
     (``/dev/null``, a pipe) is written directly.
     """
-    text_options = {} if binary else {"encoding": "utf-8", "newline": ""}
+    text_options: dict[str, Any] = {} if binary else {"encoding": "utf-8", "newline": ""}
     mode = "wb" if binary else "w"
     if path.exists() and not path.is_file():
         with path.open(mode, **text_options) as handle:

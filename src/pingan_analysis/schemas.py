@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
-from typing import Any
+from typing import Any, ClassVar
 
 import pandas as pd
 import pandera.pandas as pa
@@ -186,7 +186,7 @@ class ManifestSchema(PeriodSchema, table="manifest"):
     def release_id_names_release(cls, df: pd.DataFrame) -> Series[bool]:
         """The release id ends with the publication date and the first 8 digits of the sha256."""
         suffix = "-" + df["published"] + "-" + df["sha256"].str.slice(0, 8)
-        return pd.Series([rid.endswith(end) for rid, end in zip(df["release_id"], suffix)],
+        return pd.Series([rid.endswith(end) for rid, end in zip(df["release_id"], suffix, strict=True)],
                          index=df.index)
 
     @pa.dataframe_check(name="file_named_after_release")
@@ -267,7 +267,7 @@ class CorrectionsSchema(TableModel, table="corrections"):
 
     class Config:
         strict = True
-        unique = list(TABLES["corrections"].primary_key)
+        unique: ClassVar[list[str]] = list(TABLES["corrections"].primary_key)
 
     @pa.check("date", name="date")
     def is_date(cls, series: Series[str]) -> Series[bool]:
@@ -285,7 +285,7 @@ class ReferenceSchema(TableModel, table="reference"):
 
     class Config:
         strict = True
-        unique = list(TABLES["reference"].primary_key)
+        unique: ClassVar[list[str]] = list(TABLES["reference"].primary_key)
 
     @pa.check("as_of", name="date_or_empty")
     def date_or_empty(cls, series: Series[str]) -> Series[bool]:

@@ -226,7 +226,7 @@ def test_worker_definition(phrase: str, definition: str) -> None:
 
 def test_caveats_name_the_grid_worker_definitions_and_stock_against_flow() -> None:
     panel = _linear_panel({"A": 10, "B": 20}, slope=1, intercept=0)
-    panel["sources"] = [f"{c.lower()}-r:{s}-{s + 5}" for c, s in zip(panel["city_en"], [1, 100, 1, 100])]
+    panel["sources"] = [f"{c.lower()}-r:{s}-{s + 5}" for c, s in zip(panel["city_en"], [1, 100, 1, 100], strict=True)]
     figures = pd.DataFrame({
         "release_id": ["a-r", "b-r"], "start": [100, 100], "text": ["7600人", "49702人"],
         "sentence": ["全市共配备网格员7600人", "划分网格48600个,配备专(兼)职网格员49702人"]})

@@ -54,7 +54,7 @@ def test_sources_round_trip(items: list[SourceRef], separator: str) -> None:
 
 @pytest.mark.parametrize("cell", ["qingdao-2020:12", "qingdao:a-b", "qingdao:9-3", "12-14"])
 def test_malformed_sources_name_the_item(cell: str) -> None:
-    with pytest.raises(DataError, match="panel.csv row 4") as caught:
+    with pytest.raises(DataError, match=r"panel\.csv row 4") as caught:
         parse_sources(f"ok-1:1-2; {cell}", where="panel.csv row 4")
     assert repr(cell) in caught.value.problem
 

@@ -33,7 +33,7 @@ def test_every_failure_of_a_mention_links_to_its_characters(validated: Path) -> 
     assert len(table) == len(failures)
     mentions = pd.read_csv(validated / "mentions.csv")
     indicators = pd.read_csv(validated / "indicators.csv")
-    for failure, shown in zip(failures.itertuples(), table.itertuples()):
+    for failure, shown in zip(failures.itertuples(), table.itertuples(), strict=True):
         if failure.table not in validation_view.MENTION_TABLES:
             continue
         row = (mentions if failure.table == "mentions" else indicators).iloc[failure.row]

@@ -3,6 +3,7 @@ removal of repeated copy and page boilerplate, on the real seeds and small writt
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -270,7 +271,7 @@ def test_seed_sentences_cover_their_paragraphs(seed_release: dict[str, str]) -> 
     for index, spans in by_paragraph.items():
         paragraph = document.paragraphs[index]
         assert spans[0][0] == paragraph.start and spans[-1][1] == paragraph.end
-        assert all(end <= next_start for (_, end), (next_start, _) in zip(spans, spans[1:]))
+        assert all(end <= next_start for (_, end), (next_start, _) in pairwise(spans))
         assert all(document.text[s:e].strip() == document.text[s:e] != "" for s, e in spans)
 
 
@@ -365,9 +366,9 @@ def test_stats_add_up(seed_release: dict[str, str]) -> None:
     assert stats["dropped_blocks"] == len(document.dropped)
     spans = sorted([(p.start, p.end) for p in document.paragraphs]
                    + [(b.start, b.end) for b in document.dropped])
-    assert all(end <= next_start for (_, end), (next_start, _) in zip(spans, spans[1:]))
+    assert all(end <= next_start for (_, end), (next_start, _) in pairwise(spans))
     gaps = zip([0] + [end for _, end in spans],
-               [start for start, _ in spans] + [len(document.text)])
+               [start for start, _ in spans] + [len(document.text)], strict=True)
     assert "".join(document.text[a:b] for a, b in gaps).strip() == ""
     accounted = stats["kept_chars"] + stats["repeat_chars"] + stats["boilerplate_chars"]
     assert accounted == sum(end - start for start, end in spans) <= stats["chars"]

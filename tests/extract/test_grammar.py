@@ -6,6 +6,7 @@ the sentence and every quantity expected in it, in order, as the fields the rule
 """
 from __future__ import annotations
 
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -507,7 +508,7 @@ def test_every_seed_line_gives_well_formed_quantities(path: Path) -> None:
     for line in path.read_text(encoding="utf-8-sig").splitlines():
         found = find_quantities(line)
         assert [q.start for q in found] == sorted(q.start for q in found)
-        assert all(a.end <= b.start for a, b in zip(found, found[1:]))
+        assert all(a.end <= b.start for a, b in pairwise(found))
         for quantity in found:
             _check(line, quantity)
         total += len(found)
@@ -536,6 +537,6 @@ _ALPHABET = ("0123456789,.%一二两三四五六七八九十百千万亿零点�
 @given(st.text(alphabet=_ALPHABET, max_size=40))
 def test_any_string_gives_well_formed_quantities(text: str) -> None:
     found = find_quantities(text)
-    assert all(a.end <= b.start for a, b in zip(found, found[1:]))
+    assert all(a.end <= b.start for a, b in pairwise(found))
     for quantity in found:
         _check(text, quantity)

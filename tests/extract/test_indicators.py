@@ -16,7 +16,7 @@ def ids(sentence: str, codebook=CODEBOOK) -> list[tuple[str, str]]:
     """(figure text, indicator id or "") for every quantity of a sentence."""
     quantities = find_quantities(sentence)
     return [(sentence[q.start:q.end], i.id if i else "")
-            for q, (i, _subject) in zip(quantities, map_sentence(sentence, quantities, codebook))]
+            for q, (i, _subject) in zip(quantities, map_sentence(sentence, quantities, codebook), strict=True)]
 
 
 @pytest.mark.parametrize(("sentence", "expected"), [
@@ -97,7 +97,7 @@ def subjects(sentence: str) -> list[tuple[str, str, str]]:
     """(figure text, indicator id or "", subject as written) for every quantity of a sentence."""
     quantities = find_quantities(sentence)
     return [(sentence[q.start:q.end], i.id if i else "", subject)
-            for q, (i, subject) in zip(quantities, map_sentence(sentence, quantities, CODEBOOK))]
+            for q, (i, subject) in zip(quantities, map_sentence(sentence, quantities, CODEBOOK), strict=True)]
 
 
 @pytest.mark.parametrize(("sentence", "expected"), [

@@ -84,7 +84,7 @@ def test_no_indicator_rows_make_an_empty_panel(project: Path) -> None:
 
 
 def test_without_validated_indicators_the_step_says_what_to_run(project: Path) -> None:
-    with pytest.raises(DataError, match="indicators_valid.csv") as error:
+    with pytest.raises(DataError, match=r"indicators_valid\.csv") as error:
         build_panel(ProjectPaths(project), project / "data" / "processed")
     assert "pingan run" in str(error.value)
 

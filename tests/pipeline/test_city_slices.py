@@ -46,6 +46,6 @@ def test_another_citys_rows_leave_a_slice_byte_for_byte_as_it_was(tmp_path: Path
 
 def test_a_table_without_a_city_column_is_refused_with_its_name(tmp_path: Path) -> None:
     table = _table(tmp_path, [["release_id", "value"], ["q-1", "3"]])
-    with pytest.raises(DataError, match="table.csv has no city_en column") as refused:
+    with pytest.raises(DataError, match=r"table\.csv has no city_en column") as refused:
         write_slices(table, {"Qingdao": tmp_path / "q.csv"})
     assert "per_city" in refused.value.fix

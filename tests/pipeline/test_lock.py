@@ -25,9 +25,8 @@ def holder(tmp_path: Path) -> Iterator[tuple[subprocess.Popen, Path]]:
 
 def test_second_holder_is_refused_with_the_holders_pid(holder) -> None:
     process, state = holder
-    with pytest.raises(LockHeldError) as refused:
-        with project_lock(state):
-            pytest.fail("took a lock another process holds")
+    with pytest.raises(LockHeldError) as refused, project_lock(state):
+        pytest.fail("took a lock another process holds")
     assert f"process {process.pid}" in refused.value.problem
     assert "running since" in refused.value.problem
     assert refused.value.fix and "wait" in refused.value.fix

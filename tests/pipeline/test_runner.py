@@ -242,9 +242,9 @@ def test_commit_interrupted_between_moves_is_rolled_forward(built: ProjectPaths)
 
 def test_second_run_is_refused_even_when_nothing_is_stale(built: ProjectPaths,
                                                           lines: list[str]) -> None:
-    with lock_held_elsewhere(built.state_dir) as holder:
-        with pytest.raises(LockHeldError, match=f"process {holder.pid}"):
-            _run(built, lines)
+    with (lock_held_elsewhere(built.state_dir) as holder,
+          pytest.raises(LockHeldError, match=f"process {holder.pid}")):
+        _run(built, lines)
     with project_lock(built.state_dir):
         assert _run(built, lines).ran == []
 

@@ -90,7 +90,7 @@ def test_the_sources_cell_is_bounded_and_panel_sources_lists_every_mention(
     listed = sources[(sources["city_zh"] == "济南市") & (sources["indicator"] == "grid_cells")
                      & (sources["kind"] == row["kind"]) & (sources["period_end"] == row["period_end"])]
     assert len(listed) == len(merged)
-    assert set(zip(listed["start"], listed["end"])) == set(zip(merged["start"], merged["end"]))
+    assert set(zip(listed["start"], listed["end"], strict=True)) == set(zip(merged["start"], merged["end"], strict=True))
     assert spans[:MAX_CELL_SOURCES] == [f"{r.release_id}:{r.start}-{r.end}"
                                         for r in listed.head(MAX_CELL_SOURCES).itertuples()]
     text = (large_run.releases_dir / f"{listed['release_id'].iloc[0]}.txt").read_text(encoding="utf-8")

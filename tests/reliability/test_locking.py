@@ -54,7 +54,7 @@ def test_two_adds_at_once_never_lose_a_row(project: Path, tmp_path: Path) -> Non
         [str(Path(sys.executable).with_name("pingan")), "add", str(f), "--city", "济南市",
          "--published", f"2021-01-0{i + 5}"], env=env, stdout=subprocess.PIPE,
         stderr=subprocess.PIPE, text=True) for i, f in enumerate(files)]
-    results = [p.communicate(timeout=120) + (p.returncode,) for p in processes]
+    results = [(*p.communicate(timeout=120), p.returncode) for p in processes]
     manifest = (project / "data/raw/releases.csv").read_text(encoding="utf-8")
     for out, err, code in results:
         if code == 0:
@@ -69,9 +69,8 @@ def test_the_lock_survives_deleting_pingan_mid_run(tmp_path: Path) -> None:
     state = tmp_path / ".pingan"
     with lock_held_elsewhere(state):
         shutil.rmtree(state)
-        with pytest.raises(LockHeldError):
-            with project_lock(state):
-                pytest.fail("a second holder got the lock after .pingan/ was deleted")
+        with pytest.raises(LockHeldError), project_lock(state):
+            pytest.fail("a second holder got the lock after .pingan/ was deleted")
 
 
 def test_raw_data_lock_is_the_run_lock_and_names_its_command(tmp_path: Path) -> None:

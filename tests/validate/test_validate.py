@@ -133,7 +133,7 @@ def outputs(paths: ProjectPaths) -> list[Path]:
 def test_a_table_missing_a_column_is_structural_and_writes_nothing(paths: ProjectPaths) -> None:
     table = read_text_table(paths.processed_dir / "indicators.csv")
     table.drop(columns="unit").to_csv(paths.processed_dir / "indicators.csv", index=False)
-    with pytest.raises(DataError, match="lacks column.*unit"):
+    with pytest.raises(DataError, match=r"lacks column.*unit"):
         validate_tables(paths, paths.processed_dir)
     assert outputs(paths) == []
 

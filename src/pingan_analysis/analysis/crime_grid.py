@@ -318,7 +318,7 @@ def caveats(points: pd.DataFrame, fit: CrimeGridFit, manifest: pd.DataFrame | No
     if len(measures) > 1:
         notes.append(f"Mixed crime measures ({', '.join(measures)}): police incidents, filed cases "
                      "and occurred cases are recorded differently and are not interchangeable.")
-    spans = sorted({fmt.period(s, e) for s, e in zip(points["crime_period_start"], points["crime_period_end"])})
+    spans = sorted({fmt.period(s, e) for s, e in zip(points["crime_period_start"], points["crime_period_end"], strict=True)})
     if len(spans) > 1:
         notes.append(f"Mixed periods ({', '.join(spans)}): changes are annualised (compound) to compare "
                      "them, which assumes a steady rate within each period.")
@@ -333,7 +333,7 @@ def caveats(points: pd.DataFrame, fit: CrimeGridFit, manifest: pd.DataFrame | No
     if any("year_end" in r for r in references) and any("census" in r for r in references):
         notes.append("Population mixes census counts and year-end estimates; estimates before the 2020 "
                      "census undercount (Qingdao 2019 by about 57万), biasing per-capita densities.")
-    breaks = [f"{city}: {note}" for city, note in zip(points["city_en"], points["population_note"])
+    breaks = [f"{city}: {note}" for city, note in zip(points["city_en"], points["population_note"], strict=True)
               if isinstance(note, str) and "series break" in note]
     if breaks:
         notes.append("Densities divide by a population of another year than the figure's: "
@@ -403,7 +403,7 @@ def plot_crime_vs_density(points: pd.DataFrame, fit: CrimeGridFit, chinese: bool
         axes.annotate(city_label(point["city_en"], point["city_zh"], chinese),
                       (point["density"], point["crime_change"]), textcoords="offset points",
                       xytext=(6, 6))
-    if fit.slope is not None and fit.testable:
+    if fit.slope is not None and fit.intercept is not None and fit.testable:
         xs = np.linspace(points["density"].min(), points["density"].max(), 50)
         axes.plot(xs, fit.intercept + fit.slope * xs, color="black", linewidth=1, label="OLS fit")
     axes.axhline(0, color="grey", linewidth=0.8)

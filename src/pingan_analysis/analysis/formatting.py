@@ -123,8 +123,8 @@ def _change_interval(lower: object, upper: object, unit: object, decimals: int) 
 def period(start: object, end: object) -> str:
     """``2019`` (a calendar year), ``2019-01-01 – 2019-05-31``, ``as of 2019-12-31`` (a stock),
     ``to 2019-12-31`` (a running total whose start is not stated), ``unknown``."""
-    first = None if is_missing(start) else pd.Timestamp(start).date()  # type: ignore[arg-type]
-    last = None if is_missing(end) else pd.Timestamp(end).date()  # type: ignore[arg-type]
+    first = None if is_missing(start) else pd.Timestamp(start).date()
+    last = None if is_missing(end) else pd.Timestamp(end).date()
     if first is None and last is None:
         return "unknown"
     if first is None:

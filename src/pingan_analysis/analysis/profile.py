@@ -147,7 +147,7 @@ def headline_figures(panel: pd.DataFrame, city_en: str, codebook: Codebook | Non
                             kind="stable")
     out = []
     for row in rows.itertuples(index=False):
-        entry = book[row.indicator] if row.indicator in book else None
+        entry = book.get(row.indicator)
         figure, allowed = figure_text(row.value, row.lower, row.upper, row.unit, row.kind)
         refs = parse_sources(str(row.sources), where=f"panel.csv, {city_en} {row.indicator}")
         out.append({
@@ -187,11 +187,11 @@ def plot_timeline(panel: pd.DataFrame, city_en: str) -> plt.Figure | None:
     if rows.empty:
         return None
     set_theme("whitegrid")
-    labels = [f"{i} ({k})" for i, k in zip(rows["indicator"], rows["kind"])]
+    labels = [f"{i} ({k})" for i, k in zip(rows["indicator"], rows["kind"], strict=True)]
     order = list(dict.fromkeys(labels))
     figure, axes = plt.subplots(figsize=(10, 0.8 * len(order) + 1.6))
     seen: dict[str, int] = {}
-    for label, row in zip(labels, rows.itertuples(index=False)):
+    for label, row in zip(labels, rows.itertuples(index=False), strict=True):
         # periods of one indicator on lanes of their own, so overlapping periods stay apart
         lane = seen[label] = seen.get(label, -1) + 1
         y = order.index(label) + 0.22 * lane - 0.22

@@ -119,7 +119,7 @@ def dropped_blocks_table(processed_dir: str | Path | None = None) -> pd.DataFram
     blocks = dropped_blocks(processed_dir)
     return pd.DataFrame({
         "Release": blocks["release_id"].map(_release_link), "Reason": blocks["reason"],
-        "Characters": [f"{fmt.number(s)}–{fmt.number(e)}" for s, e in zip(blocks["start"], blocks["end"])],
+        "Characters": [f"{fmt.number(s)}–{fmt.number(e)}" for s, e in zip(blocks["start"], blocks["end"], strict=True)],
         "First words": [" ".join(str(p).replace("\\n", " ").split()) for p in blocks["preview"]],
     })
 

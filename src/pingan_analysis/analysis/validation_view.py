@@ -46,7 +46,7 @@ def checks_table(processed_dir: str | Path | None = None) -> pd.DataFrame:
         "Rows failing": counts["rows_failed"].map(fmt.number),
         "Check": counts["check"].replace("", "none failed"),
         "What it asks": [report.describe(c) if c else "" for c in counts["check"]],
-        "Found": [fmt.number(n) if c else "" for c, n in zip(counts["check"], counts["count"])],
+        "Found": [fmt.number(n) if c else "" for c, n in zip(counts["check"], counts["count"], strict=True)],
         "Severity": counts["severity"],
     })
 
@@ -94,4 +94,4 @@ def conflicts_table(processed_dir: str | Path | None = None) -> pd.DataFrame:
     the panel is built: validation runs before it)."""
     if not (processed_folder(processed_dir) / "panel.csv").is_file():
         return pd.DataFrame()
-    return overview.conflicts_table(load_panel(processed_dir))
+    return overview.conflicts_table(load_panel(processed_folder(processed_dir)))

@@ -14,7 +14,8 @@ from __future__ import annotations
 import csv
 import re
 from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
 
@@ -84,6 +85,11 @@ class Codebook:
 
     path: Path
     indicators: tuple[Indicator, ...]
+    # the index, built by __post_init__ from the indicators
+    _with_prefixes: dict[str, tuple[tuple[int, Indicator, Keyword], ...]] = field(
+        init=False, repr=False, compare=False)
+    _heads: re.Pattern[str] = field(init=False, repr=False, compare=False)
+    _by_id: dict[str, Indicator] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         entries: dict[str, list[tuple[Indicator, Keyword]]] = {}
@@ -108,6 +114,10 @@ class Codebook:
     def __contains__(self, indicator_id: object) -> bool:
         return indicator_id in self._by_id
 
+    def get(self, indicator_id: str) -> Indicator | None:
+        """The indicator of an id, or ``None`` where the codebook has none."""
+        return self._by_id.get(indicator_id)
+
     def __len__(self) -> int:
         return len(self.indicators)
 
@@ -127,12 +137,12 @@ class Codebook:
         return heads
 
 
-def _prefixes(head: str, heads: dict[str, object]) -> list[str]:
+def _prefixes(head: str, heads: Mapping[str, object]) -> list[str]:
     """The heads that ``head`` starts with, itself included."""
     return [head[:length] for length in range(1, len(head) + 1) if head[:length] in heads]
 
 
-def _longest_first_pattern(heads: dict[str, object]) -> re.Pattern[str]:
+def _longest_first_pattern(heads: Mapping[str, object]) -> re.Pattern[str]:
     """A regex finding, at every position, the longest of ``heads`` starting there.
 
     The heads are written as a trie (涉(?:黑(?:组织)?|恶)), so that at each position the regex
@@ -215,7 +225,7 @@ def _read_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
                         fix="quote fields that hold commas or quotes (RFC 4180)") from error
 
 
-def _check_header(fieldnames: list[str] | None, path: Path) -> None:
+def _check_header(fieldnames: Sequence[str] | None, path: Path) -> None:
     missing = [c for c in REQUIRED_COLUMNS if c not in (fieldnames or [])]
     if missing:
         raise DataError(
@@ -225,7 +235,7 @@ def _check_header(fieldnames: list[str] | None, path: Path) -> None:
         )
 
 
-def _indicator(row: dict[str, str | None], path: Path, line: int) -> Indicator:
+def _indicator(row: Mapping[str, str | None], path: Path, line: int) -> Indicator:
     where = f"{path}, line {line}"
     # the last column, stages, may be left off a row added by hand
     if None in row or any(value is None for key, value in row.items() if key != "stages"):
@@ -311,7 +321,7 @@ def _flag(values: dict[str, str], column: str, where: str) -> bool:
 
 def _check_unique_ids(indicators: tuple[Indicator, ...], path: Path, lines: list[int]) -> None:
     first_line: dict[str, int] = {}
-    for indicator, line in zip(indicators, lines):
+    for indicator, line in zip(indicators, lines, strict=True):
         if indicator.id in first_line:
             raise DataError(f"the id {indicator.id} repeats the one on line {first_line[indicator.id]}",
                             where=f"{path}, line {line}",
@@ -339,7 +349,8 @@ def unmapped_subjects(mentions_csv: Path, top: int = 30) -> list[tuple[str, int]
     try:
         with mentions_csv.open(encoding="utf-8-sig", newline="") as handle:
             reader = csv.DictReader(handle)
-            if "subject" not in (reader.fieldnames or []) or "indicator" not in reader.fieldnames:
+            fieldnames = reader.fieldnames or []
+            if "subject" not in fieldnames or "indicator" not in fieldnames:
                 raise DataError("the mentions table has no subject and indicator columns",
                                 where=f"{mentions_csv}, line 1",
                                 fix="rerun the extraction (`pingan run`) with this version")

@@ -266,7 +266,7 @@ def ingest(text: str, name: str) -> Document:
     reasons = _boilerplate_reasons(lines)
     _mark_repeats(lines, reasons)
     paragraphs = tuple(Paragraph(line.start, line.end, is_heading(line.text))
-                       for line, reason in zip(lines, reasons) if not reason)
+                       for line, reason in zip(lines, reasons, strict=True) if not reason)
     dropped = tuple(_dropped_blocks(normalised.text, lines, reasons))
     logger.debug("%s: %d paragraphs kept, %d blocks dropped", name, len(paragraphs), len(dropped))
     return Document(name, text, normalised, paragraphs, dropped)

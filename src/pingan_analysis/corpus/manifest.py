@@ -65,7 +65,7 @@ def read_manifest(path: Path) -> pd.DataFrame:
     if failures:
         raise DataError("the manifest is invalid:\n" + _list_failures(table, failures),
                         where=str(path), fix=MANIFEST_FIX)
-    for row, line in zip(frame.to_dict("records"), table.lines):
+    for row, line in zip(frame.to_dict("records"), table.lines, strict=True):
         warn_implausible_date(row, f"{path}, line {line}")
     return frame
 
@@ -169,7 +169,7 @@ def _refuse_duplicate(paths: ProjectPaths, manifest: pd.DataFrame, data: bytes, 
     sha256 = hashlib.sha256(data).hexdigest()
     _TEXT_DIGESTS.setdefault(sha256, wanted)
     for release_id, name, recorded in zip(manifest["release_id"], manifest["file"],
-                                          manifest["sha256"]):
+                                          manifest["sha256"], strict=True):
         if recorded == sha256:
             raise DataError(f"this text is already in the corpus as release {release_id} "
                             "(the same bytes)", where=str(file), fix=DUPLICATE_FIX)
@@ -225,7 +225,7 @@ def _validate_row(manifest: pd.DataFrame, row: dict[str, str], file: Path, optio
     if failures:
         names = [_option(f.column) if option_names else f.column for f in failures]
         raise DataError("invalid metadata:\n" + "\n".join(f"  {name}: {f.describe()}"
-                                                          for name, f in zip(names, failures)),
+                                                          for name, f in zip(names, failures, strict=True)),
                         where=str(file), fix="correct the values named and add the file again")
     warn_implausible_date(row, str(file))
 

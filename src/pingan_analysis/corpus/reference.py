@@ -25,6 +25,7 @@ from pingan_analysis.schemas import ReferenceSchema, table_failures
 
 if TYPE_CHECKING:
     from pingan_analysis.config import ProjectPaths
+    from pingan_analysis.corpus.gazetteer import Place
 
 CENSUS = "resident_population_census"
 YEAR_END = "resident_population_year_end"
@@ -102,7 +103,7 @@ def _place_problems(frame: pd.DataFrame) -> list[tuple[int, str, str]]:
     from pingan_analysis.corpus.gazetteer import resolve_place
 
     problems: list[tuple[int, str, str]] = []
-    places: dict[str, object] = {}
+    places: dict[str, Place | str] = {}  # a place, or why the name resolves to none
     for row, record in enumerate(frame.to_dict("records")):
         unit = MEASURE_UNITS.get(record["measure"])
         if unit is None:

@@ -97,7 +97,7 @@ def _release_tables(paths: ProjectPaths, releases: list[dict[str, str]],
     work = [(paths, release, corrections.get(release["release_id"], [])) for release in releases]
     if jobs > 1 and len(releases) >= MIN_RELEASES_PER_PROCESS_POOL:
         with ProcessPoolExecutor(max_workers=jobs) as pool:
-            yield from pool.map(_tables_of_release, *zip(*work), chunksize=4)
+            yield from pool.map(_tables_of_release, *zip(*work, strict=True), chunksize=4)
     else:
         yield from (_tables_of_release(*args) for args in work)
 

@@ -67,7 +67,7 @@ def read_corrections(path: Path, indicator_ids: Iterable[str] = ()) -> list[Corr
                             + "; see README, \"Correcting a mention\")")
     return [Correction(line, r["release_id"], int(float(r["start"])), int(float(r["end"])),
                        r["field"], r["value"], r["text"])
-            for line, r in zip(table.lines, frame.to_dict("records"))]
+            for line, r in zip(table.lines, frame.to_dict("records"), strict=True)]
 
 
 def correction_problems(frame: pd.DataFrame, lines: list[int],
@@ -151,10 +151,10 @@ def apply_to_release(rows: list[tuple], corrections: list[Correction]) -> tuple[
         report.append((correction.line, correction.start, correction.end, correction.field,
                        correction.value, status, detail))
     out = []
-    for i, row in enumerate(rows):
+    for i, original in enumerate(rows):
         if i in excluded:
             continue
-        out.append((*changed[i], True) if i in changed else (*row, False))
+        out.append((*changed[i], True) if i in changed else (*original, False))
     return out, report
 
 

@@ -114,7 +114,7 @@ class _Walk:
             source = self._original(start, end)
             mapped = map_sentence(text, quantities, self.codebook)
             mentions = [(self._mention(start, text, quantity, indicator, phrases, subject), source)
-                        for quantity, (indicator, subject) in zip(quantities, mapped)]
+                        for quantity, (indicator, subject) in zip(quantities, mapped, strict=True)]
         if phrases or self.carried:
             carried = [*reversed(phrases), *self.carried]
             self.carried = [p for p in carried if p.until] if ends else carried

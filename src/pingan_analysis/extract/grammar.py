@@ -32,6 +32,7 @@ then reads only the few characters around each candidate. The rules, in the orde
 from __future__ import annotations
 
 import csv
+import io
 import re
 from decimal import Decimal
 from functools import cache
@@ -146,7 +147,8 @@ def names_holding_numerals() -> tuple[frozenset[str], tuple[int, ...]]:
     A two-character short form that is just a numeral and a measure word (三台 of 三台县, 三元
     of 三元区) is left out: alone it is as likely a count (三台设备); the full name stays."""
     source = resources.files("pingan_analysis") / "data" / "idioms_with_numerals.csv"
-    with source.open(encoding="utf-8", newline="") as handle:
+    # Traversable.open takes no newline=, and csv needs the line ends untranslated
+    with io.TextIOWrapper(source.open("rb"), encoding="utf-8", newline="") as handle:
         idioms = {row["idiom"] for row in csv.DictReader(handle)}
     measure_words = {*COUNT_UNITS, *MONEY_UNITS, *patterns.CLASSIFIER_CHARS}
     places = {name for name in place_names() if _CHINESE_NUMERALS.intersection(name)
@@ -315,6 +317,7 @@ def _scaled_time(match: re.Match[str]) -> bool:
 def _context(text: str, start: int) -> _Context:
     # BEFORE always matches: at worst the empty string at the number's start
     before = patterns.BEFORE.search(text, max(0, start - patterns.WINDOW), start)
+    assert before is not None, "BEFORE matches the empty string"
     up, down, to, lower, upper, approx = before.group("up", "down", "to", "lower", "upper", "approx")
     qualifier = "lower" if lower else "upper" if upper else "approx" if approx else ""
     anchor = before.start(qualifier) if qualifier else start  # where the qualifier word starts

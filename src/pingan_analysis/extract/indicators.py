@@ -78,12 +78,17 @@ _NOT_A_NOUN_AFTER = re.compile(
 
 
 class QuantitySpan(Protocol):
-    """What mapping needs of a quantity: its span within the sentence, unit and kind."""
+    """What mapping needs of a quantity: its span within the sentence, unit and kind (read
+    only, so that a named tuple fits)."""
 
-    start: int
-    end: int
-    unit: str
-    kind: str
+    @property
+    def start(self) -> int: ...
+    @property
+    def end(self) -> int: ...
+    @property
+    def unit(self) -> str: ...
+    @property
+    def kind(self) -> str: ...
 
 
 class _Subject(NamedTuple):
@@ -150,11 +155,12 @@ def map_sentence(
                 break
         if indicator is None:  # the subject as written: the first place it was looked for
             subject = next((s for s in tried if not s.combined and s.end > s.start), subject)
+        assert subject is not None, "_subjects gives at least the subject right of the figure"
         subjects.append(subject)
         result.append(indicator)
     _share_coordinated_heads(sentence, quantities, subjects, result)
     return [(indicator, subject_text(sentence, subject))
-            for indicator, subject in zip(result, subjects)]
+            for indicator, subject in zip(result, subjects, strict=True)]
 
 
 def subject_text(sentence: str, subject: _Subject | None) -> str:
@@ -168,7 +174,7 @@ def subject_text(sentence: str, subject: _Subject | None) -> str:
         text = _SUBJECT_TAIL.sub("", text)[:MAX_SUBJECT_CHARS]
     else:
         text = text[-MAX_SUBJECT_CHARS:]
-    return text.strip("“”\"'《》()() ")
+    return text.strip("“”\"'《》() ")
 
 
 def _share_coordinated_heads(sentence: str, quantities: Sequence[QuantitySpan],

@@ -93,7 +93,10 @@ def last_digit_step(value: Decimal) -> Decimal:
     """
     if value == 0:
         return Decimal(1)
-    return Decimal(1).scaleb(value.normalize().as_tuple().exponent)
+    exponent = value.normalize().as_tuple().exponent
+    if not isinstance(exponent, int):  # NaN or infinity: no digits to step
+        raise ValueError(f"no last digit in {value}")
+    return Decimal(1).scaleb(exponent)
 
 
 @lru_cache(maxsize=4096)

@@ -14,7 +14,7 @@ import calendar
 import re
 from itertools import chain
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import NamedTuple
 from datetime import date
 
@@ -95,7 +95,7 @@ class Anchor:
     """What relative phrases resolve against: the release's publication date and reporting period."""
 
     published: date | None = None
-    reporting: Period = Period()
+    reporting: Period = field(default_factory=Period)
 
     @property
     def as_of(self) -> date | None:
@@ -220,8 +220,9 @@ def _span(groups: dict[str, str | None], anchor: Anchor, text: str, pos: int,
           end: int) -> tuple[Period, bool] | None:
     """The dates a phrase names (``_UNRESOLVED`` when relative to an unknown date), and whether
     it names a single day; ``None`` when the match is not a period after all."""
-    if groups["y1"]:
-        first, last = int(groups["y1"]), int(groups["y2"])
+    y1, y2 = groups["y1"], groups["y2"]
+    if y1 and y2:  # the pattern matches both years or neither
+        first, last = int(y1), int(y2)
         return (Period(date(first, 1, 1), date(last, 12, 31)), False) if first <= last else None
     if groups["y"]:
         return _calendar_part(int(groups["y"]), groups, "y_")
@@ -280,11 +281,11 @@ def _calendar_part(year: int, groups: dict[str, str | None], prefix: str) -> tup
     if get("half"):
         first = 1 if get("half") == "上半年" else 7
         return Period(date(year, first, 1), _month_end(year, first + 5)), False
-    if get("quarter"):
-        quarter = "一二三四".find(get("quarter")) + 1 or int(get("quarter"))
+    if named_quarter := get("quarter"):
+        quarter = "一二三四".find(named_quarter) + 1 or int(named_quarter)
         return Period(date(year, 3 * quarter - 2, 1), _month_end(year, 3 * quarter)), False
-    if get("m1"):
-        return _months(year, int(get("m1")), get("m2"), get("d"))
+    if first_month := get("m1"):
+        return _months(year, int(first_month), get("m2"), get("d"))
     return Period(date(year, 1, 1), date(year, 12, 31)), False
 
 
@@ -315,7 +316,7 @@ def _years_back(groups: dict[str, str | None], anchor: Anchor) -> tuple[Period, 
     """"近五年", "十年来", "这十年": the calendar years that many back from the as-of date's year,
     to the as-of date (a 2023 release's 十年来 starts on 2013-01-01), whatever year the
     release is from; the congress eras (十八大以来) are phrases of their own."""
-    count = _small_number(groups["n"])
+    count = _small_number(groups["n"] or "")  # "" is no number: None
     if count is None or not 1 <= count <= 50:
         return None
     end = anchor.as_of

@@ -98,7 +98,7 @@ def _quarantine_problems(processed: Path, release_id: str,
         return {}
     indicators = read_csv_text(indicators_path, indicator_columns, what="indicators table").frame
     found: dict[tuple[int, int], list[str]] = {}
-    for row, check, column in zip(failures["row"], failures["check"], failures["column"]):
+    for row, check, column in zip(failures["row"], failures["check"], failures["column"], strict=True):
         record = indicators.iloc[int(row)]
         found.setdefault((int(record["start"]), int(record["end"])), []).append(f"{check} ({column})")
     return {span: "; ".join(checks) for span, checks in found.items()}
@@ -128,7 +128,7 @@ def load_review_sheet(paths: ProjectPaths, sheet: Path, today: dt.date | None = 
                                                           *FILL_COLUMNS), what="review sheet")
     date = (today or dt.date.today()).isoformat()
     new, lines = [], []
-    for line, record in zip(table.lines, table.frame.to_dict("records")):
+    for line, record in zip(table.lines, table.frame.to_dict("records"), strict=True):
         record = {key: plain_cell(value.strip()) for key, value in record.items()}
         if not record["field"]:
             continue

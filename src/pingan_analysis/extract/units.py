@@ -13,6 +13,7 @@ calendar unit, the decimal point, or the start of a common word after a figure).
 from __future__ import annotations
 
 import csv
+import io
 from importlib import resources
 
 #: Calendar and clock units: dates, years, times of day, durations and streaks. A number with one
@@ -58,7 +59,8 @@ _COUNT, _NOT_AFTER_SMALL, _EXCLUDED = "count", "not_after_small_numeral", "exclu
 def _classifier_rows() -> list[dict[str, str]]:
     """The classifier table's rows, its uses checked (see the module docstring)."""
     source = resources.files("pingan_analysis") / "data" / "classifiers.csv"
-    with source.open(encoding="utf-8", newline="") as handle:
+    # Traversable.open takes no newline=, and csv needs the line ends untranslated
+    with io.TextIOWrapper(source.open("rb"), encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
     uses = {row["use"] for row in rows}
     unknown = sorted(uses - {_COUNT, _NOT_AFTER_SMALL, _EXCLUDED})

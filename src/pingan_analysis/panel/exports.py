@@ -205,7 +205,7 @@ def datapackage(processed_dir: Path, codebook: Path) -> dict:
 
 def indicator_list(codebook: Path) -> list[dict]:
     """The codebook's indicators, then the derived ones with their formula."""
-    listed = [{"id": i.id, "name_zh": i.name_zh, "name_en": i.name_en, "domain": i.domain,
+    listed: list[dict[str, object]] = [{"id": i.id, "name_zh": i.name_zh, "name_en": i.name_en, "domain": i.domain,
                "unit": i.unit, "kinds": sorted(i.kinds), "description": i.description}
               for i in load_codebook(codebook).indicators]
     rates = {rate.derived: rate for rate in RATES}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
+from typing import cast
 
 from pingan_analysis.exceptions import DataError
 from pingan_analysis.pipeline.steps import Step, StepContext, city_slice
@@ -18,8 +19,9 @@ CITY_COLUMN = "city_en"
 
 def run_step(step: Step, ctx: StepContext) -> None:
     """Write ``processed/cities/<city>/<table>`` for every city and table the step names."""
-    cities = [str(city) for city in step.params["cities"]]
-    for table in step.params["tables"]:
+    # the lists of names that ``slice_steps`` gives the step
+    cities = [str(city) for city in cast("list[str]", step.params["cities"])]
+    for table in cast("list[str]", step.params["tables"]):
         write_slices(ctx.tree / f"processed/{table}",
                      {city: ctx.tree / city_slice(city, str(table)) for city in cities})
 

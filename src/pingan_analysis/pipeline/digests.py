@@ -71,7 +71,7 @@ def package_digest() -> str:
 
 def code_digests(root: Path) -> dict[str, str]:
     """The code every step depends on: the package's source and the lock file."""
-    return dict(zip(CODE_LABELS, (package_digest(), lock_file_digest(root))))
+    return dict(zip(CODE_LABELS, (package_digest(), lock_file_digest(root)), strict=True))
 
 
 def lock_file_digest(root: Path) -> str:

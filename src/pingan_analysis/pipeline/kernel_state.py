@@ -17,7 +17,7 @@ import os
 import sys
 import warnings
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 
 @dataclass(frozen=True)
@@ -61,7 +61,8 @@ def reset(cwd: str) -> None:
         matplotlib.rcParams.update({k: v for k, v in _start.rc.items() if k != "backend"})
         pandas.reset_option("all")
     warnings.resetwarnings()  # also empties every module's record of warnings shown once
-    warnings.filters[:] = _start.filters
+    # a list at run time; the stubs declare a read-only Sequence
+    cast("list[Any]", warnings.filters)[:] = _start.filters
     root = logging.getLogger()
     root.setLevel(_start.root_level)
     root.handlers[:] = _start.root_handlers

@@ -49,7 +49,9 @@ class QuietKernelManager(AsyncKernelManager):
     kernel's channels and are unaffected. ``--verbose`` keeps the kernel's stderr.
     """
 
-    async def start_kernel(self, **kw: object) -> None:
+    # jupyter_client types start_kernel as KernelManager's blocking one, though
+    # AsyncKernelManager's is the coroutine this overrides
+    async def start_kernel(self, **kw: object) -> None:  # type: ignore[override]
         kw.setdefault("stderr", subprocess.DEVNULL)
         await super().start_kernel(**kw)
 
@@ -74,9 +76,10 @@ class KernelPool:
         with self._lock:
             manager = self._kernels.get(key)
         alive = manager is not None and manager.has_kernel and run_sync(manager.is_alive)()
-        if alive and manager.ipykernel:
-            return manager, f"__import__({KERNEL_STATE!r}, fromlist=['reset']).reset({str(cwd)!r})"
-        if alive:  # not a Python kernel: it cannot be reset, so each notebook gets a new one
+        if manager is not None and alive:
+            if manager.ipykernel:
+                return manager, f"__import__({KERNEL_STATE!r}, fromlist=['reset']).reset({str(cwd)!r})"
+            # not a Python kernel: it cannot be reset, so each notebook gets a new one
             run_sync(manager.shutdown_kernel)(now=True)
         elif manager is not None:  # it died (a notebook ended the process): clear up after it
             run_sync(manager.cleanup_resources)()
@@ -98,7 +101,7 @@ class _WarmClient(PapermillNotebookClient):
 
     prologue = Unicode("")
 
-    async def async_start_new_kernel_client(self):  # type: ignore[no-untyped-def]
+    async def async_start_new_kernel_client(self):
         client = await super().async_start_new_kernel_client()
         if self.prologue and self.km.ipykernel:
             msg_id = client.execute(self.prologue, silent=True, store_history=False)
@@ -119,7 +122,7 @@ class WarmKernelEngine(NBClientEngine):
     """papermill's nbclient engine, executing in the caller's warm kernel (``kernels=``)."""
 
     @classmethod
-    def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False,  # type: ignore[no-untyped-def]
+    def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False,
                                  stdout_file=None, stderr_file=None, start_timeout=60,
                                  execution_timeout=None, **kwargs):
         kernels: KernelPool = kwargs.pop("kernels")
@@ -208,6 +211,7 @@ def _replaced(text: str, moves: dict[str, str]) -> str:
 
 def _failure(step: Step, nb: nbformat.NotebookNode, error: PapermillExecutionError) -> StepFailedError:
     """The error a user reads: which notebook, which of its cells, what it raised."""
+    assert step.notebook is not None, "only a notebook step runs a notebook"
     params = ", ".join(f"{k}={v}" for k, v in step.params.items())
     what = f"{step.notebook.name}" + (f" ({params})" if params else "")
     return StepFailedError(

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import csv
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -173,7 +173,7 @@ def _outermost(mentions: list[dict], length: int) -> Iterator[tuple[dict, list[s
 # --- what each mention says ---------------------------------------------------------------------
 
 def _details(row: Mapping[str, str], names: Mapping[str, str], checks: list[dict],
-             corrections: list[Mapping[str, str]]) -> dict:
+             corrections: Sequence[Mapping[str, str]]) -> dict:
     """A mention as the page shows it: its fields in words, its checks and corrections."""
     start, end = int(row["start"]), int(row["end"])
     indicator = row.get("indicator", "")

@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 from pingan_analysis.pipeline import digests
 from pingan_analysis.pipeline import index_page, provenance
@@ -98,10 +99,10 @@ def run(paths: ProjectPaths, *, force: bool = False, jobs: int | None = None,
         plan = build_plan(paths) if plan is None else plan
         records, step_keys = staging.read_state(paths), _StepKeys(paths, plan)
         if not force and not any(s.stale for s in _statuses(paths, plan, records, step_keys)):
-            outcomes = [StepOutcome(step.name, "skipped") for step in plan]
-            for outcome in outcomes:
+            skipped = [StepOutcome(step.name, "skipped") for step in plan]
+            for outcome in skipped:
                 progress(str(outcome))
-            return RunResult(outcomes, time.monotonic() - started, committed=False)
+            return RunResult(skipped, time.monotonic() - started, committed=False)
         stage = staging.create(paths)
         try:
             scheduler = _Run(paths, plan, stage, records, step_keys, force, jobs, verbose,
@@ -316,7 +317,9 @@ def _finish(run: _Run, outcomes: dict[str, StepOutcome]) -> None:
     if failures:
         staging.publish_failures(run.paths, run.stage)
         raise _run_error(failures)
-    records = {s.name: dict(outcomes[s.name].record) for s in run.plan}
+    # no failure: every step ran or was skipped, and both outcomes carry a record
+    records = {s.name: dict(cast("Mapping[str, object]", outcomes[s.name].record))
+               for s in run.plan}
     _drop_removed(run, records)
     _write_index(run, outcomes, records)
     _write_run_json(run, outcomes, records)

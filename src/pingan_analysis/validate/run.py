@@ -110,14 +110,14 @@ class ValidationResult:
 # --- context checks ----------------------------------------------------------------------------
 
 def _release_known(frame: pd.DataFrame, context: Context) -> pd.Series:
-    files = dict(zip(context.manifest["release_id"], context.manifest["file"]))
-    return pd.Series([files.get(rid) == doc for rid, doc in zip(frame["release_id"], frame["doc"])],
+    files = dict(zip(context.manifest["release_id"], context.manifest["file"], strict=True))
+    return pd.Series([files.get(rid) == doc for rid, doc in zip(frame["release_id"], frame["doc"], strict=True)],
                      index=frame.index, dtype=bool)
 
 
 def _offsets_in_release(frame: pd.DataFrame, context: Context) -> pd.Series:
     return pd.Series([_span(context.texts.get(rid), start, end) is not None
-                      for rid, start, end in zip(frame["release_id"], frame["start"], frame["end"])],
+                      for rid, start, end in zip(frame["release_id"], frame["start"], frame["end"], strict=True)],
                      index=frame.index, dtype=bool)
 
 
@@ -125,7 +125,7 @@ def _text_matches_release(frame: pd.DataFrame, context: Context) -> pd.Series:
     """True where the text equals the release's characters at the offsets (or the offsets are
     out of range, which offsets_in_release reports)."""
     passes = []
-    for rid, start, end, text in zip(frame["release_id"], frame["start"], frame["end"], frame["text"]):
+    for rid, start, end, text in zip(frame["release_id"], frame["start"], frame["end"], frame["text"], strict=True):
         span = _span(context.texts.get(rid), start, end)
         passes.append(span is None or context.texts[rid][span[0]:span[1]] == text)
     return pd.Series(passes, index=frame.index, dtype=bool)
@@ -144,13 +144,13 @@ def _indicator_in_codebook(frame: pd.DataFrame, context: Context) -> pd.Series:
 
 def _kind_fits_codebook(frame: pd.DataFrame, context: Context) -> pd.Series:
     return pd.Series([ind not in context.codebook or kind in context.codebook[ind].kinds
-                      for ind, kind in zip(frame["indicator"], frame["kind"])],
+                      for ind, kind in zip(frame["indicator"], frame["kind"], strict=True)],
                      index=frame.index, dtype=bool)
 
 
 def _unit_fits_codebook(frame: pd.DataFrame, context: Context) -> pd.Series:
     return pd.Series([ind not in context.codebook or unit_fits(unit, kind, context.codebook[ind].unit)
-                      for ind, kind, unit in zip(frame["indicator"], frame["kind"], frame["unit"])],
+                      for ind, kind, unit in zip(frame["indicator"], frame["kind"], frame["unit"], strict=True)],
                      index=frame.index, dtype=bool)
 
 
@@ -252,7 +252,7 @@ def _release_texts(paths: ProjectPaths, manifest: pd.DataFrame) -> dict[str, str
     """Every release's decoded text; a file missing, refused or changed since it was added is
     structural (the raw corpus is never edited)."""
     texts = {}
-    for release_id, file, sha256 in zip(manifest["release_id"], manifest["file"], manifest["sha256"]):
+    for release_id, file, sha256 in zip(manifest["release_id"], manifest["file"], manifest["sha256"], strict=True):
         path = paths.releases_dir / file
         try:
             data = path.read_bytes()
@@ -299,7 +299,7 @@ def _sentence_around(texts: dict[str, str], row: pd.Series) -> str:
     """The sentence of the release text that holds a mention (empty if the offsets are off)."""
     text = texts.get(row["release_id"])
     span = _span(text, row["start"], row["end"])
-    if span is None:
+    if text is None or span is None:
         return ""
     start = max(text.rfind(end, 0, span[0]) for end in SENTENCE_ENDS) + 1
     ends = [found for end in SENTENCE_ENDS if (found := text.find(end, span[1])) >= 0]
