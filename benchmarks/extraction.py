@@ -17,6 +17,7 @@ of the whole machine.
 Run: ``.venv/bin/python benchmarks/extraction.py [--mb 50] [--jobs N] [--profile]``. Prints
 figures, then one line of JSON.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -32,8 +33,8 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from pingan_analysis.corpus.codebook import load_codebook
-from pingan_analysis.extract.document import extract_document
 from pingan_analysis.corpus.ingest import ingest, read_text
+from pingan_analysis.extract.document import extract_document
 
 RELEASES = Path(__file__).resolve().parents[1] / "data" / "raw" / "releases"
 CHECKPOINTS_MB = (10, 25, 50)
@@ -67,10 +68,14 @@ def run(megabytes: float) -> dict[str, object]:
         while checkpoints and done_bytes >= checkpoints[0] * 1_000_000:
             memory[checkpoints.pop(0)] = _max_rss_mb()
     return {
-        "megabytes": round(done_bytes / 1e6, 2), "seconds": round(seconds, 2),
-        "cpu_seconds": round(cpu_seconds, 2), "mb_per_s": round(done_bytes / 1e6 / seconds, 3),
-        "cpu_mb_per_s": round(done_bytes / 1e6 / cpu_seconds, 3), "mentions": mentions,
-        "mentions_per_s": round(mentions / seconds), "peak_rss_mb_at": memory,
+        "megabytes": round(done_bytes / 1e6, 2),
+        "seconds": round(seconds, 2),
+        "cpu_seconds": round(cpu_seconds, 2),
+        "mb_per_s": round(done_bytes / 1e6 / seconds, 3),
+        "cpu_mb_per_s": round(done_bytes / 1e6 / cpu_seconds, 3),
+        "mentions": mentions,
+        "mentions_per_s": round(mentions / seconds),
+        "peak_rss_mb_at": memory,
     }
 
 
@@ -88,9 +93,12 @@ def run_parallel(megabytes: float, jobs: int) -> dict[str, object]:
         counts = list(pool.map(_count_mentions, documents, chunksize=8))
     seconds = time.perf_counter() - began
     done_bytes = sum(size for size, _ in counts)
-    return {"jobs": jobs, "seconds": round(seconds, 2),
-            "mb_per_s": round(done_bytes / 1e6 / seconds, 3),
-            "mentions": sum(found for _, found in counts)}
+    return {
+        "jobs": jobs,
+        "seconds": round(seconds, 2),
+        "mb_per_s": round(done_bytes / 1e6 / seconds, 3),
+        "mentions": sum(found for _, found in counts),
+    }
 
 
 def _max_rss_mb() -> float:
@@ -108,23 +116,31 @@ def profile(megabytes: float) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mb", type=float, default=50.0, help="megabytes of text to process")
-    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
-                        help="worker processes for the whole-machine figure (1: skip it)")
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="worker processes for the whole-machine figure (1: skip it)",
+    )
     parser.add_argument("--profile", action="store_true", help="print a cProfile of 2 MB first")
     args = parser.parse_args()
     if args.profile:
         profile(2.0)
     figures = run(args.mb)
-    print(f"processed {figures['megabytes']} MB in {figures['seconds']} s wall, "
-          f"{figures['cpu_seconds']} s CPU: {figures['mb_per_s']} MB/s wall, "
-          f"{figures['cpu_mb_per_s']} MB/s CPU, {figures['mentions']} mentions, "
-          f"{figures['mentions_per_s']} mentions/s wall")
+    print(
+        f"processed {figures['megabytes']} MB in {figures['seconds']} s wall, "
+        f"{figures['cpu_seconds']} s CPU: {figures['mb_per_s']} MB/s wall, "
+        f"{figures['cpu_mb_per_s']} MB/s CPU, {figures['mentions']} mentions, "
+        f"{figures['mentions_per_s']} mentions/s wall"
+    )
     for mark, peak in figures["peak_rss_mb_at"].items():
         print(f"peak resident memory after {mark} MB: {peak:.1f} MB")
     if args.jobs > 1:
         figures["parallel"] = run_parallel(args.mb, args.jobs)
-        print(f"across {args.jobs} processes: {figures['parallel']['mb_per_s']} MB/s wall "
-              f"({figures['parallel']['seconds']} s, {figures['parallel']['mentions']} mentions)")
+        print(
+            f"across {args.jobs} processes: {figures['parallel']['mb_per_s']} MB/s wall "
+            f"({figures['parallel']['seconds']} s, {figures['parallel']['mentions']} mentions)"
+        )
     print(json.dumps(figures))
 
 

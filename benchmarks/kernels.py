@@ -9,6 +9,7 @@ this process and of the kernels); last, one line of JSON.
 Run: ``.venv/bin/python benchmarks/kernels.py [--repeat 3]``. Works on a copy of the project's
 data and notebooks under benchmarks/out/kernels (built with `pingan run` first).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -43,8 +44,9 @@ def main() -> None:
     runs = [(step, n) for n in range(options.repeat) for step in steps]
     cold, cold_out = _timed(lambda: _execute(runs, paths, OUT / "cold", pool=None))
     pool = KernelPool(verbose=False)
-    warm, warm_out = _timed(lambda: _finally_close(pool, lambda: _execute(
-        runs, paths, OUT / "warm", pool)))
+    warm, warm_out = _timed(
+        lambda: _finally_close(pool, lambda: _execute(runs, paths, OUT / "warm", pool))
+    )
     same = cold_out == warm_out
     n = len(runs)
     figures = {
@@ -56,8 +58,10 @@ def main() -> None:
     }
     print(f"{n} executions of notebook 06 ({len(steps)} cities x {options.repeat}), per execution:")
     for label, key in (("fresh kernel each", "fresh_kernel"), ("one warm kernel", "warm_kernel")):
-        print(f"  {label:<18} {figures[key]['wall_s']:6.2f} s wall, "
-              f"{figures[key]['cpu_s']:6.2f} s CPU")
+        print(
+            f"  {label:<18} {figures[key]['wall_s']:6.2f} s wall, "
+            f"{figures[key]['cpu_s']:6.2f} s CPU"
+        )
     print(f"  CPU saved: {figures['cpu_saved_share']:.0%}; same outputs: {same}")
     print(json.dumps(figures))
 
@@ -68,8 +72,12 @@ def _built_project(root: Path) -> Path:
     shutil.copytree(REPO / "notebooks", root / "notebooks", dirs_exist_ok=True)
     (root / "data" / "processed").mkdir(parents=True, exist_ok=True)
     (root / "reports").mkdir(exist_ok=True)
-    subprocess.run([str(BIN / "pingan"), "run"], env={**os.environ, "PINGAN_PROJECT": str(root)},
-                   check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [str(BIN / "pingan"), "run"],
+        env={**os.environ, "PINGAN_PROJECT": str(root)},
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
     return root
 
 
@@ -81,13 +89,20 @@ def _execute(runs: list, paths: ProjectPaths, out: Path, pool: KernelPool | None
         work = out / f"{step.name}-{n}"
         work.mkdir(parents=True)
         parameters = {"processed_dir": str(live_tree(paths) / step.data), **step.params}
-        engine = ({"engine_name": WARM_ENGINE, "kernels": pool} if pool
-                  else {"kernel_manager_class": QuietKernelManager})
+        engine = (
+            {"engine_name": WARM_ENGINE, "kernels": pool}
+            if pool
+            else {"kernel_manager_class": QuietKernelManager}
+        )
         nb = papermill.execute_notebook(
-            str(step.notebook), str(work / "executed.ipynb"), parameters=parameters,
-            progress_bar=False, resources={"metadata": {"path": str(work)}}, **engine)
-        outputs.append([(c.execution_count, c.outputs) for c in nb.cells
-                        if c.cell_type == "code"])
+            str(step.notebook),
+            str(work / "executed.ipynb"),
+            parameters=parameters,
+            progress_bar=False,
+            resources={"metadata": {"path": str(work)}},
+            **engine,
+        )
+        outputs.append([(c.execution_count, c.outputs) for c in nb.cells if c.cell_type == "code"])
     return outputs
 
 
@@ -100,6 +115,7 @@ def _finally_close(pool: KernelPool, work):  # type: ignore[no-untyped-def]
 
 def _timed(work):  # type: ignore[no-untyped-def]
     """(wall, CPU of this process and its finished children) of ``work()``, and its result."""
+
     def cpu() -> float:
         own = resource.getrusage(resource.RUSAGE_SELF)
         kids = resource.getrusage(resource.RUSAGE_CHILDREN)

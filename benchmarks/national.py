@@ -17,6 +17,7 @@ which counts shared pages once per process), and the time per stage; last, one l
 Run: ``.venv/bin/python benchmarks/national.py [--cities 300] [--releases 10] [--jobs N]
 [--keep]``. Takes long at full size (see the README's Scale section): run it in the background.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -39,10 +40,28 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 SEED_RAW = REPO / "data" / "raw"
-SYLLABLES = (("安", "an"), ("宁", "ning"), ("平", "ping"), ("江", "jiang"), ("河", "he"),
-             ("山", "shan"), ("阳", "yang"), ("东", "dong"), ("南", "nan"), ("西", "xi"),
-             ("北", "bei"), ("兴", "xing"), ("丰", "feng"), ("林", "lin"), ("泉", "quan"),
-             ("宜", "yi"), ("昌", "chang"), ("华", "hua"), ("定", "ding"), ("城", "cheng"))
+SYLLABLES = (
+    ("安", "an"),
+    ("宁", "ning"),
+    ("平", "ping"),
+    ("江", "jiang"),
+    ("河", "he"),
+    ("山", "shan"),
+    ("阳", "yang"),
+    ("东", "dong"),
+    ("南", "nan"),
+    ("西", "xi"),
+    ("北", "bei"),
+    ("兴", "xing"),
+    ("丰", "feng"),
+    ("林", "lin"),
+    ("泉", "quan"),
+    ("宜", "yi"),
+    ("昌", "chang"),
+    ("华", "hua"),
+    ("定", "ding"),
+    ("城", "cheng"),
+)
 PROVINCES = ("山东", "云南", "河南", "四川", "江苏", "湖南", "广东", "浙江")
 FIRST_YEAR = 2012
 _DIGIT_RUN = re.compile(r"(?<=[^\d.])\d{2,3}(?=[^\d.年月日])")
@@ -77,7 +96,9 @@ def cities(n: int) -> list[City]:
             if first_zh == second_zh or en in seen:
                 continue
             seen.add(en)
-            found.append(City(f"{first_zh}{second_zh}市", en, PROVINCES[len(found) % len(PROVINCES)]))
+            found.append(
+                City(f"{first_zh}{second_zh}市", en, PROVINCES[len(found) % len(PROVINCES)])
+            )
             if len(found) == n:
                 return found
     raise SystemExit(f"at most {len(found)} synthetic city names; ask for fewer cities")
@@ -87,9 +108,14 @@ def seeds() -> list[Seed]:
     """The seed releases with the names of their city (full and short) and their kind."""
     with (SEED_RAW / "releases.csv").open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
-    return [Seed((SEED_RAW / "releases" / row["file"]).read_text(encoding="utf-8"),
-                 (row["city_zh"], row["city_zh"].removesuffix("市")), row["kind"])
-            for row in rows]
+    return [
+        Seed(
+            (SEED_RAW / "releases" / row["file"]).read_text(encoding="utf-8"),
+            (row["city_zh"], row["city_zh"].removesuffix("市")),
+            row["kind"],
+        )
+        for row in rows
+    ]
 
 
 def release_text(seed: Seed, city: City, index: int) -> str:
@@ -105,12 +131,23 @@ def manifest_row(city: City, seed: Seed, text: str, index: int, number: int) -> 
     published = date(year + 1, 1, 10) + timedelta(days=number % 60)
     sha256 = hashlib.sha256(text.encode("utf-8")).hexdigest()
     release_id = f"{city.en.lower()}-{published}-{sha256[:8]}"
-    return {"release_id": release_id, "file": f"{release_id}.txt", "city_zh": city.zh,
-            "city_en": city.en, "province": city.province, "admin_level": "prefecture",
-            "published": str(published), "period_start": f"{year}-01-01",
-            "period_end": f"{year}-12-31", "kind": seed.kind, "outlet": "",
-            "title": f"{city.zh}{year}年平安建设工作情况", "source_url": "", "sha256": sha256,
-            "note": "synthetic: benchmarks/national.py"}
+    return {
+        "release_id": release_id,
+        "file": f"{release_id}.txt",
+        "city_zh": city.zh,
+        "city_en": city.en,
+        "province": city.province,
+        "admin_level": "prefecture",
+        "published": str(published),
+        "period_start": f"{year}-01-01",
+        "period_end": f"{year}-12-31",
+        "kind": seed.kind,
+        "outlet": "",
+        "title": f"{city.zh}{year}年平安建设工作情况",
+        "source_url": "",
+        "sha256": sha256,
+        "note": "synthetic: benchmarks/national.py",
+    }
 
 
 def build_project(root: Path, n_cities: int, n_releases: int) -> list[City]:
@@ -139,8 +176,9 @@ def add_release(root: Path, city: City, index: int, number: int) -> str:
     return row["release_id"]
 
 
-def _write_release(folder: Path, city: City, all_seeds: list[Seed], index: int,
-                   number: int) -> dict[str, str]:
+def _write_release(
+    folder: Path, city: City, all_seeds: list[Seed], index: int, number: int
+) -> dict[str, str]:
     seed = all_seeds[(number + index) % len(all_seeds)]
     text = release_text(seed, city, index)
     row = manifest_row(city, seed, text, index, number)
@@ -163,17 +201,38 @@ def _append_reference(path: Path, made: list[City]) -> None:
     with path.open("a", encoding="utf-8", newline="") as out:
         writer = csv.DictWriter(out, fieldnames=header, lineterminator="\n")
         for number, city in enumerate(made):
-            base = {"city_zh": city.zh, "city_en": city.en, "province": city.province,
-                    "admin_level": "prefecture", "source_kind": "synthetic",
-                    "source_title": "benchmarks/national.py", "source_url": "",
-                    "note": "synthetic figure for the scale benchmark"}
+            base = {
+                "city_zh": city.zh,
+                "city_en": city.en,
+                "province": city.province,
+                "admin_level": "prefecture",
+                "source_kind": "synthetic",
+                "source_title": "benchmarks/national.py",
+                "source_url": "",
+                "note": "synthetic figure for the scale benchmark",
+            }
             population = 1_000_000 + 37_219 * number
             area = 2_000 + 113 * number
-            writer.writerow({**base, "measure": "resident_population_census",
-                             "as_of": "2020-11-01", "value": population, "unit": "persons",
-                             "quote": f"全市常住人口为{population}人。"})
-            writer.writerow({**base, "measure": "land_area_km2", "as_of": "", "value": area,
-                             "unit": "km2", "quote": f"总面积{area}平方公里"})
+            writer.writerow(
+                {
+                    **base,
+                    "measure": "resident_population_census",
+                    "as_of": "2020-11-01",
+                    "value": population,
+                    "unit": "persons",
+                    "quote": f"全市常住人口为{population}人。",
+                }
+            )
+            writer.writerow(
+                {
+                    **base,
+                    "measure": "land_area_km2",
+                    "as_of": "",
+                    "value": area,
+                    "unit": "km2",
+                    "quote": f"总面积{area}平方公里",
+                }
+            )
 
 
 class TreeMemory:
@@ -226,8 +285,13 @@ def timed_run(root: Path, jobs: int | None) -> Timed:
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     began = time.perf_counter()
     command = [str(BIN / "pingan"), "run", *(["--jobs", str(jobs)] if jobs else [])]
-    process = subprocess.Popen(command, env={**os.environ, "PINGAN_PROJECT": str(root)},
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        command,
+        env={**os.environ, "PINGAN_PROJECT": str(root)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     memory = TreeMemory(process.pid)
     _, errors = process.communicate()
     peak = memory.stop()
@@ -247,8 +311,13 @@ def stage_times(root: Path) -> dict[str, dict[str, float]]:
     for name, step in steps.items():
         if step["status"] != "ran":
             continue
-        stage = ("city profiles" if "city" in step["parameters"]
-                 else name if not name[:2].isdigit() else "cross-city notebooks")
+        stage = (
+            "city profiles"
+            if "city" in step["parameters"]
+            else name
+            if not name[:2].isdigit()
+            else "cross-city notebooks"
+        )
         entry = stages.setdefault(stage, {"steps": 0, "seconds": 0.0})
         entry["steps"] += 1
         entry["seconds"] = round(entry["seconds"] + step["seconds"], 2)
@@ -279,21 +348,27 @@ def main() -> None:
 def _benchmark(root: Path, options: argparse.Namespace) -> dict[str, object]:
     made = build_project(root, options.cities, options.releases)
     corpus_mb = sum(p.stat().st_size for p in (root / "data/raw/releases").iterdir()) / 1e6
-    print(f"project: {root} ({len(made)} cities x {options.releases} releases, "
-          f"{corpus_mb:.1f} MB of text; jobs {options.jobs or os.cpu_count()}, "
-          f"{os.cpu_count()} cores)")
+    print(
+        f"project: {root} ({len(made)} cities x {options.releases} releases, "
+        f"{corpus_mb:.1f} MB of text; jobs {options.jobs or os.cpu_count()}, "
+        f"{os.cpu_count()} cores)"
+    )
     full = timed_run(root, options.jobs)
     full_stages = stage_times(root)
-    print(f"full run:        {full.wall_s:8.1f} s wall, {full.cpu_s:8.1f} s CPU, "
-          f"process tree peak {full.tree_peak_mb:.0f} MB")
+    print(
+        f"full run:        {full.wall_s:8.1f} s wall, {full.cpu_s:8.1f} s CPU, "
+        f"process tree peak {full.tree_peak_mb:.0f} MB"
+    )
     _print_stages(full_stages)
     city = made[len(made) // 2]
     release_id = add_release(root, city, options.releases, made.index(city))
     one = timed_run(root, options.jobs)
     rerun = ran(root)
     print(f"one new release ({release_id}):")
-    print(f"                 {one.wall_s:8.1f} s wall, {one.cpu_s:8.1f} s CPU, "
-          f"process tree peak {one.tree_peak_mb:.0f} MB; {len(rerun)} steps rerun:")
+    print(
+        f"                 {one.wall_s:8.1f} s wall, {one.cpu_s:8.1f} s CPU, "
+        f"process tree peak {one.tree_peak_mb:.0f} MB; {len(rerun)} steps rerun:"
+    )
     print("                 " + ", ".join(rerun))
     one_stages = stage_times(root)
     _print_stages(one_stages)
@@ -302,8 +377,10 @@ def _benchmark(root: Path, options: argparse.Namespace) -> dict[str, object]:
     largest = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print(f"largest process: {largest:.0f} MB resident at its peak")
     return {
-        "cities": len(made), "releases_per_city": options.releases,
-        "corpus_mb": round(corpus_mb, 1), "jobs": options.jobs or os.cpu_count(),
+        "cities": len(made),
+        "releases_per_city": options.releases,
+        "corpus_mb": round(corpus_mb, 1),
+        "jobs": options.jobs or os.cpu_count(),
         "cores": os.cpu_count(),
         "full_run": {**full.__dict__, "stages": full_stages},
         "one_release": {**one.__dict__, "steps_rerun": rerun, "stages": one_stages},

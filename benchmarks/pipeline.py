@@ -6,6 +6,7 @@ The forced run also does the data steps; the loop does not (it reads their outpu
 Usage: ``.venv/bin/python benchmarks/pipeline.py [--jobs N] [--repeat N]``. Works on a copy
 of the project's data and notebooks under benchmarks/out/. Prints figures; last line JSON.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -45,13 +46,17 @@ def main() -> None:
         "unchanged_rerun_s": round(statistics.median(unchanged), 3),
         "unchanged_rerun_max_s": round(max(unchanged), 3),
     }
-    print(f"notebook executions:        {figures['notebook_runs']} (jobs {figures['jobs']}, "
-          f"{figures['cores']} cores)")
+    print(
+        f"notebook executions:        {figures['notebook_runs']} (jobs {figures['jobs']}, "
+        f"{figures['cores']} cores)"
+    )
     print(f"pingan run --force:         {forced:7.2f} s (data steps included)")
     print(f"papermill + nbconvert loop: {loop:7.2f} s (notebooks only)")
     print(f"full run / plain loop:      {figures['full_over_loop']:7.3f}")
-    print(f"unchanged `pingan run`:     {figures['unchanged_rerun_s']:7.3f} s "
-          f"(median of 5, max {figures['unchanged_rerun_max_s']:.3f} s)")
+    print(
+        f"unchanged `pingan run`:     {figures['unchanged_rerun_s']:7.3f} s "
+        f"(median of 5, max {figures['unchanged_rerun_max_s']:.3f} s)"
+    )
     print(json.dumps(figures))
 
 
@@ -83,25 +88,39 @@ def _notebook_runs(root: Path) -> list[tuple[Path, str, dict[str, str]]]:
     from pingan_analysis.config import ProjectPaths
     from pingan_analysis.pipeline.steps import notebook_steps
 
-    return [(s.notebook, s.name, {k: str(v) for k, v in s.params.items()})
-            for s in notebook_steps(ProjectPaths(root))]
+    return [
+        (s.notebook, s.name, {k: str(v) for k, v in s.params.items()})
+        for s in notebook_steps(ProjectPaths(root))
+    ]
 
 
-def _plain_loop(runs: list[tuple[Path, str, dict[str, str]]], root: Path,
-                env: dict[str, str]) -> float:
+def _plain_loop(
+    runs: list[tuple[Path, str, dict[str, str]]], root: Path, env: dict[str, str]
+) -> float:
     out = OUT / "loop"
     shutil.rmtree(out, ignore_errors=True)
     (out / "figures").mkdir(parents=True)
     started = time.perf_counter()
     for notebook, name, params in runs:
         executed = out / f"{name}.ipynb"
-        parameters = {"processed_dir": str(root / "data" / "processed"),
-                      "figures_dir": str(out / "figures"), **params}
+        parameters = {
+            "processed_dir": str(root / "data" / "processed"),
+            "figures_dir": str(out / "figures"),
+            **params,
+        }
         flags = [arg for k, v in parameters.items() for arg in ("-p", k, v)]
-        subprocess.run([str(BIN / "papermill"), "--no-progress-bar", str(notebook), str(executed),
-                        *flags], env=env, check=True, capture_output=True)
-        subprocess.run([str(BIN / "jupyter"), "nbconvert", "--to", "html", str(executed)],
-                       env=env, check=True, capture_output=True)
+        subprocess.run(
+            [str(BIN / "papermill"), "--no-progress-bar", str(notebook), str(executed), *flags],
+            env=env,
+            check=True,
+            capture_output=True,
+        )
+        subprocess.run(
+            [str(BIN / "jupyter"), "nbconvert", "--to", "html", str(executed)],
+            env=env,
+            check=True,
+            capture_output=True,
+        )
     return time.perf_counter() - started
 
 

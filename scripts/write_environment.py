@@ -35,12 +35,29 @@ dependencies:
 def locked_requirements(uv: Path = UV) -> list[str]:
     """Every package of uv.lock (main and dev), pinned, with its platform markers."""
     exported = subprocess.run(
-        [str(uv), "export", "--frozen", "--no-hashes", "--extra", "dev", "--no-emit-project",
-         "--no-header", "--no-annotate", "--format", "requirements.txt"],
-        cwd=ROOT, capture_output=True, text=True, check=True,
+        [
+            str(uv),
+            "export",
+            "--frozen",
+            "--no-hashes",
+            "--extra",
+            "dev",
+            "--no-emit-project",
+            "--no-header",
+            "--no-annotate",
+            "--format",
+            "requirements.txt",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
-    return [line.strip() for line in exported.splitlines()
-            if line.strip() and not line.lstrip().startswith("#")]
+    return [
+        line.strip()
+        for line in exported.splitlines()
+        if line.strip() and not line.lstrip().startswith("#")
+    ]
 
 
 def environment_text(requirements: list[str]) -> str:
@@ -55,14 +72,17 @@ def _quoted(requirement: str) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true",
-                        help="exit 1 if environment.yml is not what uv.lock gives")
+    parser.add_argument(
+        "--check", action="store_true", help="exit 1 if environment.yml is not what uv.lock gives"
+    )
     args = parser.parse_args(argv)
     expected = environment_text(locked_requirements())
     if args.check:
         if ENVIRONMENT.read_text(encoding="utf-8") != expected:
-            print("environment.yml is out of date with uv.lock: run `make environment`",
-                  file=sys.stderr)
+            print(
+                "environment.yml is out of date with uv.lock: run `make environment`",
+                file=sys.stderr,
+            )
             return 1
         return 0
     ENVIRONMENT.write_text(expected, encoding="utf-8")

@@ -4,6 +4,7 @@ It records every request, failed load, HTTP error, uncaught script error and con
 page causes. Uses ``websocket-client`` (installed with Jupyter) and chromium's own
 ``DevToolsActivePort`` file, so nothing else is needed.
 """
+
 from __future__ import annotations
 
 import base64
@@ -16,9 +17,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 CHROMIUM_FLAGS = (
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--remote-debugging-address=127.0.0.1", "--remote-debugging-port=0",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--remote-debugging-address=127.0.0.1",
+    "--remote-debugging-port=0",
 )
 
 
@@ -47,11 +55,14 @@ class Chromium:
 
         self.process = subprocess.Popen(
             [executable, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", "about:blank"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         port = self._port(profile / "DevToolsActivePort")
         page = next(t for t in self._targets(port) if t["type"] == "page")
-        self.socket = websocket.create_connection(page["webSocketDebuggerUrl"],
-                                                  suppress_origin=True, timeout=30)
+        self.socket = websocket.create_connection(
+            page["webSocketDebuggerUrl"], suppress_origin=True, timeout=30
+        )
         self.next_id = 0
 
     def __enter__(self) -> Chromium:
@@ -95,18 +106,32 @@ class Chromium:
             result.values[name] = self._reply(asked, result)["result"].get("value")
         return result
 
-    def screenshot(self, url: str, target: Path, width: int = 1280, height: int = 900,
-                   full_page: bool = True) -> PageLoad:
+    def screenshot(
+        self, url: str, target: Path, width: int = 1280, height: int = 900, full_page: bool = True
+    ) -> PageLoad:
         """Load ``url`` in a ``width`` × ``height`` CSS-pixel window and save it as a PNG at
         ``target``: the whole page (up to 12,000 pixels tall) when ``full_page``."""
-        self._call("Emulation.setDeviceMetricsOverride", width=width, height=height,
-                   deviceScaleFactor=1, mobile=False)
+        self._call(
+            "Emulation.setDeviceMetricsOverride",
+            width=width,
+            height=height,
+            deviceScaleFactor=1,
+            mobile=False,
+        )
         result = self.load(url)
         params: dict[str, object] = {"format": "png"}
         if full_page:
             size = self._call("Page.getLayoutMetrics")["cssContentSize"]
-            params.update(captureBeyondViewport=True, clip={
-                "x": 0, "y": 0, "width": width, "height": min(size["height"], 12000), "scale": 1})
+            params.update(
+                captureBeyondViewport=True,
+                clip={
+                    "x": 0,
+                    "y": 0,
+                    "width": width,
+                    "height": min(size["height"], 12000),
+                    "scale": 1,
+                },
+            )
         shot = self._call("Page.captureScreenshot", **params)
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(base64.b64decode(shot["data"]))
@@ -148,14 +173,23 @@ def _record(result: PageLoad, message: dict) -> None:
         result.problems.append(f"HTTP {params['response']['status']}: {params['response']['url']}")
     elif method == "Runtime.exceptionThrown":
         details = params["exceptionDetails"]
-        result.problems.append(f"script error: {details.get('exception', {}).get('description') or details.get('text')}")
+        result.problems.append(
+            f"script error: {details.get('exception', {}).get('description') or details.get('text')}"
+        )
     elif method == "Runtime.consoleAPICalled" and params.get("type") == "error":
         result.problems.append(f"console error: {[a.get('value') for a in params.get('args', [])]}")
     elif method == "Log.entryAdded" and params["entry"].get("level") == "error":
-        result.problems.append(f"log error: {params['entry'].get('text')} {params['entry'].get('url', '')}")
+        result.problems.append(
+            f"log error: {params['entry'].get('text')} {params['entry'].get('url', '')}"
+        )
 
 
 def set_window(browser: Chromium, width: int, height: int = 900) -> None:
     """Make the next pages load in a ``width`` × ``height`` CSS-pixel window."""
-    browser._call("Emulation.setDeviceMetricsOverride", width=width, height=height,
-                  deviceScaleFactor=1, mobile=False)
+    browser._call(
+        "Emulation.setDeviceMetricsOverride",
+        width=width,
+        height=height,
+        deviceScaleFactor=1,
+        mobile=False,
+    )

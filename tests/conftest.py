@@ -1,5 +1,6 @@
 """Shared fixtures: the seed corpus under ``tests/fixtures/seed_project`` (never the checkout's
 ``data/raw``, which a user extends), and throwaway projects built from it."""
+
 from __future__ import annotations
 
 import csv

@@ -6,6 +6,7 @@ fake pipeline of a project and prints which heavy modules that imported:
 ``python pipeline_fakes.py ROOT slow`` (data steps, one that waits to be killed) or
 ``python pipeline_fakes.py ROOT all`` (data steps and notebooks).
 """
+
 from __future__ import annotations
 
 import csv
@@ -21,9 +22,9 @@ from unittest import mock
 
 import pytest
 
-from pingan_analysis.pipeline import digests
 from pingan_analysis.config import ProjectPaths
 from pingan_analysis.exceptions import DataError
+from pingan_analysis.pipeline import digests
 from pingan_analysis.pipeline.steps import Step, StepContext, build_plan
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -80,8 +81,9 @@ with project_lock(Path(sys.argv[1])):
 @contextmanager
 def lock_held_elsewhere(state_dir: Path) -> Iterator[subprocess.Popen]:
     """Another process holding the project lock of ``state_dir`` until the block ends."""
-    process = subprocess.Popen([sys.executable, "-c", HOLD_LOCK, str(state_dir)],
-                               stdout=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-c", HOLD_LOCK, str(state_dir)], stdout=subprocess.PIPE, text=True
+    )
     try:
         assert process.stdout.readline().strip() == "held"
         yield process
@@ -99,20 +101,40 @@ def built(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
 
 def snapshot(paths: ProjectPaths) -> dict[str, tuple[int, bytes]]:
     """Every output file with its mtime and bytes: what "left untouched" compares."""
-    return {str(p.relative_to(paths.root)): (p.stat().st_mtime_ns, p.read_bytes())
-            for folder in (paths.processed_dir, paths.reports_dir)
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(paths.root)): (p.stat().st_mtime_ns, p.read_bytes())
+        for folder in (paths.processed_dir, paths.reports_dir)
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def add_release(paths: ProjectPaths, city_en: str = "Qingdao", city_zh: str = "青岛市") -> str:
     """Append a small release to the corpus and its manifest; return its release id."""
     release_id = f"{city_en.lower()}-2021-01-05-00000000"
-    (paths.releases_dir / f"{release_id}.txt").write_text(f"{city_zh}2020年刑事警情下降13.5%。\n",
-                                                         encoding="utf-8")
+    (paths.releases_dir / f"{release_id}.txt").write_text(
+        f"{city_zh}2020年刑事警情下降13.5%。\n", encoding="utf-8"
+    )
     with paths.manifest.open("a", encoding="utf-8", newline="") as handle:
         csv.writer(handle, lineterminator="\n").writerow(
-            [release_id, f"{release_id}.txt", city_zh, city_en, "山东", "prefecture", "2021-01-05",
-             "2020-01-01", "2020-12-31", "news_report", "", "test release", "", "", ""])
+            [
+                release_id,
+                f"{release_id}.txt",
+                city_zh,
+                city_en,
+                "山东",
+                "prefecture",
+                "2021-01-05",
+                "2020-01-01",
+                "2020-12-31",
+                "news_report",
+                "",
+                "test release",
+                "",
+                "",
+                "",
+            ]
+        )
     return release_id
 
 
@@ -139,15 +161,23 @@ def write_summary(step: Step, ctx: StepContext) -> None:
     """processed/validation_summary.json, in the shape the real validation step writes."""
     with (ctx.tree.processed / "corpus.csv").open(encoding="utf-8") as handle:
         n = sum(1 for _ in csv.DictReader(handle))
-    summary = {"tables": {"corpus": {"rows_checked": n, "rows_failed": 0, "failures": {}}},
-               "rows_checked": n, "rows_quarantined": 0, "targets_kept": 0, "warnings": 0}
+    summary = {
+        "tables": {"corpus": {"rows_checked": n, "rows_failed": 0, "failures": {}}},
+        "rows_checked": n,
+        "rows_quarantined": 0,
+        "targets_kept": 0,
+        "warnings": 0,
+    }
     (ctx.tree.processed / "validation_summary.json").write_text(json.dumps(summary))
 
 
 def refuse_data(step: Step, ctx: StepContext) -> None:
     (ctx.tree.processed / "validation_summary.json").write_text("half-written")
-    raise DataError("a release has no date", where="data/raw/releases.csv, row 3",
-                    fix="give the row a published date")
+    raise DataError(
+        "a release has no date",
+        where="data/raw/releases.csv, row 3",
+        fix="give the row a published date",
+    )
 
 
 def slow_summary(step: Step, ctx: StepContext) -> None:
@@ -167,18 +197,37 @@ def write_validation_page(step: Step, ctx: StepContext) -> None:
     (ctx.tree.reports / "validation.html").write_text(page, encoding="utf-8")
 
 
-def fake_data_steps(paths: ProjectPaths, summary: str = "pipeline_fakes:write_summary") -> list[Step]:
+def fake_data_steps(
+    paths: ProjectPaths, summary: str = "pipeline_fakes:write_summary"
+) -> list[Step]:
     """corpus → summary → validation page, and a reference step that reads no release."""
     return [
-        Step("corpus", "pipeline_fakes:write_corpus", sources=(paths.manifest, paths.releases_dir),
-             writes=("processed/corpus.csv",)),
-        Step("summary", summary, reads=("processed/corpus.csv",),
-             writes=("processed/validation_summary.json",)),
-        Step("reference", "pipeline_fakes:copy_reference", sources=(paths.reference_dir,),
-             writes=("processed/population.csv",)),
-        Step("validation_report", "pipeline_fakes:write_validation_page",
-             reads=("processed/validation_summary.json",), writes=("reports/validation.html",),
-             title="Validation report", report="reports/validation.html"),
+        Step(
+            "corpus",
+            "pipeline_fakes:write_corpus",
+            sources=(paths.manifest, paths.releases_dir),
+            writes=("processed/corpus.csv",),
+        ),
+        Step(
+            "summary",
+            summary,
+            reads=("processed/corpus.csv",),
+            writes=("processed/validation_summary.json",),
+        ),
+        Step(
+            "reference",
+            "pipeline_fakes:copy_reference",
+            sources=(paths.reference_dir,),
+            writes=("processed/population.csv",),
+        ),
+        Step(
+            "validation_report",
+            "pipeline_fakes:write_validation_page",
+            reads=("processed/validation_summary.json",),
+            writes=("reports/validation.html",),
+            title="Validation report",
+            report="reports/validation.html",
+        ),
     ]
 
 
@@ -192,8 +241,11 @@ if __name__ == "__main__":
 
     project = ProjectPaths(Path(sys.argv[1]))
     digests.package_digest = lambda: FROZEN_PACKAGE
-    plan = (fake_data_steps(project, "pipeline_fakes:slow_summary") if sys.argv[2] == "slow"
-            else fake_plan(project))
+    plan = (
+        fake_data_steps(project, "pipeline_fakes:slow_summary")
+        if sys.argv[2] == "slow"
+        else fake_plan(project)
+    )
     runner.run(project, plan=plan, progress=lambda line: None)
     heavy = sorted({"pandas", "numpy", "papermill", "nbconvert", "pandera"} & set(sys.modules))
     print(json.dumps({"heavy_modules": heavy}))

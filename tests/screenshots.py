@@ -5,6 +5,7 @@ wide) and one reader page opened at a panel value's source, with that figure's d
 Exits 1, naming the page, when a page fails a request or a script, or reaches the network.
 Usage: ``python tests/screenshots.py [REPORTS_DIR]`` (default ``reports``).
 """
+
 from __future__ import annotations
 
 import csv
@@ -42,7 +43,11 @@ def main(reports: Path) -> int:
         raise SystemExit("chromium is not installed (apt-get install chromium)")
     shots = [
         ("index", (reports / "index.html").resolve().as_uri(), True),
-        ("05_crime_vs_grid_density", _first(reports / "html", "05_*.html").resolve().as_uri(), True),
+        (
+            "05_crime_vs_grid_density",
+            _first(reports / "html", "05_*.html").resolve().as_uri(),
+            True,
+        ),
         ("city_profile", _first(reports / "html", "06_*.html").resolve().as_uri(), True),
         ("reader_page", _reader_url(reports), False),
     ]

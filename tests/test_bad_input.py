@@ -3,6 +3,7 @@ right exit code (1 data, 2 usage) and nothing changed under data/ or reports/.
 
 The inputs are the files of tests/data/bad_input/ (see its README for how each was made).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -12,10 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SEED_ROWS
 from pingan_analysis.cli import main
 from pingan_analysis.corpus.ingest import read_text
 from pingan_analysis.corpus.manifest import read_manifest
+
+from conftest import SEED_ROWS
 from validation_tables import write_tables
 
 BAD = Path(__file__).parent / "data" / "bad_input"
@@ -23,9 +25,12 @@ QINGDAO = ["--city", "青岛市", "--published", "2020-04-08"]
 
 
 def tree_digest(root: Path) -> dict[str, str]:
-    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for folder in ("data", "reports") for p in sorted((root / folder).rglob("*"))
-            if p.is_file()}
+    return {
+        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for folder in ("data", "reports")
+        for p in sorted((root / folder).rglob("*"))
+        if p.is_file()
+    }
 
 
 def run_refused(project: Path, capsys: pytest.CaptureFixture, argv: list[str], code: int) -> str:
@@ -38,22 +43,31 @@ def run_refused(project: Path, capsys: pytest.CaptureFixture, argv: list[str], c
     return message
 
 
-@pytest.mark.parametrize(("name", "problem"), [
-    ("empty.txt", "the file is empty"),
-    ("binary.txt", "NUL byte at byte offset"),
-    ("html_document.txt", "HTML document"),
-])
-def test_unreadable_release_is_refused(project: Path, capsys: pytest.CaptureFixture, name: str,
-                                       problem: str) -> None:
+@pytest.mark.parametrize(
+    ("name", "problem"),
+    [
+        ("empty.txt", "the file is empty"),
+        ("binary.txt", "NUL byte at byte offset"),
+        ("html_document.txt", "HTML document"),
+    ],
+)
+def test_unreadable_release_is_refused(
+    project: Path, capsys: pytest.CaptureFixture, name: str, problem: str
+) -> None:
     message = run_refused(project, capsys, ["add", str(BAD / name), *QINGDAO], 1)
     assert str(BAD / name) in message and problem in message
 
 
-@pytest.mark.parametrize(("name", "first_line"), [
-    ("gb18030.txt", "某市2021年平安建设工作情况"), ("utf8_bom.txt", "某县2021年政法工作总结"),
-])
-def test_gb18030_and_bom_texts_are_added_and_read(project: Path, capsys: pytest.CaptureFixture,
-                                                 name: str, first_line: str) -> None:
+@pytest.mark.parametrize(
+    ("name", "first_line"),
+    [
+        ("gb18030.txt", "某市2021年平安建设工作情况"),
+        ("utf8_bom.txt", "某县2021年政法工作总结"),
+    ],
+)
+def test_gb18030_and_bom_texts_are_added_and_read(
+    project: Path, capsys: pytest.CaptureFixture, name: str, first_line: str
+) -> None:
     assert main(["add", str(BAD / name), *QINGDAO]) == 0
     row = read_manifest(project / "data/raw/releases.csv").iloc[-1]
     copied = project / "data/raw/releases" / row["file"]
@@ -62,41 +76,60 @@ def test_gb18030_and_bom_texts_are_added_and_read(project: Path, capsys: pytest.
     assert f"added {row['release_id']}" in capsys.readouterr().out
 
 
-def test_duplicate_release_names_the_existing_one(project: Path, capsys: pytest.CaptureFixture) -> None:
+def test_duplicate_release_names_the_existing_one(
+    project: Path, capsys: pytest.CaptureFixture
+) -> None:
     seed = SEED_ROWS[0]
-    message = run_refused(project, capsys,
-                          ["add", str(project / "data/raw/releases" / seed["file"]), *QINGDAO], 1)
+    message = run_refused(
+        project, capsys, ["add", str(project / "data/raw/releases" / seed["file"]), *QINGDAO], 1
+    )
     assert f"already in the corpus as release {seed['release_id']}" in message
 
 
-@pytest.mark.parametrize(("published", "problem"), [
-    ("2022-02-30", "--published: '2022-02-30' fails `date`"),
-    ("20220227", "fails `date`"),
-    ((date.today() + timedelta(days=30)).isoformat(), "fails `not_in_future`"),
-])
-def test_bad_date_is_refused(project: Path, capsys: pytest.CaptureFixture, published: str,
-                             problem: str) -> None:
+@pytest.mark.parametrize(
+    ("published", "problem"),
+    [
+        ("2022-02-30", "--published: '2022-02-30' fails `date`"),
+        ("20220227", "fails `date`"),
+        ((date.today() + timedelta(days=30)).isoformat(), "fails `not_in_future`"),
+    ],
+)
+def test_bad_date_is_refused(
+    project: Path, capsys: pytest.CaptureFixture, published: str, problem: str
+) -> None:
     argv = ["add", str(BAD / "gb18030.txt"), "--city", "青岛市", "--published", published]
     message = run_refused(project, capsys, argv, 1)
     assert problem in message and str(BAD / "gb18030.txt") in message
 
 
-@pytest.mark.parametrize("argv", [
-    ["add", str(BAD / "gb18030.txt"), "--city", "青岛市"],
-    ["add", str(BAD / "gb18030.txt"), "--published", "2020-04-08"],
-    ["add"],
-])
-def test_missing_option_is_usage(project: Path, capsys: pytest.CaptureFixture, argv: list[str]) -> None:
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["add", str(BAD / "gb18030.txt"), "--city", "青岛市"],
+        ["add", str(BAD / "gb18030.txt"), "--published", "2020-04-08"],
+        ["add"],
+    ],
+)
+def test_missing_option_is_usage(
+    project: Path, capsys: pytest.CaptureFixture, argv: list[str]
+) -> None:
     run_refused(project, capsys, argv, 2)
 
 
-@pytest.mark.parametrize(("name", "problem"), [
-    ("manifest_missing_column.csv", "line 1: the manifest's header lacks column(s) note"),
-    ("manifest_extra_column.csv", "line 1: the manifest's header has unknown column(s) reviewer"),
-])
+@pytest.mark.parametrize(
+    ("name", "problem"),
+    [
+        ("manifest_missing_column.csv", "line 1: the manifest's header lacks column(s) note"),
+        (
+            "manifest_extra_column.csv",
+            "line 1: the manifest's header has unknown column(s) reviewer",
+        ),
+    ],
+)
 @pytest.mark.parametrize("command", [["add", str(BAD / "gb18030.txt"), *QINGDAO], ["validate"]])
-def test_broken_manifest_is_refused(project: Path, capsys: pytest.CaptureFixture, name: str,
-                                   problem: str, command: list[str]) -> None:
+def test_broken_manifest_is_refused(
+    project: Path, capsys: pytest.CaptureFixture, name: str, problem: str, command: list[str]
+) -> None:
     manifest = project / "data/raw/releases.csv"
     write_tables(project, project / "data/processed")
     shutil.copyfile(BAD / name, manifest)
@@ -104,8 +137,9 @@ def test_broken_manifest_is_refused(project: Path, capsys: pytest.CaptureFixture
     assert str(manifest) in message and problem in message
 
 
-def test_manifest_with_a_damaged_utf8_byte_names_the_line(project: Path,
-                                                          capsys: pytest.CaptureFixture) -> None:
+def test_manifest_with_a_damaged_utf8_byte_names_the_line(
+    project: Path, capsys: pytest.CaptureFixture
+) -> None:
     """(A GB18030/GBK manifest is read: tests/reliability/test_messages.py.)"""
     manifest = project / "data/raw/releases.csv"
     lines = manifest.read_bytes().split(b"\n")
@@ -115,8 +149,9 @@ def test_manifest_with_a_damaged_utf8_byte_names_the_line(project: Path,
     assert "releases.csv, line 3" in message and "UTF-8 with a damaged byte" in message
 
 
-def test_batch_with_two_bad_rows_names_both_and_adds_nothing(project: Path,
-                                                             capsys: pytest.CaptureFixture) -> None:
+def test_batch_with_two_bad_rows_names_both_and_adds_nothing(
+    project: Path, capsys: pytest.CaptureFixture
+) -> None:
     batch = BAD / "batch_two_bad_rows.csv"
     message = run_refused(project, capsys, ["add", str(batch)], 1)
     assert str(batch) in message and "2 of 3 rows refused; nothing was added" in message
@@ -125,6 +160,8 @@ def test_batch_with_two_bad_rows_names_both_and_adds_nothing(project: Path,
     assert "line 2:" not in message
 
 
-def test_validate_without_tables_says_run_first(project: Path, capsys: pytest.CaptureFixture) -> None:
+def test_validate_without_tables_says_run_first(
+    project: Path, capsys: pytest.CaptureFixture
+) -> None:
     message = run_refused(project, capsys, ["validate"], 1)
     assert "mentions.csv" in message and "pingan run" in message

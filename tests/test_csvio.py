@@ -1,4 +1,5 @@
 """Deterministic CSV writing and atomic replacement."""
+
 from __future__ import annotations
 
 import os
@@ -22,10 +23,20 @@ from pingan_analysis.csvio import (
 from pingan_analysis.exceptions import DataError
 
 
-@pytest.mark.parametrize(("value", "expected"), [
-    (None, ""), (29000.0, "29000"), (1174000000.0, "1174000000"), (13.5, "13.5"),
-    (0.1 + 0.2, "0.3"), (float("nan"), ""), (True, "true"), (7, "7"), ("2.9万多个", "2.9万多个"),
-])
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (None, ""),
+        (29000.0, "29000"),
+        (1174000000.0, "1174000000"),
+        (13.5, "13.5"),
+        (0.1 + 0.2, "0.3"),
+        (float("nan"), ""),
+        (True, "true"),
+        (7, "7"),
+        ("2.9万多个", "2.9万多个"),
+    ],
+)
 def test_format_cell(value: object, expected: str) -> None:
     assert format_cell(value) == expected
 

@@ -1,4 +1,5 @@
 """Typed loaders for notebooks: load_panel, load_mentions, load_indicators, load_manifest, load_reference."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -56,15 +57,18 @@ def test_load_indicators_and_mentions(processed: Path) -> None:
     with atomic_text_writer(processed / "indicators.csv") as handle:
         write_csv_rows(handle, INDICATORS_TABLE_COLUMNS, rows + rows[:1])
     with atomic_text_writer(processed / "mentions.csv") as handle:
-        write_csv_rows(handle, MENTIONS_TABLE_COLUMNS,
-                       (row[:len(MENTIONS_TABLE_COLUMNS)] for row in rows))
+        write_csv_rows(
+            handle, MENTIONS_TABLE_COLUMNS, (row[: len(MENTIONS_TABLE_COLUMNS)] for row in rows)
+        )
     valid = load_indicators(processed)
     assert len(valid) == len(SEED_INDICATORS)
     assert len(load_indicators(processed, valid_only=False)) == len(SEED_INDICATORS) + 1
     assert valid["start"].dtype == "int64" and valid["value"].dtype == float
     assert pd.api.types.is_datetime64_any_dtype(valid["published"])
-    assert valid["direction"].isna().sum() == (valid["kind"] == "count").sum() + (
-        valid["kind"] == "percent").sum()
+    assert (
+        valid["direction"].isna().sum()
+        == (valid["kind"] == "count").sum() + (valid["kind"] == "percent").sum()
+    )
     mentions = load_mentions(processed)
     assert list(mentions.columns) == list(MENTIONS_TABLE_COLUMNS)
     assert mentions["text"].iloc[0] == SEED_INDICATORS[0]["text"]
@@ -73,7 +77,9 @@ def test_load_indicators_and_mentions(processed: Path) -> None:
 def test_load_manifest_and_reference(project: Path) -> None:
     manifest = load_manifest(project)
     assert len(manifest) == 5
-    assert manifest.loc[manifest["city_en"] == "Zibo", "published"].iloc[0] == pd.Timestamp("2022-10-14")
+    assert manifest.loc[manifest["city_en"] == "Zibo", "published"].iloc[0] == pd.Timestamp(
+        "2022-10-14"
+    )
     reference = load_reference(project)
     census = reference[reference["measure"] == "resident_population_census"]
     assert census.set_index("city_zh").loc["青岛市", "value"] == 10071722
@@ -99,7 +105,10 @@ def test_types_come_from_each_tables_declaration() -> None:
     assert typed(failures, "validation_failures")["row"].dtype == "int64"
     panel = pd.DataFrame({"value": ["1.5", ""], "conflict": ["true", "false"]})
     typed_panel = typed(panel, "panel")
-    assert typed_panel["value"].dtype == float and typed_panel["value"].isna().tolist() == [False, True]
+    assert typed_panel["value"].dtype == float and typed_panel["value"].isna().tolist() == [
+        False,
+        True,
+    ]
     assert typed_panel["conflict"].tolist() == [True, False]
     assert column_types("indicators_valid")["is_target"] == "bool"
     assert {column_types("panel")[c] for c in ("city_zh", "admin_level", "kind")} == {"category"}

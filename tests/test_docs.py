@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO_ROOT
 from pingan_analysis.registry import TABLES
+
+from conftest import REPO_ROOT
 
 MKDOCS = Path(sys.executable).with_name("mkdocs")
 SITE_FILES = ("mkdocs.yml", "docs", "src", "CHANGELOG.md", "CONTRIBUTING.md")
@@ -21,8 +22,13 @@ SITE_FILES = ("mkdocs.yml", "docs", "src", "CHANGELOG.md", "CONTRIBUTING.md")
 def _build(root: Path, site: Path) -> subprocess.CompletedProcess[str]:
     if not MKDOCS.exists():
         pytest.skip("mkdocs is not installed in this environment (make test installs it)")
-    return subprocess.run([str(MKDOCS), "build", "--strict", "--site-dir", str(site)], cwd=root,
-                          capture_output=True, text=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    return subprocess.run(
+        [str(MKDOCS), "build", "--strict", "--site-dir", str(site)],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )
 
 
 @pytest.fixture(scope="module")
@@ -53,7 +59,7 @@ def test_the_codebook_page_lists_every_indicator(site: Path) -> None:
 def test_the_site_loads_nothing_from_the_network(site: Path) -> None:
     for page in site.rglob("*.html"):
         html = page.read_text(encoding="utf-8")
-        assert "fonts.googleapis.com" not in html and "<script src=\"http" not in html, page
+        assert "fonts.googleapis.com" not in html and '<script src="http' not in html, page
 
 
 def test_a_broken_link_fails_the_build(tmp_path: Path) -> None:
@@ -61,8 +67,9 @@ def test_a_broken_link_fails_the_build(tmp_path: Path) -> None:
         source = REPO_ROOT / name
         (shutil.copytree if source.is_dir() else shutil.copy)(source, tmp_path / name)
     guide = tmp_path / "docs" / "guide" / "commands.md"
-    guide.write_text(guide.read_text(encoding="utf-8") + "\nSee [a page](no-such-page.md).\n",
-                     encoding="utf-8")
+    guide.write_text(
+        guide.read_text(encoding="utf-8") + "\nSee [a page](no-such-page.md).\n", encoding="utf-8"
+    )
     done = _build(tmp_path, tmp_path / "site")
     assert done.returncode != 0
     assert "no-such-page.md" in done.stderr

@@ -43,15 +43,18 @@ def test_environment_yml_is_what_the_lock_gives() -> None:
         pytest.skip("uv is not in .venv (make test installs it)")
     expected = script.environment_text(script.locked_requirements())
     assert (REPO_ROOT / "environment.yml").read_text(encoding="utf-8") == expected, (
-        "environment.yml is out of date: run `make environment`")
+        "environment.yml is out of date: run `make environment`"
+    )
 
 
 def test_every_direct_dependency_is_pinned_to_the_locked_version() -> None:
     lock = tomllib.loads((REPO_ROOT / "uv.lock").read_text(encoding="utf-8"))
     locked = {_normalised(p["name"]): p["version"] for p in lock["package"] if "version" in p}
     project = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-    direct = [re.match(r"[A-Za-z0-9_.\-]+", r).group(0)
-              for r in project["dependencies"] + project["optional-dependencies"]["dev"]]
+    direct = [
+        re.match(r"[A-Za-z0-9_.\-]+", r).group(0)
+        for r in project["dependencies"] + project["optional-dependencies"]["dev"]
+    ]
     pins = _pip_pins()
     for name in map(_normalised, direct):
         assert pins.get(name) == locked[name], name

@@ -1,4 +1,5 @@
 """The committed notebooks: thin, without outputs, and runnable by hand with their defaults."""
+
 from __future__ import annotations
 
 import ast
@@ -8,11 +9,12 @@ import nbformat
 import papermill
 import pytest
 
-from conftest import RAW_DIR, REPO_ROOT
 from pingan_analysis.config import ProjectPaths
 from pingan_analysis.extract.build import build_corpus_tables
 from pingan_analysis.panel.build import build_panel
 from pingan_analysis.validate.run import validate_tables
+
+from conftest import RAW_DIR, REPO_ROOT
 
 NOTEBOOKS = sorted((REPO_ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 
@@ -26,8 +28,9 @@ def test_committed_notebook_is_thin_declared_and_without_outputs(path: Path) -> 
     assert notebook.metadata["pingan"]["inputs"], "the pipeline keys the notebook on its inputs"
     for cell in code:
         tree = ast.parse(cell.source)
-        assert not [node for node in ast.walk(tree)
-                    if isinstance(node, ast.FunctionDef | ast.ClassDef)], "logic belongs in src/"
+        assert not [
+            node for node in ast.walk(tree) if isinstance(node, ast.FunctionDef | ast.ClassDef)
+        ], "logic belongs in src/"
 
 
 @pytest.fixture(scope="module")
@@ -47,11 +50,16 @@ def built_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_notebook_runs_by_hand_from_the_notebooks_folder_with_its_defaults(
-        path: Path, built_project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path: Path, built_project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.delenv("PINGAN_PROJECT", raising=False)
     folder = built_project / "notebooks"
-    executed = papermill.execute_notebook(str(folder / path.name), str(tmp_path / path.name),
-                                          cwd=str(folder), progress_bar=False)
-    assert all(output.output_type != "error" for cell in executed.cells
-               for output in cell.get("outputs", []))
+    executed = papermill.execute_notebook(
+        str(folder / path.name), str(tmp_path / path.name), cwd=str(folder), progress_bar=False
+    )
+    assert all(
+        output.output_type != "error"
+        for cell in executed.cells
+        for output in cell.get("outputs", [])
+    )
     assert not (built_project / "reports").exists(), "a run by hand leaves the reports alone"

@@ -5,6 +5,7 @@ real steps (corpus, validate, panel) and every table found — in ``data/process
 tables, the output of ``pingan extract`` — must be a declared table with exactly its declared
 columns, and every declared column must turn up in some table.
 """
+
 from __future__ import annotations
 
 import csv
@@ -78,7 +79,9 @@ def test_every_declared_table_and_column_is_used(seed_build: ProjectPaths) -> No
     used_tables = {table for table, _ in found}
     assert used_tables | set(NOT_IN_THE_SEED) == set(TABLES)
     used_columns = {column for _, header in found for column in header}
-    declared = {c.name for name, t in TABLES.items() if name not in NOT_IN_THE_SEED for c in t.columns}
+    declared = {
+        c.name for name, t in TABLES.items() if name not in NOT_IN_THE_SEED for c in t.columns
+    }
     assert declared - used_columns == set(), "declared but never written"
     shared = {column.name for table in TABLES.values() for column in table.columns}
     assert set(FIELDS) - shared == set(), "shared columns no table uses"

@@ -10,12 +10,15 @@ from importlib import metadata
 import yaml
 
 import pingan_analysis
+
 from conftest import REPO_ROOT
 
 
 def test_the_command_and_the_module_print_the_package_version() -> None:
-    for argv in ([sys.executable, "-m", "pingan_analysis", "--version"],
-                 [str(REPO_ROOT / ".venv" / "bin" / "pingan"), "--version"]):
+    for argv in (
+        [sys.executable, "-m", "pingan_analysis", "--version"],
+        [str(REPO_ROOT / ".venv" / "bin" / "pingan"), "--version"],
+    ):
         done = subprocess.run(argv, capture_output=True, text=True, check=True, cwd=REPO_ROOT)
         assert done.stdout.strip() == f"pingan {pingan_analysis.__version__}"
 

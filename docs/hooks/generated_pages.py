@@ -44,19 +44,38 @@ def codebook_markdown(codebook: Codebook) -> str:
     for indicator in codebook.indicators:
         by_domain.setdefault(indicator.domain, []).append(indicator)
     for domain, indicators in by_domain.items():
-        lines += ["", f"## {domain}", "",
-                  "| id | 中文 | English | unit | kinds | keywords | meaning |",
-                  "|---|---|---|---|---|---|---|"]
+        lines += [
+            "",
+            f"## {domain}",
+            "",
+            "| id | 中文 | English | unit | kinds | keywords | meaning |",
+            "|---|---|---|---|---|---|---|",
+        ]
         for i in indicators:
             keywords = "、".join("+".join((*k.context, k.head)) for k in i.keywords)
-            lines.append("| " + " | ".join(_cell(x) for x in (
-                f"`{i.id}`", i.name_zh, i.name_en, i.unit, ", ".join(sorted(i.kinds)), keywords,
-                i.description)) + " |")
+            lines.append(
+                "| "
+                + " | ".join(
+                    _cell(x)
+                    for x in (
+                        f"`{i.id}`",
+                        i.name_zh,
+                        i.name_en,
+                        i.unit,
+                        ", ".join(sorted(i.kinds)),
+                        keywords,
+                        i.description,
+                    )
+                )
+                + " |"
+            )
     return "\n".join(lines) + "\n"
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
-    for page, content in ((DICTIONARY_PAGE, DICTIONARY_INTRO + registry_markdown()),
-                          (CODEBOOK_PAGE, codebook_markdown(load_codebook(DEFAULT_CODEBOOK)))):
+    for page, content in (
+        (DICTIONARY_PAGE, DICTIONARY_INTRO + registry_markdown()),
+        (CODEBOOK_PAGE, codebook_markdown(load_codebook(DEFAULT_CODEBOOK))),
+    ):
         files.append(File.generated(config, page, content=content))
     return files

@@ -3,13 +3,14 @@
 For researchers: ``from pingan_analysis import load_panel, load_mentions``. The loaders are
 imported on first use, so that the ``pingan`` command starts fast.
 """
+
 from __future__ import annotations
 
 from importlib import import_module
 from typing import Any
 
 __version__ = "0.2.0"
-__all__ = ["load_panel", "load_mentions", "load_indicators", "load_manifest", "load_reference"]
+__all__ = ["load_indicators", "load_manifest", "load_mentions", "load_panel", "load_reference"]
 
 
 def __getattr__(name: str) -> Any:

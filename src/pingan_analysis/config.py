@@ -5,6 +5,7 @@ The project is the first folder, from the working directory upward, that holds
 the installed package's location. This module imports nothing heavy: the CLI reads it
 before taking the run lock.
 """
+
 from __future__ import annotations
 
 import os

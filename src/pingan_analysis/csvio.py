@@ -2,6 +2,7 @@
 atomic replacement of any output file, so a failed write never leaves half a file, and the
 reader of CSV tables as text (UTF-8 or GB18030, as users' editors save them).
 """
+
 from __future__ import annotations
 
 import csv
@@ -30,8 +31,13 @@ class CsvTable:
     lines: list[int]
 
 
-def read_csv_text(path: Path, columns: Iterable[str], *, required: Iterable[str] | None = None,
-                  what: str = "table") -> CsvTable:
+def read_csv_text(
+    path: Path,
+    columns: Iterable[str],
+    *,
+    required: Iterable[str] | None = None,
+    what: str = "table",
+) -> CsvTable:
     """Read a CSV (UTF-8 with or without BOM, or GB18030/GBK) as text, refusing a header that
     lacks a required column or has one not in ``columns`` (``required`` defaults to all of
     them), rows of the wrong width, and empty rows (only commas, as Excel leaves them)."""
@@ -39,21 +45,31 @@ def read_csv_text(path: Path, columns: Iterable[str], *, required: Iterable[str]
     reader = csv.reader(io.StringIO(text, newline=""))
     header = next(reader, None)
     if not header:
-        raise DataError(f"the {what} is empty: it has no header line", where=str(path),
-                        fix=f"start it with the header {','.join(columns)}")
-    _check_header(path, header, tuple(columns), tuple(columns if required is None else required), what)
+        raise DataError(
+            f"the {what} is empty: it has no header line",
+            where=str(path),
+            fix=f"start it with the header {','.join(columns)}",
+        )
+    _check_header(
+        path, header, tuple(columns), tuple(columns if required is None else required), what
+    )
     rows, lines = [], []
     previous_end = reader.line_num
     for record in reader:
         if record and not any(field.strip() for field in record):
-            raise DataError("the row is empty: it holds only commas (Excel leaves such rows "
-                            "after the last one)", where=f"{path}, line {previous_end + 1}",
-                            fix="delete the empty row")
+            raise DataError(
+                "the row is empty: it holds only commas (Excel leaves such rows "
+                "after the last one)",
+                where=f"{path}, line {previous_end + 1}",
+                fix="delete the empty row",
+            )
         if record:
             if len(record) != len(header):
-                raise DataError(f"the row has {len(record)} fields; the header has {len(header)}",
-                                where=f"{path}, line {previous_end + 1}",
-                                fix="quote any field that contains a comma, e.g. \"a, b\"")
+                raise DataError(
+                    f"the row has {len(record)} fields; the header has {len(header)}",
+                    where=f"{path}, line {previous_end + 1}",
+                    fix='quote any field that contains a comma, e.g. "a, b"',
+                )
             rows.append(record)
             lines.append(previous_end + 1)
         previous_end = reader.line_num
@@ -68,13 +84,19 @@ def read_csv_text(path: Path, columns: Iterable[str], *, required: Iterable[str]
 # Stdlib only: `pingan status` and the step graph read the manifest before any heavy import.
 
 UTF8, UTF8_BOM, GB18030 = "utf-8", "utf-8-sig", "gb18030"
-_BOMS = {b"\xff\xfe\x00\x00": "UTF-32", b"\x00\x00\xfe\xff": "UTF-32",
-         b"\xff\xfe": "UTF-16", b"\xfe\xff": "UTF-16"}
+_BOMS = {
+    b"\xff\xfe\x00\x00": "UTF-32",
+    b"\x00\x00\xfe\xff": "UTF-32",
+    b"\xff\xfe": "UTF-16",
+    b"\xfe\xff": "UTF-16",
+}
 #: A valid UTF-8 prefix with this many non-ASCII characters means UTF-8 with a damaged byte:
 #: GB18030 text forms valid UTF-8 only by chance, for a few bytes.
 _UTF8_EVIDENCE_CHARS = 8
-SAVE_AS_UTF8 = ("save it as UTF-8 (in Excel: Save As, \"CSV UTF-8 (Comma delimited)\"; in an "
-                "editor: re-open it with its encoding, then save as UTF-8)")
+SAVE_AS_UTF8 = (
+    'save it as UTF-8 (in Excel: Save As, "CSV UTF-8 (Comma delimited)"; in an '
+    "editor: re-open it with its encoding, then save as UTF-8)"
+)
 
 
 def read_csv_bytes(path: Path, what: str) -> bytes:
@@ -82,25 +104,35 @@ def read_csv_bytes(path: Path, what: str) -> bytes:
     try:
         return path.read_bytes()
     except FileNotFoundError as error:
-        raise DataError(f"the {what} is missing", where=str(path),
-                        fix="restore it from git, or check the path") from error
+        raise DataError(
+            f"the {what} is missing", where=str(path), fix="restore it from git, or check the path"
+        ) from error
     except OSError as error:
-        raise DataError(f"the {what} cannot be read: {error.strerror or error}", where=str(path),
-                        fix="check that it is a readable file (its permissions, or a folder "
-                            "in its place)") from error
+        raise DataError(
+            f"the {what} cannot be read: {error.strerror or error}",
+            where=str(path),
+            fix="check that it is a readable file (its permissions, or a folder in its place)",
+        ) from error
 
 
 def decode_csv(data: bytes, where: str, what: str) -> tuple[str, str]:
     """``(text, encoding)``: the text without BOM, and ``utf-8``, ``utf-8-sig`` or ``gb18030``."""
     for bom, name in _BOMS.items():
         if data.startswith(bom):
-            raise DataError(f"the {what} is {name} text (Excel's \"Unicode text\"); only UTF-8 and "
-                            "GB18030/GBK are read", where=f"{where}, line 1", fix=SAVE_AS_UTF8)
+            raise DataError(
+                f'the {what} is {name} text (Excel\'s "Unicode text"); only UTF-8 and '
+                "GB18030/GBK are read",
+                where=f"{where}, line 1",
+                fix=SAVE_AS_UTF8,
+            )
     nul = data.find(b"\x00")
     if nul >= 0:
-        raise DataError(f"the {what} holds a NUL byte at byte offset {nul}: it is binary data or "
-                        "UTF-16/32 text without a byte-order mark",
-                        where=f"{where}, line {_line(data, nul)}", fix=SAVE_AS_UTF8)
+        raise DataError(
+            f"the {what} holds a NUL byte at byte offset {nul}: it is binary data or "
+            "UTF-16/32 text without a byte-order mark",
+            where=f"{where}, line {_line(data, nul)}",
+            fix=SAVE_AS_UTF8,
+        )
     encoding = UTF8_BOM if data.startswith(b"\xef\xbb\xbf") else UTF8
     try:
         return data.decode(encoding).removeprefix("\ufeff"), encoding
@@ -111,11 +143,17 @@ def decode_csv(data: bytes, where: str, what: str) -> tuple[str, str]:
                 return data.decode(GB18030), GB18030
             except UnicodeDecodeError:
                 pass
-        what_found = ("UTF-8 with a damaged byte" if _looks_like_utf8(data[:bad])
-                      else "neither UTF-8 nor GB18030/GBK")
-        raise DataError(f"the {what} is {what_found}: byte 0x{data[bad]:02X} at byte offset {bad} "
-                        "cannot be decoded", where=f"{where}, line {_line(data, bad)}",
-                        fix=SAVE_AS_UTF8) from utf8_error
+        what_found = (
+            "UTF-8 with a damaged byte"
+            if _looks_like_utf8(data[:bad])
+            else "neither UTF-8 nor GB18030/GBK"
+        )
+        raise DataError(
+            f"the {what} is {what_found}: byte 0x{data[bad]:02X} at byte offset {bad} "
+            "cannot be decoded",
+            where=f"{where}, line {_line(data, bad)}",
+            fix=SAVE_AS_UTF8,
+        ) from utf8_error
 
 
 def read_csv_file(path: Path, what: str) -> tuple[str, str]:
@@ -132,18 +170,23 @@ def _line(data: bytes, offset: int) -> int:
     return data.count(b"\n", 0, offset) + 1
 
 
-def _check_header(path: Path, header: list[str], columns: tuple[str, ...],
-                  required: tuple[str, ...], what: str) -> None:
+def _check_header(
+    path: Path, header: list[str], columns: tuple[str, ...], required: tuple[str, ...], what: str
+) -> None:
     missing = [column for column in required if column not in header]
     extra = [column for column in header if column not in columns]
     duplicated = sorted({column for column in header if header.count(column) > 1})
-    problems = [f"lacks column(s) {', '.join(missing)}" if missing else "",
-                f"has unknown column(s) {', '.join(extra)}" if extra else "",
-                f"repeats column(s) {', '.join(duplicated)}" if duplicated else ""]
+    problems = [
+        f"lacks column(s) {', '.join(missing)}" if missing else "",
+        f"has unknown column(s) {', '.join(extra)}" if extra else "",
+        f"repeats column(s) {', '.join(duplicated)}" if duplicated else "",
+    ]
     if any(problems):
-        raise DataError(f"the {what}'s header " + "; ".join(p for p in problems if p),
-                        where=f"{path}, line 1",
-                        fix=f"use the columns {','.join(columns)}")
+        raise DataError(
+            f"the {what}'s header " + "; ".join(p for p in problems if p),
+            where=f"{path}, line 1",
+            fix=f"use the columns {','.join(columns)}",
+        )
 
 
 def format_cell(value: Any) -> str:

@@ -6,6 +6,7 @@ figures, ``datetime64`` for dates, booleans for flags. An empty cell of a catego
 becomes missing (NaN/NaT); free text (sentences, ``sources``, ``reference``, notes) keeps ``""``,
 which there means "none".
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -27,7 +28,8 @@ def load_type(column: Column) -> str:
     if column.categorical:
         return "category"
     return {"integer": "int", "number": "float", "boolean": "bool", "date": "date"}.get(
-        column.type, "text")
+        column.type, "text"
+    )
 
 
 def column_types(table: str) -> dict[str, str]:
@@ -39,8 +41,13 @@ def typed(frame: pd.DataFrame, table: str) -> pd.DataFrame:
     """A registry table read as text (``dtype=str``, empty cells ``""``) with its columns typed;
     a column the table does not declare stays text."""
     kinds = column_types(table)
-    return frame.assign(**{column: _convert(frame[column], kinds[column])
-                           for column in frame.columns if kinds.get(column, "text") != "text"})
+    return frame.assign(
+        **{
+            column: _convert(frame[column], kinds[column])
+            for column in frame.columns
+            if kinds.get(column, "text") != "text"
+        }
+    )
 
 
 def _convert(column: pd.Series, kind: str) -> pd.Series:
@@ -61,8 +68,11 @@ def read_text_table(path: Path) -> pd.DataFrame:
     try:
         return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
     except FileNotFoundError as error:
-        raise DataError("table not found", where=str(path),
-                        fix="build the tables first: `pingan run` in the project") from error
+        raise DataError(
+            "table not found",
+            where=str(path),
+            fix="build the tables first: `pingan run` in the project",
+        ) from error
 
 
 def processed_folder(processed_dir: str | Path | None = None) -> Path:
@@ -89,8 +99,9 @@ def load_indicators(processed_dir: Path | None = None, valid_only: bool = True) 
     """The mentions mapped to an indicator: ``indicators_valid.csv`` (rows that passed
     validation) by default, ``indicators.csv`` (all of them) with ``valid_only=False``."""
     table = TABLES["indicators_valid" if valid_only else "indicators"]
-    return typed(read_text_table(processed_folder(processed_dir) / Path(table.file).name),
-                 table.name)
+    return typed(
+        read_text_table(processed_folder(processed_dir) / Path(table.file).name), table.name
+    )
 
 
 def load_manifest(root: Path | None = None) -> pd.DataFrame:

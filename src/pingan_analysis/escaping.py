@@ -7,6 +7,7 @@ render to HTML and would otherwise let ``<img onerror=…>`` or ``[x](javascript
 Only ``http``/``https`` URLs become links (:func:`safe_url`); anything else is shown as text.
 Stdlib only, so any module may use it.
 """
+
 from __future__ import annotations
 
 import html

@@ -2,6 +2,7 @@
 
 The CLI maps :class:`DataError` to exit code 1 and :class:`UsageError` to exit code 2.
 """
+
 from __future__ import annotations
 
 

@@ -11,6 +11,7 @@ Each domain rule is a named check whose docstring is its plain-language descript
 validation report and notebook show those docstrings to co-authors. A cross-column check judges
 one column, named in :data:`CHECK_COLUMNS`, which is where a failure is reported.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -29,7 +30,8 @@ from pingan_analysis.registry import BOOLEAN_TEXT, PANEL_COLUMNS, TABLES, Column
 CHANGE_KINDS: tuple[str, ...] = ("change_pct", "change_pp", "change_multiple", "change_score")
 #: Columns of the mentions and indicators tables that hold numbers.
 MENTION_NUMBER_COLUMNS: tuple[str, ...] = tuple(
-    column.name for column in TABLES["mentions"].columns if column.type in ("integer", "number"))
+    column.name for column in TABLES["mentions"].columns if column.type in ("integer", "number")
+)
 
 #: The column each cross-column check judges: where its failures are reported.
 CHECK_COLUMNS: dict[str, str] = {
@@ -71,20 +73,25 @@ def _within(series: pd.Series, low: float, high: float) -> pd.Series:
 
 def _figure_within(df: pd.DataFrame, low: float, high: float) -> pd.Series:
     """True where value, lower and upper are each empty or in ``[low, high]``."""
-    return _within(df["value"], low, high) & _within(df["lower"], low, high) & _within(
-        df["upper"], low, high)
+    return (
+        _within(df["value"], low, high)
+        & _within(df["lower"], low, high)
+        & _within(df["upper"], low, high)
+    )
 
 
 def _value_in_interval(df: pd.DataFrame) -> pd.Series:
     """True where ``lower <= value <= upper``, an empty end being open."""
-    return ((df["lower"].isna() | (df["lower"] <= df["value"]))
-            & (df["upper"].isna() | (df["value"] <= df["upper"])))
+    return (df["lower"].isna() | (df["lower"] <= df["value"])) & (
+        df["upper"].isna() | (df["value"] <= df["upper"])
+    )
 
 
 def _period_ended_by_published(df: pd.DataFrame) -> pd.Series:
     """True where neither end of the period is after the publication date (or a date is missing)."""
     return _not_after(df["period_end"], df["published"]) & _not_after(
-        df["period_start"], df["published"])
+        df["period_start"], df["published"]
+    )
 
 
 class TableModel(pa.DataFrameModel):
@@ -95,8 +102,9 @@ class TableModel(pa.DataFrameModel):
     body adds the named checks. ``columns`` restricts the model to some of the table's columns.
     """
 
-    def __init_subclass__(cls, table: str | None = None, columns: tuple[str, ...] | None = None,
-                          **kwargs: object) -> None:
+    def __init_subclass__(
+        cls, table: str | None = None, columns: tuple[str, ...] | None = None, **kwargs: object
+    ) -> None:
         if table is not None:
             declared = TABLES[table]
             if "__annotations__" not in cls.__dict__:
@@ -106,8 +114,9 @@ class TableModel(pa.DataFrameModel):
                 # An annotation built at run time from the declaration (hence the ignore).
                 dtype = VALIDATED_DTYPES[column.type]
                 cls.__annotations__[name] = Series[dtype]  # type: ignore[valid-type]
-                field = pa.Field(description=column.description, title=column.label,
-                                 **field_checks(column))
+                field = pa.Field(
+                    description=column.description, title=column.label, **field_checks(column)
+                )
                 field.__set_name__(cls, name)
                 setattr(cls, name, field)
         super().__init_subclass__(**kwargs)
@@ -116,7 +125,11 @@ class TableModel(pa.DataFrameModel):
 #: The dtype a column of each registry type has when validated: tables are read as text and
 #: their numbers parsed to float (empty → NaN); dates and booleans are checked as text.
 VALIDATED_DTYPES: dict[str, type] = {
-    "string": str, "date": str, "boolean": str, "integer": float, "number": float,
+    "string": str,
+    "date": str,
+    "boolean": str,
+    "integer": float,
+    "number": float,
 }
 
 
@@ -186,8 +199,10 @@ class ManifestSchema(PeriodSchema, table="manifest"):
     def release_id_names_release(cls, df: pd.DataFrame) -> Series[bool]:
         """The release id ends with the publication date and the first 8 digits of the sha256."""
         suffix = "-" + df["published"] + "-" + df["sha256"].str.slice(0, 8)
-        return pd.Series([rid.endswith(end) for rid, end in zip(df["release_id"], suffix, strict=True)],
-                         index=df.index)
+        return pd.Series(
+            [rid.endswith(end) for rid, end in zip(df["release_id"], suffix, strict=True)],
+            index=df.index,
+        )
 
     @pa.dataframe_check(name="file_named_after_release")
     def file_named_after_release(cls, df: pd.DataFrame) -> Series[bool]:
@@ -305,8 +320,9 @@ def check_descriptions() -> dict[str, str]:
     for model in (ManifestSchema, IndicatorsSchema, PanelSchema, ReferenceSchema):
         schema = model.to_schema()
         checks = [*schema.checks, *(c for column in schema.columns.values() for c in column.checks)]
-        descriptions.update({c.name: " ".join(c.description.split()) for c in checks
-                             if c.name and c.description})
+        descriptions.update(
+            {c.name: " ".join(c.description.split()) for c in checks if c.name and c.description}
+        )
     return descriptions
 
 
@@ -347,19 +363,28 @@ def describe_check(check: str) -> str:
     return template.format(args=args.rstrip(")").strip("[]()"))
 
 
-def parse_numbers(frame: pd.DataFrame, columns: tuple[str, ...]) -> tuple[pd.DataFrame, list[SchemaFailure]]:
+def parse_numbers(
+    frame: pd.DataFrame, columns: tuple[str, ...]
+) -> tuple[pd.DataFrame, list[SchemaFailure]]:
     """``frame`` with ``columns`` parsed from text to float (empty → NaN), and a ``number``
     failure for every non-empty cell that is not a number (left NaN)."""
-    parsed = {column: pd.to_numeric(frame[column].where(frame[column] != ""), errors="coerce").astype(float)
-              for column in columns}
-    failures = [SchemaFailure(int(row), column, "number", frame.at[row, column])
-                for column in columns
-                for row in frame.index[(frame[column] != "") & parsed[column].isna()]]
+    parsed = {
+        column: pd.to_numeric(frame[column].where(frame[column] != ""), errors="coerce").astype(
+            float
+        )
+        for column in columns
+    }
+    failures = [
+        SchemaFailure(int(row), column, "number", frame.at[row, column])
+        for column in columns
+        for row in frame.index[(frame[column] != "") & parsed[column].isna()]
+    ]
     return frame.assign(**parsed), failures
 
 
-def table_failures(model: type[pa.DataFrameModel], frame: pd.DataFrame,
-                   number_columns: tuple[str, ...]) -> tuple[pd.DataFrame, list[SchemaFailure]]:
+def table_failures(
+    model: type[pa.DataFrameModel], frame: pd.DataFrame, number_columns: tuple[str, ...]
+) -> tuple[pd.DataFrame, list[SchemaFailure]]:
     """Parse ``number_columns`` of a text ``frame`` and validate it: the typed frame and every
     failure (a cell that is not a number is reported once, as ``number``)."""
     typed, number_failures = parse_numbers(frame, number_columns)
@@ -384,9 +409,11 @@ def schema_failures(model: type[pa.DataFrameModel], frame: pd.DataFrame) -> list
     whole = cases[cases["index"].isna()]
     if len(whole):
         first = whole.iloc[0]
-        raise DataError(f"the table does not fit {model.__name__}: {first['check']} "
-                        f"({first['column']}: {first['failure_case']})",
-                        fix="write the table with the columns of pingan_analysis.registry")
+        raise DataError(
+            f"the table does not fit {model.__name__}: {first['check']} "
+            f"({first['column']}: {first['failure_case']})",
+            fix="write the table with the columns of pingan_analysis.registry",
+        )
     failures: dict[tuple[int, str, str], SchemaFailure] = {}
     for case in cases.itertuples():
         check, row = str(case.check), int(case.index)
@@ -395,6 +422,7 @@ def schema_failures(model: type[pa.DataFrameModel], frame: pd.DataFrame) -> list
             continue
         key = (row, check, case.column if case.schema_context == "Column" else "")
         # The failing value as the CSV holds it (no trailing .0 on whole numbers).
-        failures.setdefault(key, SchemaFailure(row, str(case.column), check,
-                                               format_cell(case.failure_case)))
+        failures.setdefault(
+            key, SchemaFailure(row, str(case.column), check, format_cell(case.failure_case))
+        )
     return sorted(failures.values(), key=lambda f: (f.row, f.column, f.check))

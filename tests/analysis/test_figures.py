@@ -1,4 +1,5 @@
 """Figure helpers: the bundled CJK font draws Chinese after seaborn's theme; reproducible files."""
+
 from __future__ import annotations
 
 import warnings
@@ -24,7 +25,9 @@ def test_city_labels_carry_both_names_unless_chinese_is_off() -> None:
 
 def test_the_bundled_font_is_found_by_its_family_not_by_fallback() -> None:
     family = figures.cjk_font_name()
-    path = font_manager.findfont(font_manager.FontProperties(family=family), fallback_to_default=False)
+    path = font_manager.findfont(
+        font_manager.FontProperties(family=family), fallback_to_default=False
+    )
     assert "noto_cjk_sans_otc" in str(path)
 
 

@@ -1,4 +1,5 @@
 """Links from report numbers to reader-page anchors, and the panel's sources cell read back."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -8,20 +9,29 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pingan_analysis.analysis.links import (SourceRef, format_sources, mention_href, parse_sources,
-                                            release_href)
+from pingan_analysis.analysis.links import (
+    SourceRef,
+    format_sources,
+    mention_href,
+    parse_sources,
+    release_href,
+)
 from pingan_analysis.exceptions import DataError
 
-release_ids = st.from_regex(r"[a-z]{2,10}-20[0-9]{2}-[01][0-9]-[0-3][0-9]-[0-9a-f]{8}", fullmatch=True)
+release_ids = st.from_regex(
+    r"[a-z]{2,10}-20[0-9]{2}-[01][0-9]-[0-3][0-9]-[0-9a-f]{8}", fullmatch=True
+)
 spans = st.tuples(st.integers(0, 10**6), st.integers(0, 10**4)).map(lambda t: (t[0], t[0] + t[1]))
 refs = st.builds(lambda rid, span: SourceRef(rid, *span), release_ids, spans)
 
 
 def test_href_from_the_notebook_reports_and_from_the_index() -> None:
     assert mention_href("zibo-2021-01-20-abcd1234", 10, 17) == (
-        "../releases/zibo-2021-01-20-abcd1234.html#m10-17")
+        "../releases/zibo-2021-01-20-abcd1234.html#m10-17"
+    )
     assert mention_href("zibo-2021-01-20-abcd1234", 10, 17, from_dir="") == (
-        "releases/zibo-2021-01-20-abcd1234.html#m10-17")
+        "releases/zibo-2021-01-20-abcd1234.html#m10-17"
+    )
 
 
 def test_a_source_label_drops_the_content_hash() -> None:
@@ -31,7 +41,9 @@ def test_a_source_label_drops_the_content_hash() -> None:
 
 def test_release_href_is_the_page_without_anchor() -> None:
     assert release_href("laixi-2014-01-01-6004b27d") == "../releases/laixi-2014-01-01-6004b27d.html"
-    assert release_href("laixi-2014-01-01-6004b27d", "") == "releases/laixi-2014-01-01-6004b27d.html"
+    assert (
+        release_href("laixi-2014-01-01-6004b27d", "") == "releases/laixi-2014-01-01-6004b27d.html"
+    )
 
 
 @pytest.mark.parametrize("args", [("x", 5, 4), ("x", -1, 3), ("", 1, 2), ("../x", 1, 2)])

@@ -1,4 +1,5 @@
 """City profiles (notebook 06) and the panel overview (notebook 04) on small tables of real figures."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -6,42 +7,114 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pingan_analysis.analysis import overview
-from pingan_analysis.analysis import profile
+from pingan_analysis.analysis import overview, profile
 from pingan_analysis.exceptions import DataError
 from pingan_analysis.registry import INDICATORS_TABLE_COLUMNS
 
 # Real figures: Qingdao's 2019 transcript ("全市共打掉涉黑社会性质组织15个") and Laixi's 2013 review
 # ("全市刑事发案同比下降23.9%"), plus a sentence carrying markup, which must stay text.
-QINGDAO = {"release_id": "qingdao-2020-04-08-7042e67b", "city_zh": "青岛市", "city_en": "Qingdao",
-           "province": "山东", "admin_level": "prefecture", "published": "2020-04-08"}
-LAIXI = {"release_id": "laixi-2014-01-01-6004b27d", "city_zh": "莱西市", "city_en": "Laixi",
-         "province": "山东", "admin_level": "county-level city", "published": "2014-01-01"}
+QINGDAO = {
+    "release_id": "qingdao-2020-04-08-7042e67b",
+    "city_zh": "青岛市",
+    "city_en": "Qingdao",
+    "province": "山东",
+    "admin_level": "prefecture",
+    "published": "2020-04-08",
+}
+LAIXI = {
+    "release_id": "laixi-2014-01-01-6004b27d",
+    "city_zh": "莱西市",
+    "city_en": "Laixi",
+    "province": "山东",
+    "admin_level": "county-level city",
+    "published": "2014-01-01",
+}
 
 
-def _figure(release: dict, start: int, text: str, value: float, unit: str, kind: str, indicator: str,
-            domain: str, sentence: str, lower: float | None = None, upper: float | None = None,
-            direction: str = "", modality: str = "reported", period: tuple[str, str] = ("2019-01-01", "2019-12-31")) -> dict:
+def _figure(
+    release: dict,
+    start: int,
+    text: str,
+    value: float,
+    unit: str,
+    kind: str,
+    indicator: str,
+    domain: str,
+    sentence: str,
+    lower: float | None = None,
+    upper: float | None = None,
+    direction: str = "",
+    modality: str = "reported",
+    period: tuple[str, str] = ("2019-01-01", "2019-12-31"),
+) -> dict:
     row = dict.fromkeys(INDICATORS_TABLE_COLUMNS, "")
-    row.update(release, doc=f"{release['release_id']}.txt", start=start, end=start + len(text), text=text,
-               value=value, unit=unit, qualifier="exact" if lower is None else "lower",
-               lower=value if lower is None else lower, upper=value if upper is None else upper,
-               kind=kind, direction=direction, period_start=period[0], period_end=period[1],
-               modality=modality, indicator=indicator, domain=domain, sentence=sentence)
+    row.update(
+        release,
+        doc=f"{release['release_id']}.txt",
+        start=start,
+        end=start + len(text),
+        text=text,
+        value=value,
+        unit=unit,
+        qualifier="exact" if lower is None else "lower",
+        lower=value if lower is None else lower,
+        upper=value if upper is None else upper,
+        kind=kind,
+        direction=direction,
+        period_start=period[0],
+        period_end=period[1],
+        modality=modality,
+        indicator=indicator,
+        domain=domain,
+        sentence=sentence,
+    )
     return row
 
 
 @pytest.fixture
 def processed(tmp_path: Path) -> Path:
     rows = [
-        _figure(QINGDAO, 1520, "15个", 15, "个", "count", "gang_organizations_dismantled", "anti_gang",
-                "全市共打掉涉黑社会性质组织15个、涉恶犯罪集团48个"),
-        _figure(QINGDAO, 4000, "2.9万多个", 29000, "个", "count", "grid_cells", "grassroots_governance",
-                "划分网格2.9万多个<script>alert(1)</script>", lower=29000, upper=30000),
-        _figure(LAIXI, 300, "23.9%", 23.9, "%", "change_pct", "criminal_cases_occurred", "public_safety",
-                "全市刑事发案同比下降23.9%。", direction="down", period=("2013-01-01", "2013-12-31")),
+        _figure(
+            QINGDAO,
+            1520,
+            "15个",
+            15,
+            "个",
+            "count",
+            "gang_organizations_dismantled",
+            "anti_gang",
+            "全市共打掉涉黑社会性质组织15个、涉恶犯罪集团48个",
+        ),
+        _figure(
+            QINGDAO,
+            4000,
+            "2.9万多个",
+            29000,
+            "个",
+            "count",
+            "grid_cells",
+            "grassroots_governance",
+            "划分网格2.9万多个<script>alert(1)</script>",
+            lower=29000,
+            upper=30000,
+        ),
+        _figure(
+            LAIXI,
+            300,
+            "23.9%",
+            23.9,
+            "%",
+            "change_pct",
+            "criminal_cases_occurred",
+            "public_safety",
+            "全市刑事发案同比下降23.9%。",
+            direction="down",
+            period=("2013-01-01", "2013-12-31"),
+        ),
     ]
-    pd.DataFrame(rows, columns=list(INDICATORS_TABLE_COLUMNS)).to_csv(tmp_path / "indicators_valid.csv", index=False)
+    pd.DataFrame(rows, columns=list(INDICATORS_TABLE_COLUMNS)).to_csv(
+        tmp_path / "indicators_valid.csv", index=False
+    )
     return tmp_path
 
 
@@ -64,7 +137,10 @@ def test_a_decline_reads_as_a_decline(processed: Path) -> None:
 
 def test_every_figure_links_to_its_characters(processed: Path) -> None:
     table = profile.profile_table(profile.city_figures("Qingdao", processed))
-    assert '<a href="../releases/qingdao-2020-04-08-7042e67b.html#m4000-4006"' in table["As written"].iloc[1]
+    assert (
+        '<a href="../releases/qingdao-2020-04-08-7042e67b.html#m4000-4006"'
+        in table["As written"].iloc[1]
+    )
 
 
 def test_profile_has_all_six_domains_in_order_even_when_empty(processed: Path) -> None:
@@ -109,7 +185,9 @@ def test_headline_figures_are_signed_with_every_source(panel_with_sources: pd.Da
     assert "#m10-16" in table["Sources"].iloc[0] and "#m40-46" in table["Sources"].iloc[0]
 
 
-def test_timeline_only_for_indicators_with_several_periods(panel_with_sources: pd.DataFrame) -> None:
+def test_timeline_only_for_indicators_with_several_periods(
+    panel_with_sources: pd.DataFrame,
+) -> None:
     rows = profile.timeline_rows(panel_with_sources, "Zibo")
     assert set(rows["indicator"]) == {"grid_workers"}
     assert profile.plot_timeline(panel_with_sources, "Zibo") is not None
@@ -120,23 +198,35 @@ def test_timeline_only_for_indicators_with_several_periods(panel_with_sources: p
 @pytest.fixture
 def panel_with_sources() -> pd.DataFrame:
     panel = _panel()
-    change = panel.iloc[[2]].assign(indicator="criminal_cases_filed", kind="change_pct", value=-36.01,
-                                    lower=-36.01, upper=-36.01, unit="%",
-                                    sources="zibo-2022-10-14-aaaa:10-16; zibo-2022-10-14-bbbb:40-46")
+    change = panel.iloc[[2]].assign(
+        indicator="criminal_cases_filed",
+        kind="change_pct",
+        value=-36.01,
+        lower=-36.01,
+        upper=-36.01,
+        unit="%",
+        sources="zibo-2022-10-14-aaaa:10-16; zibo-2022-10-14-bbbb:40-46",
+    )
     panel = panel.assign(unit="人", sources="z:1-2")
     return pd.concat([panel, change], ignore_index=True)
 
 
 def _panel() -> pd.DataFrame:
-    return pd.DataFrame({
-        "city_en": ["Qingdao", "Qingdao", "Zibo", "Zibo"],
-        "indicator": ["grid_cells", "grid_workers", "grid_workers", "grid_workers"],
-        "kind": ["count"] * 4, "period_start": ["2019-12-31", "2019-12-31", "2022-10-14", "2016-12-31"],
-        "period_end": ["2019-12-31", "2019-12-31", "2022-10-14", "2016-12-31"],
-        "value": [29000.0, 30000.0, 12000.0, 9000.0], "lower": [29000.0, 30000.0, 12000.0, 9000.0],
-        "upper": [30000.0, 30000.0, 12000.0, 9000.0], "n_sources": [2, 1, 1, 1],
-        "release_ids": ["a;b", "a", "z", "z"], "conflict": [False, True, False, False],
-    })
+    return pd.DataFrame(
+        {
+            "city_en": ["Qingdao", "Qingdao", "Zibo", "Zibo"],
+            "indicator": ["grid_cells", "grid_workers", "grid_workers", "grid_workers"],
+            "kind": ["count"] * 4,
+            "period_start": ["2019-12-31", "2019-12-31", "2022-10-14", "2016-12-31"],
+            "period_end": ["2019-12-31", "2019-12-31", "2022-10-14", "2016-12-31"],
+            "value": [29000.0, 30000.0, 12000.0, 9000.0],
+            "lower": [29000.0, 30000.0, 12000.0, 9000.0],
+            "upper": [30000.0, 30000.0, 12000.0, 9000.0],
+            "n_sources": [2, 1, 1, 1],
+            "release_ids": ["a;b", "a", "z", "z"],
+            "conflict": [False, True, False, False],
+        }
+    )
 
 
 def test_coverage_counts_rows_per_indicator_and_city() -> None:
@@ -148,7 +238,10 @@ def test_coverage_counts_rows_per_indicator_and_city() -> None:
 def test_sources_per_value_and_conflicts() -> None:
     assert overview.sources_per_value(_panel()).loc["Qingdao"].to_dict() == {1: 1, 2: 1}
     conflicts = overview.conflicts(_panel())
-    assert list(conflicts["indicator"]) == ["grid_workers"] and conflicts.loc[0, "city_en"] == "Qingdao"
+    assert (
+        list(conflicts["indicator"]) == ["grid_workers"]
+        and conflicts.loc[0, "city_en"] == "Qingdao"
+    )
 
 
 def test_coverage_heat_map_shows_shared_indicators_and_says_what_it_leaves_out() -> None:
@@ -157,13 +250,22 @@ def test_coverage_heat_map_shows_shared_indicators_and_says_what_it_leaves_out()
     assert "(1 single-city indicator not shown)" in figure.axes[0].get_title()
     caption = overview.coverage_caption(_panel())
     assert "1 indicator that 2 or more cities report, of the panel's 2" in caption
-    assert set(overview.coverage_table(_panel().assign(domain="x"))["Indicator"]) == {"grid_workers", "grid_cells"}
+    assert set(overview.coverage_table(_panel().assign(domain="x"))["Indicator"]) == {
+        "grid_workers",
+        "grid_cells",
+    }
 
 
-def test_the_panel_table_links_every_value_and_signs_changes(panel_with_sources: pd.DataFrame) -> None:
+def test_the_panel_table_links_every_value_and_signs_changes(
+    panel_with_sources: pd.DataFrame,
+) -> None:
     panel = panel_with_sources.assign(city_zh="市", domain="")
     table = overview.panel_table(panel)
     assert len(table) == len(panel)
     assert table["Sources"].str.contains('<a href="../releases/').all()
     assert "▼ 36.01% 下降" in table["Figure"].tolist()
-    assert overview.sources_per_value_table(panel).columns.tolist() == ["City", "1 release", "2 releases"]
+    assert overview.sources_per_value_table(panel).columns.tolist() == [
+        "City",
+        "1 release",
+        "2 releases",
+    ]

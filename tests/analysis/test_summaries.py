@@ -1,4 +1,5 @@
 """Corpus and mention summaries (notebooks 01 and 02) on the tables of the real seed corpus."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -6,11 +7,12 @@ from pathlib import Path
 import matplotlib
 import pytest
 
-from conftest import FIXTURE_PROJECT
 from pingan_analysis.analysis import summaries
 from pingan_analysis.config import ProjectPaths
-from pingan_analysis.extract.build import build_corpus_tables
 from pingan_analysis.exceptions import DataError
+from pingan_analysis.extract.build import build_corpus_tables
+
+from conftest import FIXTURE_PROJECT
 
 matplotlib.use("Agg")
 
@@ -45,13 +47,15 @@ def test_mention_counts_add_up_to_the_mentions_table(processed: Path) -> None:
     assert wide.to_numpy().sum() == by_unit["mentions"].sum() == total
     coverage = summaries.indicator_coverage(processed)
     assert coverage["mentions"].sum() == total
-    assert ((0 <= coverage["mapped_share"]) & (coverage["mapped_share"] <= 1)).all()
+    assert ((coverage["mapped_share"] >= 0) & (coverage["mapped_share"] <= 1)).all()
 
 
 def test_the_chart_is_saved_as_png_and_svg(processed: Path, tmp_path: Path) -> None:
     figure = summaries.plot_mentions_by_release(processed, tmp_path)
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["mentions_by_release.png",
-                                                          "mentions_by_release.svg"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "mentions_by_release.png",
+        "mentions_by_release.svg",
+    ]
     assert len(figure.axes[0].get_yticklabels()) == 5
 
 

@@ -1,4 +1,5 @@
 """Report tables: static ones whole and without index, long ones paged with every row, offline."""
+
 from __future__ import annotations
 
 import re
@@ -9,8 +10,14 @@ from pingan_analysis.analysis import tables
 
 
 def _frame(n: int) -> pd.DataFrame:
-    return pd.DataFrame({"City": [f"城市<{i}>" for i in range(n)],
-                         "Sources": [tables.link(f"r @{i}", f"../releases/r.html#m{i}-{i + 1}") for i in range(n)]})
+    return pd.DataFrame(
+        {
+            "City": [f"城市<{i}>" for i in range(n)],
+            "Sources": [
+                tables.link(f"r @{i}", f"../releases/r.html#m{i}-{i + 1}") for i in range(n)
+            ],
+        }
+    )
 
 
 def test_a_short_table_is_static_whole_escaped_and_without_index() -> None:

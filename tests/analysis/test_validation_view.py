@@ -1,4 +1,5 @@
 """Validation results for reading: a summary table, checks in words, failures linked to mentions."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -6,11 +7,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from conftest import FIXTURE_PROJECT
 from pingan_analysis.analysis import validation_view
 from pingan_analysis.config import ProjectPaths
 from pingan_analysis.extract.build import build_corpus_tables
 from pingan_analysis.validate.run import validate_tables
+
+from conftest import FIXTURE_PROJECT
 
 
 @pytest.fixture(scope="module")

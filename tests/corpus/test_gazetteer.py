@@ -1,4 +1,5 @@
 """The gazetteer: places resolved from the packaged division table, romanised officially."""
+
 from __future__ import annotations
 
 import csv
@@ -21,23 +22,40 @@ def test_short_and_qualified_names_resolve_to_the_one_qingdao(given: str) -> Non
     assert resolve_place(given) == Place("青岛市", "山东", "prefecture", "", "370200", "Qingdao")
 
 
-@pytest.mark.parametrize(("given", "english"), [
-    ("长治市", "Changzhi"), ("六安", "Lu'an"), ("蚌埠", "Bengbu"), ("单县", "Shan County"),
-    ("西安", "Xi'an"), ("长子县", "Zhangzi County"), ("漯河", "Luohe"), ("郫都区", "Pidu District"),
-    ("六盘水", "Liupanshui"), ("陕西", "Shaanxi"), ("山西", "Shanxi"), ("浦东新区", "Pudong New Area"),
-    ("黔南", "Qiannan Buyei and Miao Autonomous Prefecture"), ("广西", "Guangxi"),
-])
+@pytest.mark.parametrize(
+    ("given", "english"),
+    [
+        ("长治市", "Changzhi"),
+        ("六安", "Lu'an"),
+        ("蚌埠", "Bengbu"),
+        ("单县", "Shan County"),
+        ("西安", "Xi'an"),
+        ("长子县", "Zhangzi County"),
+        ("漯河", "Luohe"),
+        ("郫都区", "Pidu District"),
+        ("六盘水", "Liupanshui"),
+        ("陕西", "Shaanxi"),
+        ("山西", "Shanxi"),
+        ("浦东新区", "Pudong New Area"),
+        ("黔南", "Qiannan Buyei and Miao Autonomous Prefecture"),
+        ("广西", "Guangxi"),
+    ],
+)
 def test_romanisation_reads_polyphonic_place_characters(given: str, english: str) -> None:
     assert resolve_place(given).name_en == english
 
 
 def test_county_level_divisions_know_their_prefecture() -> None:
     laixi = resolve_place("莱西")
-    assert (laixi.name_zh, laixi.admin_level, laixi.parent, laixi.province) == \
-        ("莱西市", "county-level city", "青岛市", "山东")
+    assert (laixi.name_zh, laixi.admin_level, laixi.parent, laixi.province) == (
+        "莱西市",
+        "county-level city",
+        "青岛市",
+        "山东",
+    )
     assert resolve_place("单县").parent == "菏泽市"
-    assert resolve_place("北京朝阳").parent == "北京市"       # a municipality's district
-    assert resolve_place("济源").parent == ""                 # run by its province directly
+    assert resolve_place("北京朝阳").parent == "北京市"  # a municipality's district
+    assert resolve_place("济源").parent == ""  # run by its province directly
     assert resolve_place("北京").admin_level == "province"
 
 
@@ -63,7 +81,8 @@ def test_a_slip_is_refused_with_did_you_mean(slip: str, meant: str) -> None:
 
 
 def test_every_division_resolves_by_its_name_or_is_named_among_the_candidates(
-        all_places: tuple[Place, ...]) -> None:
+    all_places: tuple[Place, ...],
+) -> None:
     for place in all_places:
         try:
             assert resolve_place(place.name_zh).code == place.code
@@ -72,7 +91,8 @@ def test_every_division_resolves_by_its_name_or_is_named_among_the_candidates(
 
 
 def test_every_place_has_a_level_a_code_and_a_usable_english_name(
-        all_places: tuple[Place, ...]) -> None:
+    all_places: tuple[Place, ...],
+) -> None:
     assert len({p.code for p in all_places}) == len(all_places)
     assert {p.admin_level for p in all_places} <= set(ADMIN_LEVELS)
     assert all(len(p.code) == 6 and p.code.isdigit() for p in all_places)
@@ -88,7 +108,9 @@ def test_place_names_hold_official_names_and_short_forms_of_two_characters_or_mo
 
 
 def test_the_readings_table_examples_are_real_divisions_read_as_the_table_says() -> None:
-    text = resources.files("pingan_analysis").joinpath("data", "place_readings.csv").read_text("utf-8")
+    text = (
+        resources.files("pingan_analysis").joinpath("data", "place_readings.csv").read_text("utf-8")
+    )
     for row in csv.DictReader(text.splitlines()):
         for example in row["example"].split():
             place = resolve_place(example)
@@ -96,4 +118,8 @@ def test_the_readings_table_examples_are_real_divisions_read_as_the_table_says()
 
 
 def test_slug_keeps_syllable_boundaries_and_drops_diacritics() -> None:
-    assert slug("Lu'an") == "lu-an" and slug("Lüliang") == "luliang" and slug("Shan County") == "shan-county"
+    assert (
+        slug("Lu'an") == "lu-an"
+        and slug("Lüliang") == "luliang"
+        and slug("Shan County") == "shan-county"
+    )

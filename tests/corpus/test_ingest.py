@@ -1,5 +1,6 @@
 """Tests of ingest: decoding, the normaliser's offset map, paragraphs, sentences, and the
 removal of repeated copy and page boilerplate, on the real seeds and small written texts."""
+
 from __future__ import annotations
 
 import re
@@ -7,11 +8,9 @@ from itertools import pairwise
 from pathlib import Path
 
 import pytest
-from conftest import RELEASES_DIR, seed_path
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pingan_analysis.exceptions import DataError
 from pingan_analysis.corpus.ingest import (
     BOILERPLATE,
     REPEAT,
@@ -23,13 +22,16 @@ from pingan_analysis.corpus.ingest import (
     normalise,
     read_text,
 )
+from pingan_analysis.exceptions import DataError
+
+from conftest import RELEASES_DIR, seed_path
 
 TRANSCRIPT = ("Qingdao", "2020-04-08")
 WEB_PAGE = ("Qingdao", "2020-04-15")
 
 
 def kept_lines(document: Document) -> list[str]:
-    return [document.text[p.start:p.end] for p in document.paragraphs]
+    return [document.text[p.start : p.end] for p in document.paragraphs]
 
 
 def original_lines_with(text: str, pattern: str) -> list[str]:
@@ -93,7 +95,9 @@ def test_utf16_file_is_refused_with_a_byte_offset(tmp_path: Path, encoding: str)
 
 
 def test_utf8_with_one_broken_byte_is_refused_not_read_as_gb18030() -> None:
-    data = bytearray("平安青岛建设攻势打响以来全市共打掉涉黑组织群众安全感满意度持续提升网".encode())
+    data = bytearray(
+        "平安青岛建设攻势打响以来全市共打掉涉黑组织群众安全感满意度持续提升网".encode()
+    )
     data[30] = 0xBF  # the lead byte of the 11th character
     assert bytes(data).decode("gb18030")  # GB18030 would take it, as mojibake
     with pytest.raises(DataError, match=r"damaged byte: byte 0xBF at byte offset 30 \(line 1\)"):
@@ -113,10 +117,15 @@ def test_binary_file_is_refused() -> None:
         decode_bytes(png, "image.txt")
 
 
-@pytest.mark.parametrize("start", [
-    b"<!DOCTYPE html>\n<html><body>", b" \r\n<HTML lang=\"zh\">", b"\xef\xbb\xbf\n<!doctype HTML>",
-    b"<html>",
-])
+@pytest.mark.parametrize(
+    "start",
+    [
+        b"<!DOCTYPE html>\n<html><body>",
+        b' \r\n<HTML lang="zh">',
+        b"\xef\xbb\xbf\n<!doctype HTML>",
+        b"<html>",
+    ],
+)
 def test_html_document_is_refused(start: bytes) -> None:
     data = start + "<p>刑事案件下降13.5%。</p>".encode()
     with pytest.raises(DataError, match="HTML document") as caught:
@@ -143,8 +152,17 @@ CJK = st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF)
 INVISIBLE = st.sampled_from("\u200b\u200c\u200d\ufeff\u00ad")
 SPACES = st.sampled_from("\u3000\u00a0 \n\r\t")
 PUNCTUATION = st.sampled_from("、。;“”《》…")
-TEXTS = st.text(st.one_of(st.characters(min_codepoint=0x20, max_codepoint=0x7E), FULL_WIDTH, CJK,
-                          INVISIBLE, SPACES, PUNCTUATION), max_size=80)
+TEXTS = st.text(
+    st.one_of(
+        st.characters(min_codepoint=0x20, max_codepoint=0x7E),
+        FULL_WIDTH,
+        CJK,
+        INVISIBLE,
+        SPACES,
+        PUNCTUATION,
+    ),
+    max_size=80,
+)
 
 
 @given(TEXTS, st.data())
@@ -172,7 +190,7 @@ def test_paragraph_spans_map_to_their_original_lines(original: str) -> None:
     document = ingest(original, "x.txt")
     for paragraph in document.paragraphs:
         begin, end = document.span_to_original(paragraph.start, paragraph.end)
-        assert normalise(original[begin:end]).text == document.text[paragraph.start:paragraph.end]
+        assert normalise(original[begin:end]).text == document.text[paragraph.start : paragraph.end]
 
 
 def test_full_width_digits_map_one_to_one() -> None:
@@ -212,24 +230,28 @@ def test_paragraphs_are_stripped_non_empty_lines_with_exact_offsets() -> None:
     assert [original[b:e] for b, e in spans] == ["第一段。", "第二段\u200b,有数字3.5%。"]
 
 
-@pytest.mark.parametrize("line, heading", [
-    ("2013年工作回顾", True),
-    ("2014年工作思路", True),
-    ("一、聚焦社会稳定节点,全力推进维护国家政治安全整体战", True),
-    ("大家上午好!", False),
-    ("来源:大众日报 2020-04-15 13:28   https://www.yybnet.net/", False),
-    ("发布时间:2022年10月14日", False),
-    ("全市共打掉涉黑组织15个。", False),
-    ("以创新社会治理为抓手" * 6, False),
-])
-def test_heading_is_a_short_line_without_sentence_final_punctuation(line: str,
-                                                                    heading: bool) -> None:
+@pytest.mark.parametrize(
+    "line, heading",
+    [
+        ("2013年工作回顾", True),
+        ("2014年工作思路", True),
+        ("一、聚焦社会稳定节点,全力推进维护国家政治安全整体战", True),
+        ("大家上午好!", False),
+        ("来源:大众日报 2020-04-15 13:28   https://www.yybnet.net/", False),
+        ("发布时间:2022年10月14日", False),
+        ("全市共打掉涉黑组织15个。", False),
+        ("以创新社会治理为抓手" * 6, False),
+    ],
+)
+def test_heading_is_a_short_line_without_sentence_final_punctuation(
+    line: str, heading: bool
+) -> None:
     assert is_heading(line) is heading
 
 
 def test_seed_headings_are_detected() -> None:
     document = ingest_file(seed_path("Laixi"))
-    headings = [document.text[p.start:p.end] for p in document.paragraphs if p.is_heading]
+    headings = [document.text[p.start : p.end] for p in document.paragraphs if p.is_heading]
     assert headings[:2] == ["2013年工作回顾", "坚持打防并举,平安创建活动取得新进展"]
     assert "2014年工作思路" in headings
     assert len(headings) == 11
@@ -240,13 +262,17 @@ def test_seed_headings_are_detected() -> None:
 
 def sentence_texts(text: str) -> list[str]:
     document = ingest(text, "x.txt")
-    return [document.text[s.start:s.end] for s in document.sentences()]
+    return [document.text[s.start : s.end] for s in document.sentences()]
 
 
 def test_sentences_split_at_final_punctuation_and_line_ends_keeping_it() -> None:
     text = "全市破获案件1.5万起,上升3.5%。满意度达98.6%；安全感提升！真的吗？\n第二行没有句号"
     assert sentence_texts(text) == [
-        "全市破获案件1.5万起,上升3.5%。", "满意度达98.6%;", "安全感提升!", "真的吗?", "第二行没有句号",
+        "全市破获案件1.5万起,上升3.5%。",
+        "满意度达98.6%;",
+        "安全感提升!",
+        "真的吗?",
+        "第二行没有句号",
     ]
 
 
@@ -277,7 +303,7 @@ def test_seed_sentences_cover_their_paragraphs(seed_release: dict[str, str]) -> 
 
 def test_seed_sentence_example() -> None:
     document = ingest_file(seed_path(*WEB_PAGE))
-    sentences = [document.text[s.start:s.end] for s in document.sentences()]
+    sentences = [document.text[s.start : s.end] for s in document.sentences()]
     assert "查封、扣押、冻结涉黑涉恶资产11.74亿元。" in sentences
     assert "批捕涉黑涉恶案件152件367人,提起公诉100件433人;" in sentences
 
@@ -300,21 +326,38 @@ def test_second_copy_of_the_transcript_is_dropped_as_one_repeat_block() -> None:
 
 
 def test_a_repeat_is_found_whatever_its_white_space() -> None:
-    text = "全市破获刑事案件1541起,刑拘2907名。\n其他内容。\n全市破获刑事案件 1541起,刑拘2907名。 \n"
+    text = (
+        "全市破获刑事案件1541起,刑拘2907名。\n其他内容。\n全市破获刑事案件 1541起,刑拘2907名。 \n"
+    )
     document = ingest(text, "x.txt")
     assert kept_lines(document) == ["全市破获刑事案件1541起,刑拘2907名。", "其他内容。"]
     assert [block.reason for block in document.dropped] == [REPEAT]
 
 
 def test_an_isolated_repeated_heading_is_kept_but_a_repeated_run_is_not() -> None:
-    text = "\n".join([
-        "一、主要做法", "建成视频监控5.4万余处。", "一、主要做法", "配备网格员5.8万多名。",
-        "一、主要做法", "建成视频监控5.4万余处。", "结束。", "大家上午好!", "另一段。", "大家上午好!",
-    ])
+    text = "\n".join(
+        [
+            "一、主要做法",
+            "建成视频监控5.4万余处。",
+            "一、主要做法",
+            "配备网格员5.8万多名。",
+            "一、主要做法",
+            "建成视频监控5.4万余处。",
+            "结束。",
+            "大家上午好!",
+            "另一段。",
+            "大家上午好!",
+        ]
+    )
     document = ingest(text, "x.txt")
     assert kept_lines(document) == [
-        "一、主要做法", "建成视频监控5.4万余处。", "一、主要做法", "配备网格员5.8万多名。", "结束。",
-        "大家上午好!", "另一段。",
+        "一、主要做法",
+        "建成视频监控5.4万余处。",
+        "一、主要做法",
+        "配备网格员5.8万多名。",
+        "结束。",
+        "大家上午好!",
+        "另一段。",
     ]
 
 
@@ -328,9 +371,21 @@ def test_web_page_furniture_is_dropped_and_the_article_kept() -> None:
     assert "来源:大众日报 2020-04-15 13:28   https://www.yybnet.net/" in kept
     assert kept[-1].endswith("去年10月达到100%。")
     joined = "\n".join(kept)
-    for furniture in ("今日即墨", "地方网 > 山东", "新闻推荐", "青岛海事法院扣押", "相关推荐",
-                      "猜你喜欢", "评论:", "频道推荐", "码上商量", "热点阅读", "图文看点",
-                      "热点排行", "乡里乡亲"):
+    for furniture in (
+        "今日即墨",
+        "地方网 > 山东",
+        "新闻推荐",
+        "青岛海事法院扣押",
+        "相关推荐",
+        "猜你喜欢",
+        "评论:",
+        "频道推荐",
+        "码上商量",
+        "热点阅读",
+        "图文看点",
+        "热点排行",
+        "乡里乡亲",
+    ):
         assert furniture not in joined
     assert {block.reason for block in document.dropped} == {BOILERPLATE}
     assert [block.preview[:4] for block in document.dropped] == ["今日青岛", "新闻推荐"]
@@ -364,11 +419,16 @@ def test_stats_add_up(seed_release: dict[str, str]) -> None:
     assert stats["chars"] == len(document.text)
     assert stats["paragraphs"] == len(document.paragraphs)
     assert stats["dropped_blocks"] == len(document.dropped)
-    spans = sorted([(p.start, p.end) for p in document.paragraphs]
-                   + [(b.start, b.end) for b in document.dropped])
+    spans = sorted(
+        [(p.start, p.end) for p in document.paragraphs]
+        + [(b.start, b.end) for b in document.dropped]
+    )
     assert all(end <= next_start for (_, end), (next_start, _) in pairwise(spans))
-    gaps = zip([0] + [end for _, end in spans],
-               [start for start, _ in spans] + [len(document.text)], strict=True)
+    gaps = zip(
+        [0] + [end for _, end in spans],
+        [start for start, _ in spans] + [len(document.text)],
+        strict=True,
+    )
     assert "".join(document.text[a:b] for a, b in gaps).strip() == ""
     accounted = stats["kept_chars"] + stats["repeat_chars"] + stats["boilerplate_chars"]
     assert accounted == sum(end - start for start, end in spans) <= stats["chars"]
@@ -394,14 +454,18 @@ OTHER_OUTLET_PAGE = """\
 def test_general_rules_drop_another_outlets_page_furniture() -> None:
     document = ingest(OTHER_OUTLET_PAGE, "other.txt")
     assert kept_lines(document) == [
-        "市公安局通报一季度治安形势", "记者 李四",
-        "一季度,全市刑事警情同比下降21.3%,破获刑事案件862起。", "群众安全感达98.1%。",
+        "市公安局通报一季度治安形势",
+        "记者 李四",
+        "一季度,全市刑事警情同比下降21.3%,破获刑事案件862起。",
+        "群众安全感达98.1%。",
     ]
     assert [block.reason for block in document.dropped] == [BOILERPLATE, BOILERPLATE]
 
 
 def test_a_furniture_word_heading_followed_by_article_prose_does_not_cut() -> None:
-    prose = "全市破获刑事案件1541起,刑拘犯罪嫌疑人2907名,查封扣押冻结涉黑涉恶资产11.74亿元,成效明显。"
+    prose = (
+        "全市破获刑事案件1541起,刑拘犯罪嫌疑人2907名,查封扣押冻结涉黑涉恶资产11.74亿元,成效明显。"
+    )
     text = f"导语。\n相关新闻\n{prose}\n{prose.replace('1541', '1600')}\n责任编辑:王五\n"
     document = ingest(text, "x.txt")
     assert kept_lines(document)[:4] == ["导语。", "相关新闻", prose, prose.replace("1541", "1600")]
@@ -409,7 +473,9 @@ def test_a_furniture_word_heading_followed_by_article_prose_does_not_cut() -> No
 
 
 def test_link_bullets_are_dropped_but_a_bulleted_figure_is_kept() -> None:
-    text = "正文第一段。\n• 图片新闻一\n• 图片新闻二\n• 图片新闻三\n• 全市破案1541起\n正文第二段。\n"
+    text = (
+        "正文第一段。\n• 图片新闻一\n• 图片新闻二\n• 图片新闻三\n• 全市破案1541起\n正文第二段。\n"
+    )
     assert kept_lines(ingest(text, "x.txt")) == ["正文第一段。", "• 全市破案1541起", "正文第二段。"]
 
 
@@ -430,15 +496,33 @@ WECHAT_POST = """平安建设 | 一季度全市治安形势平稳
 def test_wechat_post_furniture_at_the_end_is_dropped() -> None:
     document = ingest(WECHAT_POST, "wechat.txt")
     assert kept_lines(document) == [
-        "平安建设 | 一季度全市治安形势平稳", "一季度,全市破获刑事案件862起,同比上升5.1%。",
+        "平安建设 | 一季度全市治安形势平稳",
+        "一季度,全市破获刑事案件862起,同比上升5.1%。",
         "群众安全感达98.1%。",
     ]
     assert [block.reason for block in document.dropped] == [BOILERPLATE]
 
 
-@given(st.lists(st.sampled_from(["往期回顾", "阅读原文", "阅读 3万+", "在看 12", "点赞", "分享",
-                                 "赞 分享 在看", "长按识别二维码关注", "点击上方蓝字关注我们",
-                                 "收藏 · 转发"]), min_size=1, max_size=6))
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "往期回顾",
+                "阅读原文",
+                "阅读 3万+",
+                "在看 12",
+                "点赞",
+                "分享",
+                "赞 分享 在看",
+                "长按识别二维码关注",
+                "点击上方蓝字关注我们",
+                "收藏 · 转发",
+            ]
+        ),
+        min_size=1,
+        max_size=6,
+    )
+)
 def test_any_trailing_run_of_interaction_lines_is_dropped(furniture: list[str]) -> None:
     article = "全市破获刑事案件862起。\n群众安全感达98.1%。\n"
     document = ingest(article + "\n".join(furniture) + "\n", "post.txt")
@@ -448,4 +532,9 @@ def test_any_trailing_run_of_interaction_lines_is_dropped(furniture: list[str]) 
 def test_interaction_words_inside_the_article_are_kept() -> None:
     prose = "各地分享经验做法,点赞身边好人,全市破获刑事案件862起,同比上升5.1%,成效明显。"
     text = f"导语。\n分享\n{prose}\n{prose.replace('862', '900')}\n"
-    assert kept_lines(ingest(text, "x.txt")) == ["导语。", "分享", prose, prose.replace("862", "900")]
+    assert kept_lines(ingest(text, "x.txt")) == [
+        "导语。",
+        "分享",
+        prose,
+        prose.replace("862", "900"),
+    ]

@@ -1,4 +1,5 @@
 """The reference table and the population baseline, on the fixture corpus's population.csv."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -6,13 +7,18 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from conftest import POPULATION
 from pingan_analysis.config import ProjectPaths
 from pingan_analysis.corpus.manifest import read_manifest
 from pingan_analysis.corpus.reference import (
-    add_reference_row, cities_without_population, land_area_for, load_reference, population_for,
+    add_reference_row,
+    cities_without_population,
+    land_area_for,
+    load_reference,
+    population_for,
 )
 from pingan_analysis.exceptions import DataError
+
+from conftest import POPULATION
 
 
 @pytest.fixture(scope="module")
@@ -23,7 +29,9 @@ def reference() -> pd.DataFrame:
 def test_load_reference_types_the_values(reference: pd.DataFrame) -> None:
     assert reference["value"].dtype == float
     assert set(reference["file"]) == {"population.csv"}
-    qingdao = reference[(reference["city_zh"] == "青岛市") & (reference["measure"] == "land_area_km2")]
+    qingdao = reference[
+        (reference["city_zh"] == "青岛市") & (reference["measure"] == "land_area_km2")
+    ]
     assert qingdao["value"].tolist() == [11293.0]
 
 
@@ -88,14 +96,21 @@ def test_a_value_that_is_not_a_positive_number_names_its_line(tmp_path: Path) ->
 
 # --- validating, extending and reporting the table ----------------------------------------------
 
-CENSUS_ROW = {"city": "长治", "measure": "resident_population_census", "as_of": "2020-11-01",
-              "value": "3180884", "source_kind": "reprint of official bulletin",
-              "source_title": "长治市第七次全国人口普查公报", "source_url": "https://example.org/changzhi",
-              "quote": "全市常住人口为3180884人"}
+CENSUS_ROW = {
+    "city": "长治",
+    "measure": "resident_population_census",
+    "as_of": "2020-11-01",
+    "value": "3180884",
+    "source_kind": "reprint of official bulletin",
+    "source_title": "长治市第七次全国人口普查公报",
+    "source_url": "https://example.org/changzhi",
+    "quote": "全市常住人口为3180884人",
+}
 
 
 def test_a_row_whose_place_disagrees_with_the_gazetteer_is_named_by_line_and_column(
-        project: Path) -> None:
+    project: Path,
+) -> None:
     paths = ProjectPaths(project)
     text = paths.population.read_text(encoding="utf-8")
     text = text.replace("莱西市,Laixi,山东,county-level city", "莱西市,Laixi,江苏,county", 1)
@@ -108,25 +123,37 @@ def test_a_row_whose_place_disagrees_with_the_gazetteer_is_named_by_line_and_col
     assert "line 6, column admin_level: 'county': the gazetteer has 'county-level city'" in message
     last = len(text.splitlines())
     assert f"line {last}, column city_zh: '青岛': the gazetteer has '青岛市'" in message
-    assert f"line {last}, column unit: 'people': resident_population_census is in persons" in message
+    assert (
+        f"line {last}, column unit: 'people': resident_population_census is in persons" in message
+    )
 
 
 def test_reference_add_appends_one_validated_row_from_the_gazetteer(project: Path) -> None:
     paths = ProjectPaths(project)
     before = paths.population.read_bytes()
     row = add_reference_row(paths, CENSUS_ROW)
-    assert (row["city_zh"], row["province"], row["admin_level"], row["unit"]) == \
-        ("长治市", "山西", "prefecture", "persons")
+    assert (row["city_zh"], row["province"], row["admin_level"], row["unit"]) == (
+        "长治市",
+        "山西",
+        "prefecture",
+        "persons",
+    )
     after = paths.population.read_bytes()
     assert after.startswith(before) and after.count(b"\n") == before.count(b"\n") + 1
     assert population_for(load_reference(paths.population), "长治市", "2020-12-31").value == 3180884
 
 
-@pytest.mark.parametrize(("change", "named"), [({"value": "-5"}, "value"),
-                                               ({"as_of": "2020-02-30"}, "as_of"),
-                                               ({"city": "青岛市", "as_of": "2020-11-01"}, "unique")])
-def test_reference_add_refuses_a_bad_row_and_leaves_the_table(project: Path, change: dict,
-                                                              named: str) -> None:
+@pytest.mark.parametrize(
+    ("change", "named"),
+    [
+        ({"value": "-5"}, "value"),
+        ({"as_of": "2020-02-30"}, "as_of"),
+        ({"city": "青岛市", "as_of": "2020-11-01"}, "unique"),
+    ],
+)
+def test_reference_add_refuses_a_bad_row_and_leaves_the_table(
+    project: Path, change: dict, named: str
+) -> None:
     paths = ProjectPaths(project)
     before = paths.population.read_bytes()
     with pytest.raises(DataError) as caught:
@@ -139,8 +166,12 @@ def test_cities_without_population_say_why_and_what_to_add(project: Path) -> Non
     manifest = read_manifest(paths.manifest)
     reference = load_reference(paths.population)
     assert cities_without_population(manifest, reference).empty
-    only_estimates = reference[~((reference["city_zh"] == "淄博市")
-                                 & (reference["measure"] == "resident_population_census"))]
+    only_estimates = reference[
+        ~(
+            (reference["city_zh"] == "淄博市")
+            & (reference["measure"] == "resident_population_census")
+        )
+    ]
     nothing = only_estimates[only_estimates["city_zh"] != "保山市"]
     missing = cities_without_population(manifest, nothing).set_index("city_zh")
     assert list(missing.index) == ["保山市", "淄博市"]

@@ -1,5 +1,6 @@
 """The corpus step on the real seed corpus: deterministic tables, the same in parallel, and
 nothing taken from text that ingestion dropped."""
+
 from __future__ import annotations
 
 import csv
@@ -7,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURE_PROJECT
-from pingan_analysis.extract import build
 from pingan_analysis.config import ProjectPaths
+from pingan_analysis.extract import build
+
+from conftest import FIXTURE_PROJECT
 
 TABLES = ("mentions.csv", "indicators.csv", "corpus.csv", "dropped_blocks.csv")
 
@@ -32,8 +34,9 @@ def test_a_second_build_is_byte_identical(built: Path, tmp_path: Path) -> None:
         assert (tmp_path / name).read_bytes() == (built / name).read_bytes(), name
 
 
-def test_worker_processes_write_the_same_tables(built: Path, tmp_path: Path,
-                                                monkeypatch: pytest.MonkeyPatch) -> None:
+def test_worker_processes_write_the_same_tables(
+    built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(build, "MIN_RELEASES_PER_PROCESS_POOL", 1)
     build.build_corpus_tables(ProjectPaths(FIXTURE_PROJECT), tmp_path, jobs=2)
     for name in TABLES:
@@ -41,7 +44,9 @@ def test_worker_processes_write_the_same_tables(built: Path, tmp_path: Path,
 
 
 def test_indicator_rows_are_the_mapped_mentions_with_their_sentence(built: Path) -> None:
-    mapped = [(r["release_id"], r["start"]) for r in _rows(built / "mentions.csv") if r["indicator"]]
+    mapped = [
+        (r["release_id"], r["start"]) for r in _rows(built / "mentions.csv") if r["indicator"]
+    ]
     indicators = _rows(built / "indicators.csv")
     assert [(r["release_id"], r["start"]) for r in indicators] == mapped
     for row in indicators:

@@ -1,5 +1,6 @@
 """Corrections that survive reruns: applied by the corpus step, flagged, never dropped in silence;
 review sheets written for Excel and loaded back as corrections."""
+
 from __future__ import annotations
 
 import csv
@@ -42,19 +43,25 @@ def write_corrections(paths: ProjectPaths, lines: list[str], header: str = HEADE
 
 
 def test_corrections_are_applied_flagged_and_the_unmatched_reported(
-        project: Path, extracted: list[dict[str, str]], caplog: pytest.LogCaptureFixture) -> None:
+    project: Path, extracted: list[dict[str, str]], caplog: pytest.LogCaptureFixture
+) -> None:
     paths = ProjectPaths(project)
     mapped = next(r for r in extracted if r["indicator"])
     dropped = next(r for r in extracted if not r["indicator"])
-    write_corrections(paths, [
-        f"{QINGDAO},{mapped['start']},{mapped['end']},value,12345,misread,RA,2026-11-30",
-        f"{QINGDAO},{dropped['start']},{dropped['end']},exclude,,not a quantity,RA,2026-11-30",
-        f"{QINGDAO},1,2,unit,个,span that holds no mention,RA,2026-11-30",
-        "gone-2020-01-01-00000000,5,9,kind,count,release removed,RA,2026-11-30",
-    ])
+    write_corrections(
+        paths,
+        [
+            f"{QINGDAO},{mapped['start']},{mapped['end']},value,12345,misread,RA,2026-11-30",
+            f"{QINGDAO},{dropped['start']},{dropped['end']},exclude,,not a quantity,RA,2026-11-30",
+            f"{QINGDAO},1,2,unit,个,span that holds no mention,RA,2026-11-30",
+            "gone-2020-01-01-00000000,5,9,kind,count,release removed,RA,2026-11-30",
+        ],
+    )
     with caplog.at_level(logging.WARNING):
         build_corpus_tables(paths, paths.processed_dir, jobs=1)
-    mentions = {(r["release_id"], r["start"]): r for r in rows(paths.processed_dir / "mentions.csv")}
+    mentions = {
+        (r["release_id"], r["start"]): r for r in rows(paths.processed_dir / "mentions.csv")
+    }
     fixed = mentions[(QINGDAO, mapped["start"])]
     assert (fixed["value"], fixed["corrected"]) == ("12345", "true")
     assert (QINGDAO, dropped["start"]) not in mentions
@@ -62,10 +69,17 @@ def test_corrections_are_applied_flagged_and_the_unmatched_reported(
     assert {r["corrected"] for r in others} == {"false"}
     indicators = rows(paths.processed_dir / "indicators.csv")
     assert [r["value"] for r in indicators if r["corrected"] == "true"] == ["12345"]
-    assert list(indicators[0])[-1] == "corrected" and list(next(iter(mentions.values())))[-1] == "corrected"
+    assert (
+        list(indicators[0])[-1] == "corrected"
+        and list(next(iter(mentions.values())))[-1] == "corrected"
+    )
     report = rows(paths.processed_dir / REPORT_FILE)
     assert [(r["line"], r["status"]) for r in report] == [
-        ("2", "applied"), ("3", "applied"), ("4", "unmatched"), ("5", "unmatched")]
+        ("2", "applied"),
+        ("3", "applied"),
+        ("4", "unmatched"),
+        ("5", "unmatched"),
+    ]
     assert "no mention spans 1-2" in report[2]["detail"] and "nearest now is" in report[2]["detail"]
     assert "not in the manifest" in report[3]["detail"]
     assert "data/raw/corrections.csv, line 4: correction of" in caplog.text
@@ -73,28 +87,42 @@ def test_corrections_are_applied_flagged_and_the_unmatched_reported(
     assert len(messages) == 2 and messages[0].startswith("data/raw/corrections.csv, line 4:")
 
 
-def test_a_correction_whose_text_changed_is_not_applied(project: Path,
-                                                        extracted: list[dict[str, str]]) -> None:
+def test_a_correction_whose_text_changed_is_not_applied(
+    project: Path, extracted: list[dict[str, str]]
+) -> None:
     paths = ProjectPaths(project)
     mention = next(r for r in extracted if r["indicator"])
-    write_corrections(paths, [f"{QINGDAO},{mention['start']},{mention['end']},value,1,x,RA,"
-                              f"2026-11-30,{mention['text']}0"], header=",".join(CORRECTION_COLUMNS))
+    write_corrections(
+        paths,
+        [
+            f"{QINGDAO},{mention['start']},{mention['end']},value,1,x,RA,"
+            f"2026-11-30,{mention['text']}0"
+        ],
+        header=",".join(CORRECTION_COLUMNS),
+    )
     build_corpus_tables(paths, paths.processed_dir, jobs=1)
     report = rows(paths.processed_dir / REPORT_FILE)
     assert report[0]["status"] == "unmatched" and "the release changed" in report[0]["detail"]
     assert {r["corrected"] for r in rows(paths.processed_dir / "mentions.csv")} == {"false"}
 
 
-@pytest.mark.parametrize(("line", "named"), [
-    (f"{QINGDAO},10,20,colour,red,x,RA,2026-11-30", "line 2, column field"),
-    (f"{QINGDAO},10,20,value,12k,x,RA,2026-11-30", "line 2, column value: '12k' is not a number"),
-    (f"{QINGDAO},10,20,indicator,no_such_id,x,RA,2026-11-30", "not an indicator id"),
-    (f"{QINGDAO},10,20,kind,count,x,RA,2026-02-30", "line 2, column date"),
-    (f"{QINGDAO},20,10,kind,count,x,RA,2026-11-30", "offsets_ordered"),
-    (f"{QINGDAO},10,20,kind,count,,RA,2026-11-30", "line 2, column reason"),
-])
-def test_an_invalid_correction_is_named_by_line_and_column(project: Path, line: str,
-                                                           named: str) -> None:
+@pytest.mark.parametrize(
+    ("line", "named"),
+    [
+        (f"{QINGDAO},10,20,colour,red,x,RA,2026-11-30", "line 2, column field"),
+        (
+            f"{QINGDAO},10,20,value,12k,x,RA,2026-11-30",
+            "line 2, column value: '12k' is not a number",
+        ),
+        (f"{QINGDAO},10,20,indicator,no_such_id,x,RA,2026-11-30", "not an indicator id"),
+        (f"{QINGDAO},10,20,kind,count,x,RA,2026-02-30", "line 2, column date"),
+        (f"{QINGDAO},20,10,kind,count,x,RA,2026-11-30", "offsets_ordered"),
+        (f"{QINGDAO},10,20,kind,count,,RA,2026-11-30", "line 2, column reason"),
+    ],
+)
+def test_an_invalid_correction_is_named_by_line_and_column(
+    project: Path, line: str, named: str
+) -> None:
     from pingan_analysis.corpus.codebook import load_codebook
 
     path = write_corrections(ProjectPaths(project), [line])
@@ -104,7 +132,8 @@ def test_an_invalid_correction_is_named_by_line_and_column(project: Path, line: 
 
 
 def test_the_review_sheet_opens_in_excel_and_loads_back_as_corrections(
-        project: Path, extracted: list[dict[str, str]]) -> None:
+    project: Path, extracted: list[dict[str, str]]
+) -> None:
     paths = ProjectPaths(project)
     build_corpus_tables(paths, paths.processed_dir, jobs=1)
     sheet = write_review_sheet(paths, QINGDAO)
@@ -121,11 +150,15 @@ def test_the_review_sheet_opens_in_excel_and_loads_back_as_corrections(
         writer.writeheader()
         writer.writerows(listed)
     loaded = load_review_sheet(paths, sheet, today=dt.date(2026, 12, 1))
-    assert [(c["start"], c["field"], c["value"], c["date"]) for c in loaded] == \
-        [(target["start"], "value", "777", "2026-12-01")]
+    assert [(c["start"], c["field"], c["value"], c["date"]) for c in loaded] == [
+        (target["start"], "value", "777", "2026-12-01")
+    ]
     build_corpus_tables(paths, paths.processed_dir, jobs=1)
-    fixed = next(r for r in rows(paths.processed_dir / "mentions.csv")
-                 if r["release_id"] == QINGDAO and r["start"] == target["start"])
+    fixed = next(
+        r
+        for r in rows(paths.processed_dir / "mentions.csv")
+        if r["release_id"] == QINGDAO and r["start"] == target["start"]
+    )
     assert (fixed["value"], fixed["corrected"]) == ("777", "true")
     # loading the same mention and field again replaces the correction, never duplicates it
     target.update(new_value="778")
@@ -156,7 +189,7 @@ def test_a_bad_sheet_row_is_named_by_its_sheet_line_and_nothing_is_loaded(projec
 def test_sheet_cells_are_neutralised_for_excel() -> None:
     from pingan_analysis.extract.review import SHEET_COLUMNS
 
-    row = dict.fromkeys(SHEET_COLUMNS, "") | {"context": "=HYPERLINK(\"http://x\")", "value": "-3"}
+    row = dict.fromkeys(SHEET_COLUMNS, "") | {"context": '=HYPERLINK("http://x")', "value": "-3"}
     text = sheet_bytes([row]).decode("utf-8-sig")
     assert "'=HYPERLINK" in text and ",-3," in text
 
@@ -167,7 +200,8 @@ def test_an_unknown_release_is_refused_with_ids_to_choose_from(project: Path) ->
 
 
 def test_pingan_validate_lists_the_corrections_that_no_longer_match(
-        project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     from pingan_analysis.cli import main
 
     paths = ProjectPaths(project)

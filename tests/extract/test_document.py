@@ -1,4 +1,5 @@
 """The extraction contract (extract/__init__.py) on every seed release and on random texts."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -7,22 +8,32 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import RELEASES_DIR, SEED_ROWS, seed_path
-from pingan_analysis.extract.document import ReleaseContext, extract_document, extract_file
 from pingan_analysis.corpus.ingest import ingest, read_text
+from pingan_analysis.extract.document import ReleaseContext, extract_document, extract_file
 from pingan_analysis.extract.mention import Mention
 from pingan_analysis.registry import (
-    DIRECTIONS, MENTION_COLUMNS, MENTION_KINDS, MODALITIES, MULTIPLE_FORMS, QUALIFIERS,
+    DIRECTIONS,
+    MENTION_COLUMNS,
+    MENTION_KINDS,
+    MODALITIES,
+    MULTIPLE_FORMS,
+    QUALIFIERS,
 )
+
+from conftest import RELEASES_DIR, SEED_ROWS, seed_path
 
 
 def _context(row: dict[str, str]) -> ReleaseContext:
-    return ReleaseContext(row["release_id"], date.fromisoformat(row["published"]),
-                          date.fromisoformat(row["period_start"]), date.fromisoformat(row["period_end"]))
+    return ReleaseContext(
+        row["release_id"],
+        date.fromisoformat(row["published"]),
+        date.fromisoformat(row["period_start"]),
+        date.fromisoformat(row["period_end"]),
+    )
 
 
 def _check_row(mention: Mention, original: str) -> None:
-    assert mention.text == original[mention.start:mention.end] and mention.text
+    assert mention.text == original[mention.start : mention.end] and mention.text
     assert list(Mention._fields) == list(MENTION_COLUMNS)
     assert isinstance(mention.value, float) and isinstance(mention.start, int)
     assert all(b is None or isinstance(b, float) for b in (mention.lower, mention.upper))
@@ -49,7 +60,9 @@ def test_every_seed_mention_indexes_the_original(seed_release: dict[str, str]) -
 def test_nothing_from_the_second_copy_of_the_transcript() -> None:
     path = seed_path("Qingdao", "2020-04-08")
     original = read_text(path)
-    second_copy = original.index("主持人:各位记者朋友们", original.index("主持人:各位记者朋友们") + 1)
+    second_copy = original.index(
+        "主持人:各位记者朋友们", original.index("主持人:各位记者朋友们") + 1
+    )
     mentions = [m for m, _ in extract_file(path)]
     assert mentions and max(m.end for m in mentions) <= second_copy
 
@@ -88,15 +101,23 @@ def test_a_next_years_work_section_holds_targets() -> None:
 
 
 def test_a_planned_stock_covers_the_plan_period_an_achieved_one_its_end() -> None:
-    text = ("2021年工作回顾\n全县共组建应急救援队伍12支。\n"
-            "2022年工作计划\n计划再组建应急救援队伍5支。\n")
+    text = (
+        "2021年工作回顾\n全县共组建应急救援队伍12支。\n"
+        "2022年工作计划\n计划再组建应急救援队伍5支。\n"
+    )
     context = ReleaseContext("county", date(2022, 1, 10), date(2021, 1, 1), date(2021, 12, 31))
     rows = {m.text: m for m, _ in extract_document(ingest(text, "county.txt"), context)}
     achieved, planned = rows["12支"], rows["5支"]
     assert (achieved.modality, achieved.period_start, achieved.period_end) == (
-        "reported", "2021-12-31", "2021-12-31")
+        "reported",
+        "2021-12-31",
+        "2021-12-31",
+    )
     assert (planned.modality, planned.period_start, planned.period_end) == (
-        "target", "2022-01-01", "2022-12-31")
+        "target",
+        "2022-01-01",
+        "2022-12-31",
+    )
 
 
 def test_a_figure_per_unit_is_a_norm_not_a_stock() -> None:
@@ -109,24 +130,62 @@ def test_a_figure_per_unit_is_a_norm_not_a_stock() -> None:
 
 
 def test_other_styles_full_width_and_invisible_characters() -> None:
-    text = ("来源:某某日报　２０２１－０３－０２　０９:１５\n"
-            "截至目前，全市共有网格员１２００名，\u200b今年１至２月刑事警情同比下降８.５%。\n"
-            "2021年工作打算\n力争群众安全感达到99%以上。\n")
+    text = (
+        "来源:某某日报　２０２１－０３－０２　０９:１５\n"
+        "截至目前，全市共有网格员１２００名，\u200b今年１至２月刑事警情同比下降８.５%。\n"
+        "2021年工作打算\n力争群众安全感达到99%以上。\n"
+    )
     rows = [m for m, _ in extract_document(ingest(text, "other.txt"))]
     by_text = {m.text: m for m in rows}
     assert set(by_text) == {"１２００名", "８.５%", "99%"}
     for mention in rows:
         _check_row(mention, text)
-    assert (by_text["１２００名"].indicator, by_text["１２００名"].period_end) == ("grid_workers", "2021-03-02")
-    assert (by_text["８.５%"].period_start, by_text["８.５%"].period_end) == ("2021-01-01", "2021-02-28")
+    assert (by_text["１２００名"].indicator, by_text["１２００名"].period_end) == (
+        "grid_workers",
+        "2021-03-02",
+    )
+    assert (by_text["８.５%"].period_start, by_text["８.５%"].period_end) == (
+        "2021-01-01",
+        "2021-02-28",
+    )
     assert by_text["99%"].modality == "target"
 
 
-_PIECES = st.sampled_from([
-    "全市", "共破获刑事案件", "1541起", "１２３４５件", "2.9万多个", "网格", "同比下降", "13.5%", "，", ",",
-    "。", "\n", "\u200b", "\u3000", "截至目前", "2019年", "今年1至5月", "十年来", "约", "余", "倍", "名",
-    "“", "”", "网格员", "提高1.1倍", "的", "分别", "、", "力争", "下一步",
-])
+_PIECES = st.sampled_from(
+    [
+        "全市",
+        "共破获刑事案件",
+        "1541起",
+        "１２３４５件",
+        "2.9万多个",
+        "网格",
+        "同比下降",
+        "13.5%",
+        "，",
+        ",",
+        "。",
+        "\n",
+        "\u200b",
+        "\u3000",
+        "截至目前",
+        "2019年",
+        "今年1至5月",
+        "十年来",
+        "约",
+        "余",
+        "倍",
+        "名",
+        "“",
+        "”",
+        "网格员",
+        "提高1.1倍",
+        "的",
+        "分别",
+        "、",
+        "力争",
+        "下一步",
+    ]
+)
 
 
 @settings(max_examples=60, deadline=None)
@@ -141,18 +200,24 @@ def test_extract_file_names_the_document(tmp_path: Path) -> None:
     path = tmp_path / "release.txt"
     path.write_text("全市共划分网格4860个。", encoding="utf-8")
     [(mention, sentence)] = list(extract_file(path))
-    assert (mention.doc, mention.indicator, sentence) == ("release.txt", "grid_cells", "全市共划分网格4860个。")
+    assert (mention.doc, mention.indicator, sentence) == (
+        "release.txt",
+        "grid_cells",
+        "全市共划分网格4860个。",
+    )
 
 
 def test_wechat_page_furniture_gives_no_figures() -> None:
     """A WeChat post: the article, then its button bar and 往期回顾 with the titles of older posts."""
-    text = ("平安建设|全县破获电信网络诈骗案件436起\n"
-            "今年以来,全县侦破电信网络诈骗案件436起,抓获犯罪嫌疑人210名。\n"
-            "阅读 1.2万  在看 32  点赞 56  分享\n"
-            "往期回顾\n"
-            "全县化解矛盾纠纷3200件\n"
-            "全县新建视频监控点位1500个\n"
-            "全县受理法律援助案件860件\n")
+    text = (
+        "平安建设|全县破获电信网络诈骗案件436起\n"
+        "今年以来,全县侦破电信网络诈骗案件436起,抓获犯罪嫌疑人210名。\n"
+        "阅读 1.2万  在看 32  点赞 56  分享\n"
+        "往期回顾\n"
+        "全县化解矛盾纠纷3200件\n"
+        "全县新建视频监控点位1500个\n"
+        "全县受理法律援助案件860件\n"
+    )
     mentions = [mention.text for mention, _ in extract_document(ingest(text, "wechat.txt"))]
     assert mentions.count("436起") >= 1 and "210名" in mentions
     assert not {"3200件", "1500个", "860件"} & set(mentions)

@@ -1,4 +1,5 @@
 """evaluate.py on a tiny synthetic project with a gold file written here."""
+
 from __future__ import annotations
 
 import csv
@@ -31,8 +32,9 @@ GOLD_COLUMNS = ("release_id", "start", "end", "text", *FIELDS, "note")
 def _gold(text: str, figure: str, **fields: str) -> dict[str, str]:
     start = text.index(figure)
     row = dict.fromkeys(GOLD_COLUMNS, "")
-    row.update(release_id=RELEASE_ID, start=str(start), end=str(start + len(figure)),
-               text=figure, **fields)
+    row.update(
+        release_id=RELEASE_ID, start=str(start), end=str(start + len(figure)), text=figure, **fields
+    )
     return row
 
 
@@ -43,21 +45,51 @@ def tiny_project(tmp_path: Path) -> ProjectPaths:
     paths.annotations_dir.mkdir(parents=True)
     (paths.releases_dir / f"{RELEASE_ID}.txt").write_text(TEXT, encoding="utf-8")
     manifest = dict.fromkeys(MANIFEST_COLUMNS, "")
-    manifest.update(release_id=RELEASE_ID, file=f"{RELEASE_ID}.txt", city_zh="某市", city_en="City",
-                    published="2020-01-01", period_start="2019-01-01", period_end="2019-12-31",
-                    sha256=SHA256)
+    manifest.update(
+        release_id=RELEASE_ID,
+        file=f"{RELEASE_ID}.txt",
+        city_zh="某市",
+        city_en="City",
+        published="2020-01-01",
+        period_start="2019-01-01",
+        period_end="2019-12-31",
+        sha256=SHA256,
+    )
     with paths.manifest.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, MANIFEST_COLUMNS, lineterminator="\n")
         writer.writeheader()
         writer.writerow(manifest)
     rows = [
-        _gold(TEXT, "4860个", value="4860", unit="个", qualifier="exact", lower="4860", upper="4860",
-              kind="count", period_start="2019-12-31", period_end="2019-12-31",
-              modality="reported", indicator="grid_cells"),
+        _gold(
+            TEXT,
+            "4860个",
+            value="4860",
+            unit="个",
+            qualifier="exact",
+            lower="4860",
+            upper="4860",
+            kind="count",
+            period_start="2019-12-31",
+            period_end="2019-12-31",
+            modality="reported",
+            indicator="grid_cells",
+        ),
         # right span, wrong indicator on purpose: one field disagreement
-        _gold(TEXT, "12.5%", value="12.5", unit="%", qualifier="exact", lower="12.5", upper="12.5",
-              kind="change_pct", direction="down", period_start="2019-01-01",
-              period_end="2019-12-31", modality="reported", indicator="criminal_cases_filed"),
+        _gold(
+            TEXT,
+            "12.5%",
+            value="12.5",
+            unit="%",
+            qualifier="exact",
+            lower="12.5",
+            upper="12.5",
+            kind="change_pct",
+            direction="down",
+            period_start="2019-01-01",
+            period_end="2019-12-31",
+            modality="reported",
+            indicator="criminal_cases_filed",
+        ),
         # a span the extractor does not produce: a miss
         _gold(TEXT, "2019年", value="2019", unit="年", qualifier="exact", kind="count"),
     ]
@@ -88,14 +120,17 @@ def test_a_gold_file_for_an_unknown_release_is_refused(tiny_project: ProjectPath
         evaluate(tiny_project)
 
 
-@pytest.mark.parametrize(("name", "gold", "predicted", "same"), [
-    ("value", "1174000000", "1174000000.0000001", True),
-    ("value", "1", "1.001", False),
-    ("lower", "", "", True),
-    ("upper", "", "3.0", False),
-    ("unit", "个", "个", True),
-    ("indicator", "", "grid_cells", False),
-])
+@pytest.mark.parametrize(
+    ("name", "gold", "predicted", "same"),
+    [
+        ("value", "1174000000", "1174000000.0000001", True),
+        ("value", "1", "1.001", False),
+        ("lower", "", "", True),
+        ("upper", "", "3.0", False),
+        ("unit", "个", "个", True),
+        ("indicator", "", "grid_cells", False),
+    ],
+)
 def test_same_value(name: str, gold: str, predicted: str, same: bool) -> None:
     assert same_value(name, gold, predicted) is same
 
@@ -124,10 +159,12 @@ def _add_set(project: ProjectPaths, name: str, gold_rows: int) -> None:
     (folder / "gold").mkdir()
     (folder / "releases.csv").write_bytes(project.manifest.read_bytes())
     (folder / "releases" / f"{RELEASE_ID}.txt").write_text(TEXT, encoding="utf-8")
-    header, *rows = (project.annotations_dir / f"{RELEASE_ID}.csv").read_text(
-        encoding="utf-8").splitlines()
+    header, *rows = (
+        (project.annotations_dir / f"{RELEASE_ID}.csv").read_text(encoding="utf-8").splitlines()
+    )
     (folder / "gold" / f"{RELEASE_ID}.csv").write_text(
-        "\n".join([header, *rows[:gold_rows]]) + "\n", encoding="utf-8")
+        "\n".join([header, *rows[:gold_rows]]) + "\n", encoding="utf-8"
+    )
 
 
 def test_every_set_is_found_and_evaluated_apart(tiny_project: ProjectPaths) -> None:
@@ -138,7 +175,10 @@ def test_every_set_is_found_and_evaluated_apart(tiny_project: ProjectPaths) -> N
     assert set_names(tiny_project) == ["seeds", "heldout", "unseen"]
     reports = {report.name: report for report in evaluate_all(tiny_project)}
     assert {name: r.total.gold for name, r in reports.items()} == {
-        "seeds": 3, "heldout": 2, "unseen": 1}
+        "seeds": 3,
+        "heldout": 2,
+        "unseen": 1,
+    }
     assert reports["seeds"].total.as_dict() == evaluate(tiny_project).total.as_dict()
     assert json.loads(reports["heldout"].to_json())["set"] == "heldout"
 

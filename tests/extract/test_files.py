@@ -1,4 +1,5 @@
 """`pingan extract` on bare files (extract/files.py) and `pingan codebook unmapped`."""
+
 from __future__ import annotations
 
 import csv
@@ -20,7 +21,8 @@ def extract(argv: list[str], capsys: pytest.CaptureFixture[str]) -> list[dict[st
 
 
 def test_published_dates_the_periods_of_a_bare_file(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = tmp_path / "bare.txt"
     path.write_text(BARE, encoding="utf-8")
     undated = extract([str(path)], capsys)
@@ -32,7 +34,8 @@ def test_published_dates_the_periods_of_a_bare_file(
 
 
 def test_a_malformed_published_date_is_wrong_usage(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = tmp_path / "bare.txt"
     path.write_text(BARE, encoding="utf-8")
     assert main(["extract", str(path), "--published", "2023-13-01"]) == 2
@@ -51,20 +54,28 @@ def test_rows_stream_from_a_generator(tmp_path: Path) -> None:
 
 
 def test_codebook_unmapped_lists_the_most_frequent_subjects_without_indicator(
-        project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     blank = dict.fromkeys(MENTIONS_TABLE_COLUMNS, "")
-    rows = [{**blank, "subject": "禁毒社工站"}] * 3 + [{**blank, "subject": "义务巡逻队"}] + [
-        {**blank, "subject": "网格员", "indicator": "grid_workers"}] * 5
-    with (project / "data/processed/mentions.csv").open("w", encoding="utf-8", newline="") as handle:
-        write_csv_rows(handle, MENTIONS_TABLE_COLUMNS,
-                       ([r[c] for c in MENTIONS_TABLE_COLUMNS] for r in rows))
+    rows = (
+        [{**blank, "subject": "禁毒社工站"}] * 3
+        + [{**blank, "subject": "义务巡逻队"}]
+        + [{**blank, "subject": "网格员", "indicator": "grid_workers"}] * 5
+    )
+    with (project / "data/processed/mentions.csv").open(
+        "w", encoding="utf-8", newline=""
+    ) as handle:
+        write_csv_rows(
+            handle, MENTIONS_TABLE_COLUMNS, ([r[c] for c in MENTIONS_TABLE_COLUMNS] for r in rows)
+        )
     assert main(["codebook", "unmapped", "--top", "5"]) == 0
     lines = capsys.readouterr().out.split("\n")
     assert [line.split() for line in lines if line] == [["3", "禁毒社工站"], ["1", "义务巡逻队"]]
 
 
 def test_codebook_unmapped_before_a_run_says_what_to_do(
-        project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["codebook", "unmapped"]) == 1
     assert "pingan run" in capsys.readouterr().err
 

@@ -2,6 +2,7 @@
 parts, additions, targets, rates against counts, stages, predicates after a measure word.
 
 Sentences are the project's own, written for each rule class; none is taken from a release."""
+
 from __future__ import annotations
 
 import pytest
@@ -16,30 +17,43 @@ CODEBOOK = load_codebook()
 def ids(sentence: str) -> list[tuple[str, str]]:
     """(figure text, indicator id or "") for every quantity of a sentence."""
     quantities = find_quantities(sentence)
-    return [(sentence[q.start:q.end], i.id if i else "")
-            for q, (i, _subject) in zip(quantities, map_sentence(sentence, quantities, CODEBOOK),
-                                                   strict=True)]
+    return [
+        (sentence[q.start : q.end], i.id if i else "")
+        for q, (i, _subject) in zip(
+            quantities, map_sentence(sentence, quantities, CODEBOOK), strict=True
+        )
+    ]
 
 
 def test_a_part_under_qizhong_is_not_the_totals_core_id() -> None:
     assert ids("全区受理法律援助案件2400件,其中为残疾人办理法律援助案件310件") == [
-        ("2400件", "legal_aid_cases"), ("310件", "")]
+        ("2400件", "legal_aid_cases"),
+        ("310件", ""),
+    ]
     assert ids("全区群众安全感为97.9%,其中东城街道安全感为99.1%") == [
-        ("97.9%", "public_sense_of_security"), ("99.1%", "")]
+        ("97.9%", "public_sense_of_security"),
+        ("99.1%", ""),
+    ]
 
 
 def test_a_keyword_that_names_the_part_keeps_it_under_qizhong() -> None:
     assert ids("全区配备网格员950名,其中专职网格员410名") == [
-        ("950名", "grid_workers"), ("410名", "grid_workers_full_time")]
+        ("950名", "grid_workers"),
+        ("410名", "grid_workers_full_time"),
+    ]
 
 
-@pytest.mark.parametrize(("sentence", "expected"), [
-    ("办理刑事法律援助案件730件、民事法律援助案件1210件", [("730件", ""), ("1210件", "")]),
-    ("划分微网格5200个", [("5200个", "")]),
-    ("划分基础网格640个", [("640个", "grid_cells")]),
-])
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("办理刑事法律援助案件730件、民事法律援助案件1210件", [("730件", ""), ("1210件", "")]),
+        ("划分微网格5200个", [("5200个", "")]),
+        ("划分基础网格640个", [("640个", "grid_cells")]),
+    ],
+)
 def test_a_subtype_or_tier_word_before_the_keyword_narrows_a_core_id(
-        sentence: str, expected: list[tuple[str, str]]) -> None:
+    sentence: str, expected: list[tuple[str, str]]
+) -> None:
     assert ids(sentence) == expected
 
 
@@ -71,18 +85,26 @@ def test_a_service_satisfaction_rate_is_not_public_satisfaction() -> None:
     assert ids("热线办理群众满意率98.2%") == [("98.2%", "")]
 
 
-@pytest.mark.parametrize(("sentence", "expected"), [
-    # a success rate carries the dispute id only when the sentence is about disputes
-    ("共排查化解矛盾纠纷2.1万件,化解率97.3%", [("2.1万件", "disputes_resolved"),
-                                      ("97.3%", "dispute_resolution_rate")]),
-    ("法院诉前调解案件成功4300件,调解成功率41%", [("4300件", "court_entrusted_mediations"),
-                                       ("41%", "")]),
-    # a clearance rate is the criminal-case one only when the sentence names criminal cases
-    ("两抢一盗案件发案下降9%,破案率88%", [("9%", "robbery_theft_cases"), ("88%", "")]),
-    ("全市刑事案件破案率达到55.2%", [("55.2%", "criminal_case_clearance_rate")]),
-])
-def test_a_rate_carries_the_id_of_its_own_noun(sentence: str,
-                                               expected: list[tuple[str, str]]) -> None:
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # a success rate carries the dispute id only when the sentence is about disputes
+        (
+            "共排查化解矛盾纠纷2.1万件,化解率97.3%",
+            [("2.1万件", "disputes_resolved"), ("97.3%", "dispute_resolution_rate")],
+        ),
+        (
+            "法院诉前调解案件成功4300件,调解成功率41%",
+            [("4300件", "court_entrusted_mediations"), ("41%", "")],
+        ),
+        # a clearance rate is the criminal-case one only when the sentence names criminal cases
+        ("两抢一盗案件发案下降9%,破案率88%", [("9%", "robbery_theft_cases"), ("88%", "")]),
+        ("全市刑事案件破案率达到55.2%", [("55.2%", "criminal_case_clearance_rate")]),
+    ],
+)
+def test_a_rate_carries_the_id_of_its_own_noun(
+    sentence: str, expected: list[tuple[str, str]]
+) -> None:
     assert ids(sentence) == expected
 
 
@@ -91,11 +113,14 @@ def test_a_more_specific_head_beats_a_context_keyword_of_equal_length() -> None:
     assert ids("刑事警情下降8%,命案破案率保持100%")[1] == ("100%", "homicide_clearance_rate")
 
 
-@pytest.mark.parametrize(("sentence", "expected"), [
-    ("打掉涉黑组织4个", "gang_organizations_dismantled"),
-    ("起诉涉黑组织4个", ""),
-    ("批捕恶势力犯罪集团7个", ""),
-])
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("打掉涉黑组织4个", "gang_organizations_dismantled"),
+        ("起诉涉黑组织4个", ""),
+        ("批捕恶势力犯罪集团7个", ""),
+    ],
+)
 def test_prosecuting_a_gang_is_not_dismantling_it(sentence: str, expected: str) -> None:
     assert ids(sentence)[0][1] == expected
 
@@ -109,7 +134,9 @@ def test_a_change_verb_after_a_measure_word_starts_the_predicate(verb: str) -> N
 
 def test_a_change_after_tisheng_goes_on_about_the_subject_before() -> None:
     assert ids("全省群众安全感达97.5%,较上年提升0.7个百分点") == [
-        ("97.5%", "public_sense_of_security"), ("0.7个百分点", "public_sense_of_security")]
+        ("97.5%", "public_sense_of_security"),
+        ("0.7个百分点", "public_sense_of_security"),
+    ]
 
 
 def test_a_count_of_occurrences_is_not_a_head_count() -> None:
@@ -119,30 +146,36 @@ def test_a_count_of_occurrences_is_not_a_head_count() -> None:
 
 def test_a_mediators_keyword_naming_a_part_does_not_carry_a_part_under_qizhong() -> None:
     assert ids("全县人民调解员2400名,其中专职人民调解员350名") == [
-        ("2400名", "mediators"), ("350名", "")]
+        ("2400名", "mediators"),
+        ("350名", ""),
+    ]
 
 
 def test_a_long_comparison_before_the_change_verb_is_still_a_predicate() -> None:
     assert ids("全县刑事案件发案数较专项行动前的2016年下降18.2%") == [
-        ("18.2%", "criminal_cases_occurred")]
+        ("18.2%", "criminal_cases_occurred")
+    ]
 
 
-@pytest.mark.parametrize(("sentence", "expected"), [
-    ("全市公安机关抓获各类犯罪嫌疑人2.3万名", "criminal_suspects_arrested"),
-    ("全年批准逮捕各类犯罪嫌疑人3100人", "persons_arrest_approved"),
-    ("缴获各类毒品48.6千克", "drugs_seized"),
-    ("查处醉驾870起", "drunk_driving_cases"),
-    ("全年道路交通事故起数同比下降6.1%", "road_traffic_accidents"),
-    ("全县在册社区矫正对象1250人", "community_corrections_persons"),
-    ("全市法院执结案件5.1万件", "court_enforcement_concluded"),
-    ("全年执行到位金额31.2亿元", "court_enforcement_amount"),
-    ("依法受理信访事项6400件", "petition_items_accepted"),
-    ("建成车辆卡口640处", "electronic_checkpoints"),
-    ("全年强制隔离戒毒210人", "compulsory_drug_rehabilitation"),
-    ("全区现有员额法官88名", "judges_in_post"),
-    ("12348法律服务热线接听来电3.2万个", "hotline_calls_answered"),
-    ("全年追赃挽损1.4亿元", "economic_losses_recovered"),
-])
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("全市公安机关抓获各类犯罪嫌疑人2.3万名", "criminal_suspects_arrested"),
+        ("全年批准逮捕各类犯罪嫌疑人3100人", "persons_arrest_approved"),
+        ("缴获各类毒品48.6千克", "drugs_seized"),
+        ("查处醉驾870起", "drunk_driving_cases"),
+        ("全年道路交通事故起数同比下降6.1%", "road_traffic_accidents"),
+        ("全县在册社区矫正对象1250人", "community_corrections_persons"),
+        ("全市法院执结案件5.1万件", "court_enforcement_concluded"),
+        ("全年执行到位金额31.2亿元", "court_enforcement_amount"),
+        ("依法受理信访事项6400件", "petition_items_accepted"),
+        ("建成车辆卡口640处", "electronic_checkpoints"),
+        ("全年强制隔离戒毒210人", "compulsory_drug_rehabilitation"),
+        ("全区现有员额法官88名", "judges_in_post"),
+        ("12348法律服务热线接听来电3.2万个", "hotline_calls_answered"),
+        ("全年追赃挽损1.4亿元", "economic_losses_recovered"),
+    ],
+)
 def test_keyword_families_of_other_outlets(sentence: str, expected: str) -> None:
     assert [indicator for _, indicator in ids(sentence)] == [expected]
 
@@ -150,7 +183,9 @@ def test_keyword_families_of_other_outlets(sentence: str, expected: str) -> None
 def test_suspects_of_one_case_type_keep_that_types_id() -> None:
     # a context keyword (电信网络诈骗+犯罪嫌疑人) is more specific than a total's keyword
     assert ids("破获电信网络诈骗案件320起,抓获犯罪嫌疑人410人")[1] == (
-        "410人", "telecom_fraud_suspects_arrested")
+        "410人",
+        "telecom_fraud_suspects_arrested",
+    )
 
 
 def test_a_negated_keyword_is_not_its_figure() -> None:

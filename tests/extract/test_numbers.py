@@ -1,4 +1,5 @@
 """Tests of extract/numbers.py: what one isolated number token is worth."""
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -8,7 +9,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pingan_analysis.extract.numbers import (
-    last_digit_step, multiplier_value, parse_decimal, parse_number, split_multiplier,
+    last_digit_step,
+    multiplier_value,
+    parse_decimal,
+    parse_number,
+    split_multiplier,
 )
 
 FORMS = [
@@ -71,10 +76,20 @@ def test_refuses_what_is_not_one_number(token: str) -> None:
         parse_number(token)
 
 
-@pytest.mark.parametrize(("value", "step"), [
-    ("7600", "100"), ("29000", "1000"), ("10000", "10000"), ("800000", "100000"),
-    ("3000", "1000"), ("3723000000", "1000000"), ("3.5", "0.1"), ("20", "10"), ("7", "1"),
-])
+@pytest.mark.parametrize(
+    ("value", "step"),
+    [
+        ("7600", "100"),
+        ("29000", "1000"),
+        ("10000", "10000"),
+        ("800000", "100000"),
+        ("3000", "1000"),
+        ("3723000000", "1000000"),
+        ("3.5", "0.1"),
+        ("20", "10"),
+        ("7", "1"),
+    ],
+)
 def test_last_digit_step_is_one_unit_of_the_last_nonzero_digit(value: str, step: str) -> None:
     assert last_digit_step(Decimal(value)) == Decimal(step)
 
@@ -85,10 +100,17 @@ def test_multipliers_multiply() -> None:
     assert multiplier_value("") == 1
 
 
-@pytest.mark.parametrize(("token", "parts"), [
-    ("三万", ("三", "万")), ("十三万", ("十三", "万")), ("3千万", ("3", "千万")),
-    ("万", ("万", "")), ("两", ("两", "")), ("400", ("400", "")),
-])
+@pytest.mark.parametrize(
+    ("token", "parts"),
+    [
+        ("三万", ("三", "万")),
+        ("十三万", ("十三", "万")),
+        ("3千万", ("3", "千万")),
+        ("万", ("万", "")),
+        ("两", ("两", "")),
+        ("400", ("400", "")),
+    ],
+)
 def test_split_multiplier(token: str, parts: tuple[str, str]) -> None:
     assert split_multiplier(token) == parts
 
@@ -154,8 +176,10 @@ def test_arabic_integers_parse_back(n: int, separators: bool, full_width: bool) 
     assert parse_number(token) == n
 
 
-@given(st.decimals(min_value=0, max_value=10**6, places=4, allow_nan=False, allow_infinity=False),
-       st.sampled_from(["", "百", "千", "万", "亿", "千万", "万亿"]))
+@given(
+    st.decimals(min_value=0, max_value=10**6, places=4, allow_nan=False, allow_infinity=False),
+    st.sampled_from(["", "百", "千", "万", "亿", "千万", "万亿"]),
+)
 def test_arabic_decimals_with_multipliers_parse_back(number: Decimal, multiplier: str) -> None:
     token = f"{number:f}" + multiplier
     assert parse_decimal(token) == number * multiplier_value(multiplier)

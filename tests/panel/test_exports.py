@@ -1,4 +1,5 @@
 """The panel files (csv, Excel csv, parquet, dta) and datapackage.json."""
+
 from __future__ import annotations
 
 import hashlib
@@ -13,6 +14,7 @@ import pyarrow.parquet as pq
 import pytest
 import yaml
 
+import pingan_analysis
 from pingan_analysis.config import DEFAULT_CODEBOOK
 from pingan_analysis.datasets import load_panel
 from pingan_analysis.panel.derive import DERIVED_INDICATORS
@@ -29,7 +31,6 @@ from pingan_analysis.registry import (
     VALID_INDICATORS_COLUMNS,
 )
 
-import pingan_analysis
 from conftest import REPO_ROOT
 from seed_figures import built
 
@@ -43,16 +44,22 @@ def test_csv_parquet_and_stata_hold_the_same_panel(processed: Path) -> None:
     dates = ["period_start", "period_end"]
     pd.testing.assert_frame_equal(from_parquet.drop(columns=dates), from_csv.drop(columns=dates))
     for date in dates:
-        assert (pd.to_datetime(from_parquet[date]).tolist()
-                == from_csv[date].astype("datetime64[ns]").tolist())
+        assert (
+            pd.to_datetime(from_parquet[date]).tolist()
+            == from_csv[date].astype("datetime64[ns]").tolist()
+        )
     from_stata = pd.read_stata(processed / "panel.dta")
     assert list(from_stata.columns) == list(PANEL_TABLE_COLUMNS)
     assert from_stata["city_zh"].tolist() == from_csv["city_zh"].astype(str).tolist()
     assert (from_stata["conflict"] == "true").tolist() == from_csv["conflict"].tolist()
     assert from_stata["kind"].astype(str).tolist() == from_csv["kind"].astype(str).tolist()
     pd.testing.assert_series_equal(from_stata["value"], from_csv["value"], check_names=False)
-    pd.testing.assert_series_equal(from_stata["period_end"], from_csv["period_end"].astype(
-        "datetime64[s]"), check_names=False, check_dtype=False)
+    pd.testing.assert_series_equal(
+        from_stata["period_end"],
+        from_csv["period_end"].astype("datetime64[s]"),
+        check_names=False,
+        check_dtype=False,
+    )
     assert from_stata["sources"].str.len().max() > 80  # long text survives (strL)
 
 
@@ -73,13 +80,16 @@ def test_stata_variables_and_categorical_values_are_labelled(processed: Path) ->
         value_labels = reader.value_labels()
         assert reader.data_label == "pingan-analysis panel"
     assert labels == {column.name: column.label for column in PANEL.columns}
-    assert all(0 < len(label) <= STATA_LABEL_LENGTH and not label.endswith("…")
-               for label in labels.values())
+    assert all(
+        0 < len(label) <= STATA_LABEL_LENGTH and not label.endswith("…")
+        for label in labels.values()
+    )
     assert all(re.fullmatch(r"[a-z_][a-z0-9_]{0,31}", name) for name in labels)
     categorical = [column for column in PANEL.columns if column.allowed is not None]
     assert categorical and all(
         sorted(value_labels[column.name].values()) == sorted(column.allowed)
-        for column in categorical)
+        for column in categorical
+    )
     assert value_labels["conflict"] == STATA_BOOLEAN_LABELS
 
 
@@ -118,11 +128,14 @@ def _write_header(path: Path, columns: tuple[str, ...]) -> None:
 
 
 def test_the_datapackage_describes_every_column_of_every_table(processed: Path) -> None:
-    for name, columns in [("mentions.csv", MENTIONS_TABLE_COLUMNS),
-                          ("indicators.csv", INDICATORS_TABLE_COLUMNS),
-                          ("validation_failures.csv", FAILURE_COLUMNS),
-                          ("corpus.csv", CORPUS_COLUMNS), ("dropped_blocks.csv", DROPPED_COLUMNS),
-                          ("indicators_valid.csv", VALID_INDICATORS_COLUMNS)]:
+    for name, columns in [
+        ("mentions.csv", MENTIONS_TABLE_COLUMNS),
+        ("indicators.csv", INDICATORS_TABLE_COLUMNS),
+        ("validation_failures.csv", FAILURE_COLUMNS),
+        ("corpus.csv", CORPUS_COLUMNS),
+        ("dropped_blocks.csv", DROPPED_COLUMNS),
+        ("indicators_valid.csv", VALID_INDICATORS_COLUMNS),
+    ]:
         _write_header(processed / name, columns)
     package = datapackage(processed, DEFAULT_CODEBOOK)
     resources = {resource["path"]: resource for resource in package["resources"]}
@@ -132,8 +145,12 @@ def test_the_datapackage_describes_every_column_of_every_table(processed: Path) 
         header = pd.read_csv(processed / table.path, nrows=0, encoding="utf-8-sig").columns
         fields = resource["schema"]["fields"]
         assert [field["name"] for field in fields] == list(header)
-        assert all(field["type"] in FRICTIONLESS_TYPES and field["description"]
-                   and field["description"] != "(not yet described)" for field in fields)
+        assert all(
+            field["type"] in FRICTIONLESS_TYPES
+            and field["description"]
+            and field["description"] != "(not yet described)"
+            for field in fields
+        )
         assert set(resource["schema"].get("primaryKey", [])) <= set(header)
     for resource in resources.values():
         data = (processed / resource["path"]).read_bytes()
@@ -158,8 +175,9 @@ def test_the_frictionless_library_accepts_the_built_package(processed: Path) -> 
 
 def test_frictionless_finds_a_cell_that_breaks_the_declaration(processed: Path) -> None:
     panel = processed / "panel.csv"
-    panel.write_text(panel.read_text(encoding="utf-8").replace(",false,", ",maybe,", 1),
-                     encoding="utf-8")
+    panel.write_text(
+        panel.read_text(encoding="utf-8").replace(",false,", ",maybe,", 1), encoding="utf-8"
+    )
     package = json.loads((processed / "datapackage.json").read_text(encoding="utf-8"))
     for resource in package["resources"]:  # the file changed: only its content is judged here
         resource.pop("hash"), resource.pop("bytes")
@@ -174,14 +192,15 @@ def test_the_datapackage_lists_the_codebook_and_derived_indicators(processed: Pa
     package = json.loads((processed / "datapackage.json").read_text(encoding="utf-8"))
     ids = [indicator["id"] for indicator in package["indicators"]]
     assert {"grid_workers", "criminal_police_incidents", "mediators"} <= set(ids)
-    assert ids[-len(DERIVED_INDICATORS):] == list(DERIVED_INDICATORS)
+    assert ids[-len(DERIVED_INDICATORS) :] == list(DERIVED_INDICATORS)
     assert len(ids) == len(set(ids))
     panel_ids = set(pd.read_csv(processed / "panel.csv")["indicator"])
     assert panel_ids <= set(ids)
 
 
-def test_an_undescribed_column_is_described_as_such(processed: Path,
-                                                     caplog: pytest.LogCaptureFixture) -> None:
+def test_an_undescribed_column_is_described_as_such(
+    processed: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     _write_header(processed / "corpus.csv", (*CORPUS_COLUMNS, "new_column"))
     built(processed.parents[1])
     package = json.loads((processed / "datapackage.json").read_text(encoding="utf-8"))
@@ -194,15 +213,21 @@ def test_citation_and_package_versions_agree(processed: Path) -> None:
     citation = yaml.safe_load((REPO_ROOT / "CITATION.cff").read_text(encoding="utf-8"))
     package = json.loads((processed / "datapackage.json").read_text(encoding="utf-8"))
     assert citation["cff-version"] == "1.2.0"
-    assert {"message", "title", "authors", "version", "license", "abstract", "keywords"} <= set(citation)
+    assert {"message", "title", "authors", "version", "license", "abstract", "keywords"} <= set(
+        citation
+    )
     assert citation["version"] == pingan_analysis.__version__ == package["version"]
     assert citation["license"] == "MIT"
     assert citation["authors"] == [{"name": "pingan-analysis contributors"}]
 
 
 def test_formula_cells_are_neutralised_in_the_excel_csv_only() -> None:
-    text = pd.DataFrame({"city_en": ['=HYPERLINK("http://x","y")', "+cmd", "@SUM(A1)", "Qingdao"],
-                         "value": ["-13.5", "2", "-1+2", "3"]})
+    text = pd.DataFrame(
+        {
+            "city_en": ['=HYPERLINK("http://x","y")', "+cmd", "@SUM(A1)", "Qingdao"],
+            "value": ["-13.5", "2", "-1+2", "3"],
+        }
+    )
     plain = csv_bytes(text).decode("utf-8")
     excel = csv_bytes(text, excel=True).decode("utf-8-sig")
     assert '"=HYPERLINK(""http://x"",""y"")"' in plain and "\n+cmd," in plain

@@ -3,6 +3,7 @@
 Until the corpus and validation steps produce ``indicators_valid.csv``, the table is written
 here from figures located in the seed releases (see ``test_reconcile.seed_row``).
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -14,19 +15,28 @@ from pingan_analysis.datasets import read_text_table
 from pingan_analysis.exceptions import DataError
 from pingan_analysis.panel.build import PANEL_TABLE_COLUMNS, build_panel, check_panel
 from pingan_analysis.registry import PANEL_COLUMNS
+
 from seed_figures import (
-    DERIVED_ROWS, NEWSPAPER, RELEASES_DIR, REPORTED_ROWS, SEED_INDICATORS, TRANSCRIPT, built,
+    DERIVED_ROWS,
+    NEWSPAPER,
+    RELEASES_DIR,
+    REPORTED_ROWS,
+    SEED_INDICATORS,
+    TRANSCRIPT,
+    built,
 )
 
 
 def test_the_seed_panel(project: Path) -> None:
     panel = built(project)
     assert list(panel.columns) == list(PANEL_TABLE_COLUMNS)
-    assert tuple(panel.columns[:len(PANEL_COLUMNS)]) == PANEL_COLUMNS
+    assert tuple(panel.columns[: len(PANEL_COLUMNS)]) == PANEL_COLUMNS
     assert len(panel) == REPORTED_ROWS + DERIVED_ROWS
     assert (panel["reference"] != "").sum() == DERIVED_ROWS - 4  # annualised rows use none
     assert sorted(panel["city_en"].unique()) == ["Baoshan", "Laixi", "Qingdao", "Zibo"]
-    assert not panel.duplicated(["city_zh", "period_start", "period_end", "indicator", "kind"]).any()
+    assert not panel.duplicated(
+        ["city_zh", "period_start", "period_end", "indicator", "kind"]
+    ).any()
     assert "governance_centres" not in set(panel["indicator"])
 
 
@@ -56,24 +66,32 @@ def test_derived_rows_carry_their_inputs(project: Path) -> None:
     rate = panel.loc[("Qingdao", "grid_workers_per_10k")]
     assert rate["release_ids"] == f"{TRANSCRIPT};{NEWSPAPER}" and rate["n_sources"] == 2
     assert rate["value"] == pytest.approx(58000 / 10071722 * 1e4)
-    assert panel.loc[("Zibo", "grid_workers_per_10k"), "upper"] == pytest.approx(7700 / 4704138 * 1e4)
+    assert panel.loc[("Zibo", "grid_workers_per_10k"), "upper"] == pytest.approx(
+        7700 / 4704138 * 1e4
+    )
     laixi = panel.loc[("Laixi", "residents_per_grid")]
     assert laixi["value"] == pytest.approx(720103 / 115)
     assert "no 2013 year-end estimate" in laixi["note"]
     assert panel.loc[("Qingdao", "administrative_detentions"), "value"] == pytest.approx(110)
     assert panel.loc[("Qingdao", "fugitives_captured"), "value"] == pytest.approx(100)
-    assert panel.loc[("Baoshan", "criminal_cases_occurred_annualised"), "value"] == pytest.approx(-27.8)
+    assert panel.loc[("Baoshan", "criminal_cases_occurred_annualised"), "value"] == pytest.approx(
+        -27.8
+    )
     assert panel.loc[("Zibo", "criminal_cases_filed"), "domain"] == "public_safety"
 
 
 def test_a_city_missing_from_the_reference_keeps_its_reported_rows(project: Path) -> None:
     population = project / "data" / "raw" / "reference" / "population.csv"
     lines = population.read_text(encoding="utf-8").splitlines(keepends=True)
-    population.write_text("".join(line for line in lines if not line.startswith("淄博市")),
-                          encoding="utf-8")
+    population.write_text(
+        "".join(line for line in lines if not line.startswith("淄博市")), encoding="utf-8"
+    )
     zibo = built(project).query("city_en == 'Zibo'")
     assert sorted(zibo["indicator"]) == [
-        "criminal_cases_filed", "criminal_cases_filed_annualised", "grid_workers"]
+        "criminal_cases_filed",
+        "criminal_cases_filed_annualised",
+        "grid_workers",
+    ]
 
 
 def test_no_indicator_rows_make_an_empty_panel(project: Path) -> None:

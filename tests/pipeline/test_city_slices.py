@@ -1,4 +1,5 @@
 """Per-city slices: each city's rows of a table, in order, and nothing of another city."""
+
 from __future__ import annotations
 
 import csv
@@ -9,8 +10,12 @@ import pytest
 from pingan_analysis.exceptions import DataError
 from pingan_analysis.pipeline.city_slices import write_slices
 
-ROWS = [["release_id", "city_en", "sentence"],
-        ["q-1", "Qingdao", "一句,带逗号"], ["z-1", "Zibo", "多行\n文本"], ["q-2", "Qingdao", "二"]]
+ROWS = [
+    ["release_id", "city_en", "sentence"],
+    ["q-1", "Qingdao", "一句,带逗号"],
+    ["z-1", "Zibo", "多行\n文本"],
+    ["q-2", "Qingdao", "二"],
+]
 
 
 def _table(tmp_path: Path, rows: list[list[str]]) -> Path:
@@ -26,7 +31,8 @@ def _read(path: Path) -> list[list[str]]:
 
 
 def test_each_city_gets_its_rows_in_order_and_a_city_without_rows_the_header(
-        tmp_path: Path) -> None:
+    tmp_path: Path,
+) -> None:
     table = _table(tmp_path, ROWS)
     targets = {city: tmp_path / city / "table.csv" for city in ("Qingdao", "Zibo", "Jinan")}
     write_slices(table, targets)

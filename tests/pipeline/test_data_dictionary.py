@@ -1,4 +1,5 @@
 """reports/data_dictionary.html: every table's columns and every indicator, from datapackage.json."""
+
 from __future__ import annotations
 
 import json

@@ -1,4 +1,5 @@
 """Content keys: outputs of a notebook don't count, its source and its inputs do."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -57,7 +58,8 @@ def test_changes_name_what_is_new_gone_changed_and_missing() -> None:
     old = {"a": "1", "b": "2", "c": "3", "d": "4"}
     new = {"a": "1", "b": "9", "c": digests.MISSING, "e": "5"}
     assert sorted(digests.changes(old, new)) == sorted(
-        ["b changed", "c is missing", "d is gone", "e is new"])
+        ["b changed", "c is missing", "d is gone", "e is new"]
+    )
     assert digests.changes(old, dict(old)) == []
 
 

@@ -1,4 +1,5 @@
 """reports/index.html, reports/run.json and the provenance of a run."""
+
 from __future__ import annotations
 
 import json
@@ -10,10 +11,10 @@ import nbformat
 import papermill
 import pytest
 
-from pingan_analysis.pipeline import runner
-from pingan_analysis.pipeline import index_page
 from pingan_analysis.config import ProjectPaths
-from pipeline_fakes import built, fake_plan  # built: a fixture
+from pingan_analysis.pipeline import index_page, runner
+
+from pipeline_fakes import fake_plan  # built: a fixture
 
 
 class _Rows(HTMLParser):
@@ -71,12 +72,15 @@ def test_index_lists_every_report_with_its_status_and_working_links(built: Proje
 
 
 def test_index_shows_the_validation_summary_and_links_the_validation_report(
-        built: ProjectPaths) -> None:
+    built: ProjectPaths,
+) -> None:
     page = (built.reports_dir / "index.html").read_text(encoding="utf-8")
     assert '<a href="validation.html">' in page
     assert "5 rows checked in 1 table;\n<strong>0 quarantined</strong>" in page
-    assert ('<tr><td>corpus</td><td class="num">5</td><td class="num">0</td><td>none</td>'
-            "<td>none</td></tr>") in page
+    assert (
+        '<tr><td>corpus</td><td class="num">5</td><td class="num">0</td><td>none</td>'
+        "<td>none</td></tr>"
+    ) in page
     assert page.count("<style>") == 1 and "body.pingan" in page  # the shared stylesheet
 
 
@@ -87,17 +91,27 @@ def _summary(folder: Path, **tables: dict) -> Path:
 
 
 def test_summary_counts_failed_checks_and_the_panels_conflicts(tmp_path: Path) -> None:
-    summary = _summary(tmp_path, indicators={"rows_checked": 9, "rows_failed": 2, "failures": {
-        "unit_fits_codebook": 1, "decline_at_most_100_pct": 1}})
+    summary = _summary(
+        tmp_path,
+        indicators={
+            "rows_checked": 9,
+            "rows_failed": 2,
+            "failures": {"unit_fits_codebook": 1, "decline_at_most_100_pct": 1},
+        },
+    )
     (tmp_path / "panel.csv").write_text("indicator,conflict\na,true\nb,false\nc,true\n")
     page = index_page.write_index(tmp_path, [], {"run": "now"}, summary).read_text()
-    assert "<strong>2 quarantined</strong>" in page and "2 panel values whose sources conflict" in page
+    assert (
+        "<strong>2 quarantined</strong>" in page and "2 panel values whose sources conflict" in page
+    )
     assert "decline_at_most_100_pct × 1, unit_fits_codebook × 1" in page
 
 
 def test_summary_values_are_escaped(tmp_path: Path) -> None:
     summary = tmp_path / "validation_summary.json"
-    summary.write_text(json.dumps({"tables": {"<script>alert(1)</script>": {"failures": {"a&b": 1}}}}))
+    summary.write_text(
+        json.dumps({"tables": {"<script>alert(1)</script>": {"failures": {"a&b": 1}}}})
+    )
     page = index_page.write_index(tmp_path, [], {"run": "now"}, summary).read_text()
     assert "<script>" not in page and "&lt;script&gt;" in page and "a&amp;b" in page
 
@@ -124,9 +138,15 @@ def front(tmp_path: Path) -> tuple[ProjectPaths, str]:
     (paths.processed_dir / "panel.csv").write_text(PANEL, encoding="utf-8")
     (paths.processed_dir / "panel.dta").write_bytes(b"x" * 2048)
     (paths.processed_dir / "mentions.csv").write_text(
-        "release_id,start,end,text\nqd-1,3564,3569,13.5%\nqd-1,1541,1547,2.9万多个\n", encoding="utf-8")
-    (paths.processed_dir / "datapackage.json").write_text(json.dumps({"indicators": [
-        {"id": "grid_cells", "name_en": "grid cells", "name_zh": "网格"}]}), encoding="utf-8")
+        "release_id,start,end,text\nqd-1,3564,3569,13.5%\nqd-1,1541,1547,2.9万多个\n",
+        encoding="utf-8",
+    )
+    (paths.processed_dir / "datapackage.json").write_text(
+        json.dumps(
+            {"indicators": [{"id": "grid_cells", "name_en": "grid cells", "name_zh": "网格"}]}
+        ),
+        encoding="utf-8",
+    )
     (paths.reports_dir / "releases").mkdir(parents=True)
     for release in ("qd-1", "zb-1"):
         (paths.reports_dir / "releases" / f"{release}.html").write_text("page", encoding="utf-8")
@@ -142,25 +162,33 @@ def test_front_page_shows_what_the_corpus_covers(front: tuple[ProjectPaths, str]
     assert '<a href="releases/qd-1.html">2020-04-08</a>' in page
     assert "2021-01-05 · news_report" in page and 'href="releases/qd-2.html"' not in page
     assert "&lt;b&gt;淄博市&lt;/b&gt;" in page and "<b>" not in page
-    grid = page[page.index('class="periods"'):]
-    qingdao = grid[grid.index("<td>Qingdao</td>"):].split("</tr>")[0]
+    grid = page[page.index('class="periods"') :]
+    qingdao = grid[grid.index("<td>Qingdao</td>") :].split("</tr>")[0]
     assert qingdao.count('class="num covered">1<') == 2  # 2019 and 2020 of 2018–2022
 
 
-def test_headline_figures_are_signed_and_link_their_mentions(front: tuple[ProjectPaths, str]) -> None:
+def test_headline_figures_are_signed_and_link_their_mentions(
+    front: tuple[ProjectPaths, str],
+) -> None:
     _, page = front
-    headline = page[page.index('class="headline"'):page.index('id="validation"')]
+    headline = page[page.index('class="headline"') : page.index('id="validation"')]
     assert "▼ 13.5% down" in headline and "29,000 个" in headline and "29,000–30,000 个" in headline
-    assert '<a href="releases/qd-1.html#m3564-3569" title="qd-1:3564-3569">2020-04-08: 13.5%</a>' in headline
+    assert (
+        '<a href="releases/qd-1.html#m3564-3569" title="qd-1:3564-3569">2020-04-08: 13.5%</a>'
+        in headline
+    )
     assert "2021-01-05" in headline and "releases/qd-2.html" not in headline  # no page: no link
     assert "grid cells (网格)" in headline and "legal_aid_cases" not in headline
 
 
 def test_downloads_list_the_tables_this_run_has(front: tuple[ProjectPaths, str]) -> None:
     _, page = front
-    downloads = page[page.index('id="downloads"'):page.index('id="reports"')]
+    downloads = page[page.index('id="downloads"') : page.index('id="reports"')]
     assert '<a href="../data/processed/panel.csv">panel.csv</a>' in downloads
-    assert '<a href="../data/processed/panel.dta">panel.dta</a> <span class="muted">(2.0 KB)</span>' in downloads
+    assert (
+        '<a href="../data/processed/panel.dta">panel.dta</a> <span class="muted">(2.0 KB)</span>'
+        in downloads
+    )
     assert "panel.parquet" not in downloads and "data_dictionary.html" not in downloads
 
 
@@ -170,7 +198,8 @@ def test_report_titles_are_escaped(front: tuple[ProjectPaths, str]) -> None:
 
 
 def test_run_json_records_commit_versions_inputs_parameters_and_timings(
-        built: ProjectPaths) -> None:
+    built: ProjectPaths,
+) -> None:
     record = json.loads((built.reports_dir / "run.json").read_text(encoding="utf-8"))
     assert record["git_commit"] is None  # the test project is not a git checkout
     assert record["package_versions"]["papermill"] == papermill.__version__

@@ -1,4 +1,5 @@
 """The project lock: one run at a time, and never a stale lock after a crash."""
+
 from __future__ import annotations
 
 import os
@@ -12,6 +13,7 @@ import pytest
 
 from pingan_analysis.exceptions import LockHeldError
 from pingan_analysis.pipeline.lock import project_lock
+
 from pipeline_fakes import lock_held_elsewhere
 
 
@@ -51,9 +53,11 @@ def test_lock_is_reentrant_within_a_process_and_released_after(tmp_path: Path) -
 
 
 def _other_process_is_refused(state: Path) -> bool:
-    code = ("import sys; from pathlib import Path; from pingan_analysis.pipeline.lock import project_lock\n"
-            "from pingan_analysis.exceptions import LockHeldError\n"
-            "try:\n    with project_lock(Path(sys.argv[1])): pass\n"
-            "except LockHeldError: sys.exit(3)\n")
+    code = (
+        "import sys; from pathlib import Path; from pingan_analysis.pipeline.lock import project_lock\n"
+        "from pingan_analysis.exceptions import LockHeldError\n"
+        "try:\n    with project_lock(Path(sys.argv[1])): pass\n"
+        "except LockHeldError: sys.exit(3)\n"
+    )
     done = subprocess.run([sys.executable, "-c", code, str(state)], check=False, timeout=60)
     return done.returncode == 3

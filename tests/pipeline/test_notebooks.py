@@ -1,4 +1,5 @@
 """Notebook steps: failures named and kept aside, parallel per-city runs, offline HTML."""
+
 from __future__ import annotations
 
 import re
@@ -8,10 +9,16 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from pingan_analysis.pipeline import runner
 from pingan_analysis.config import ProjectPaths
 from pingan_analysis.exceptions import StepFailedError
-from pipeline_fakes import built, fake_plan, frozen_package, new_project, snapshot  # built: a fixture
+from pingan_analysis.pipeline import runner
+
+from pipeline_fakes import (  # built: a fixture
+    fake_plan,
+    frozen_package,
+    new_project,
+    snapshot,
+)
 
 CITIES = ("Baoshan", "Laixi", "Qingdao", "Zibo")
 
@@ -36,7 +43,8 @@ def _outside_failed(paths: ProjectPaths) -> dict:
 
 
 def test_failing_notebook_names_notebook_and_cell_and_keeps_last_good_reports(
-        built: ProjectPaths) -> None:
+    built: ProjectPaths,
+) -> None:
     notebook = built.notebooks_dir / "02_figure.ipynb"
     original = notebook.read_bytes()
     _break(notebook, 4, "raise ValueError('no such column: chars')")
@@ -57,14 +65,16 @@ def test_failing_notebook_names_notebook_and_cell_and_keeps_last_good_reports(
 
     notebook.write_bytes(original)
     assert [str(s) for s in runner.status(built, fake_plan(built)) if s.stale] == [
-        "index: stale (reports/failed/ holds an earlier run's failures)"]
+        "index: stale (reports/failed/ holds an earlier run's failures)"
+    ]
     result = runner.run(built, plan=fake_plan(built), progress=lambda line: None)
     assert result.committed and result.ran == []
     assert not failed_dir.exists()
 
 
 def test_per_city_profiles_run_into_their_own_outputs_and_working_directories(
-        fresh: ProjectPaths) -> None:
+    fresh: ProjectPaths,
+) -> None:
     cwds = set()
     for city in CITIES:
         name = f"03_city_{city.lower()}"
@@ -78,7 +88,8 @@ def test_per_city_profiles_run_into_their_own_outputs_and_working_directories(
 
 
 def test_executed_notebooks_record_the_live_folders_not_the_staging_ones(
-        fresh: ProjectPaths) -> None:
+    fresh: ProjectPaths,
+) -> None:
     executed = nbformat.read(fresh.reports_dir / "notebooks" / "01_count.ipynb", as_version=4)
     injected = next(c for c in executed.cells if "injected-parameters" in c.metadata["tags"])
     assert f'processed_dir = "{fresh.processed_dir}"' in injected.source
@@ -111,8 +122,9 @@ def _resources(page: Path) -> _Resources:
 
 
 @pytest.mark.parametrize("name", ["01_count", "02_figure", "03_city_qingdao"])
-def test_html_is_self_contained_with_code_hidden_and_provenance(fresh: ProjectPaths,
-                                                                name: str) -> None:
+def test_html_is_self_contained_with_code_hidden_and_provenance(
+    fresh: ProjectPaths, name: str
+) -> None:
     page = fresh.reports_dir / "html" / f"{name}.html"
     found = _resources(page)
     assert found.scripts_with_src == 0
@@ -120,7 +132,7 @@ def test_html_is_self_contained_with_code_hidden_and_provenance(fresh: ProjectPa
     text = page.read_text(encoding="utf-8")
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", text)
     assert "csv.DictReader" not in text and "project_paths" not in text
-    footer = text[text.index('<footer class="pingan-provenance">'):]
+    footer = text[text.index('<footer class="pingan-provenance">') :]
     for label in ("package", "git commit", "releases", "run", "inputs"):
         assert f"<dt>{label}</dt>" in footer
     read = "processed/cities/qingdao/corpus.csv" if "city" in name else "processed/corpus.csv"
@@ -133,27 +145,42 @@ def test_figures_are_inline_images(fresh: ProjectPaths) -> None:
 
 
 def test_fake_notebooks_also_run_on_their_own_with_default_parameters(
-        fresh: ProjectPaths, tmp_path: Path) -> None:
+    fresh: ProjectPaths, tmp_path: Path
+) -> None:
     import papermill
 
     out = tmp_path / "01_count.ipynb"
-    papermill.execute_notebook(str(fresh.notebooks_dir / "01_count.ipynb"), str(out),
-                               cwd=str(fresh.root), progress_bar=False)
-    text = "".join(o.get("text", "") for c in nbformat.read(out, as_version=4).cells
-                   for o in c.get("outputs", []))
+    papermill.execute_notebook(
+        str(fresh.notebooks_dir / "01_count.ipynb"),
+        str(out),
+        cwd=str(fresh.root),
+        progress_bar=False,
+    )
+    text = "".join(
+        o.get("text", "")
+        for c in nbformat.read(out, as_version=4).cells
+        for o in c.get("outputs", [])
+    )
     assert "5 releases" in text
 
 
 def _notebook(path: Path, *sources: str) -> None:
     nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     nb.cells = [nbformat.v4.new_code_cell(source) for source in sources]
     nbformat.write(nb, path)
 
 
 def _printed(executed: Path) -> str:
-    return "".join(o.get("text", "") for c in nbformat.read(executed, as_version=4).cells
-                   for o in c.get("outputs", []))
+    return "".join(
+        o.get("text", "")
+        for c in nbformat.read(executed, as_version=4).cells
+        for o in c.get("outputs", [])
+    )
 
 
 def test_a_warm_kernel_runs_each_notebook_in_a_fresh_namespace(tmp_path: Path) -> None:
@@ -162,12 +189,17 @@ def test_a_warm_kernel_runs_each_notebook_in_a_fresh_namespace(tmp_path: Path) -
     paths = new_project(tmp_path / "project")
     for old in paths.notebooks_dir.glob("*.ipynb"):
         old.unlink()
-    state = ("import os, pandas as pd\n"
-             "print('pid', os.getpid()); print('cwd', os.getcwd())\n"
-             "print('colwidth', pd.get_option('display.max_colwidth'))\n"
-             "print('leftover' in dir())")
-    _notebook(paths.notebooks_dir / "01_first.ipynb", "leftover = 1",
-              state + "\npd.set_option('display.max_colwidth', None)")
+    state = (
+        "import os, pandas as pd\n"
+        "print('pid', os.getpid()); print('cwd', os.getcwd())\n"
+        "print('colwidth', pd.get_option('display.max_colwidth'))\n"
+        "print('leftover' in dir())"
+    )
+    _notebook(
+        paths.notebooks_dir / "01_first.ipynb",
+        "leftover = 1",
+        state + "\npd.set_option('display.max_colwidth', None)",
+    )
     _notebook(paths.notebooks_dir / "02_second.ipynb", "x = 2", state)
     with frozen_package():
         runner.run(paths, plan=fake_plan(paths), jobs=1, progress=lambda line: None)
@@ -180,35 +212,52 @@ def test_a_warm_kernel_runs_each_notebook_in_a_fresh_namespace(tmp_path: Path) -
     cwd = re.compile(r"^cwd (.+)$", re.MULTILINE)
     assert cwd.search(first).group(1).endswith("01_first")
     assert cwd.search(second).group(1).endswith("02_second")
-    counts = [c.execution_count for c in nbformat.read(executed / "02_second.ipynb",
-                                                       as_version=4).cells]
+    counts = [
+        c.execution_count for c in nbformat.read(executed / "02_second.ipynb", as_version=4).cells
+    ]
     assert counts[0] == 1 and counts == sorted(counts)
 
 
 def _outputs(executed: Path) -> list[tuple[int | None, list[dict]]]:
     """Each code cell's execution count and outputs, the working directory's line left out."""
     cells = nbformat.read(executed, as_version=4).cells
-    return [(cell.execution_count,
-             [{**o, "text": re.sub(r"^cwd .*\n", "", o["text"], flags=re.MULTILINE)}
-              if "text" in o else dict(o) for o in cell.outputs])
-            for cell in cells if cell.cell_type == "code"]
+    return [
+        (
+            cell.execution_count,
+            [
+                {**o, "text": re.sub(r"^cwd .*\n", "", o["text"], flags=re.MULTILINE)}
+                if "text" in o
+                else dict(o)
+                for o in cell.outputs
+            ],
+        )
+        for cell in cells
+        if cell.cell_type == "code"
+    ]
 
 
-def test_warm_kernels_give_the_outputs_fresh_kernels_give(fresh: ProjectPaths,
-                                                           tmp_path: Path) -> None:
+def test_warm_kernels_give_the_outputs_fresh_kernels_give(
+    fresh: ProjectPaths, tmp_path: Path
+) -> None:
     import papermill
 
     for executed in sorted((fresh.reports_dir / "notebooks").glob("*.ipynb")):
         recorded = nbformat.read(executed, as_version=4).metadata.papermill
         again = tmp_path / executed.name
         parameters = {**recorded["parameters"], "figures_dir": str(tmp_path / "figures")}
-        papermill.execute_notebook(recorded["input_path"], str(again), parameters=parameters,
-                                   progress_bar=False, cwd=str(tmp_path))
+        papermill.execute_notebook(
+            recorded["input_path"],
+            str(again),
+            parameters=parameters,
+            progress_bar=False,
+            cwd=str(tmp_path),
+        )
         assert _outputs(again) == _outputs(executed), executed.name
 
 
 def test_a_notebook_that_ends_its_kernel_fails_alone_and_the_next_gets_a_new_one(
-        tmp_path: Path) -> None:
+    tmp_path: Path,
+) -> None:
     paths = new_project(tmp_path / "project")
     for old in paths.notebooks_dir.glob("*.ipynb"):
         old.unlink()

@@ -16,8 +16,9 @@ def _checkout(root: Path) -> str:
     (root / "a").write_text("a")
     subprocess.run([*GIT, "-C", str(root), "add", "a"], check=True)
     subprocess.run([*GIT, "-C", str(root), "commit", "-qm", "a"], check=True)
-    return subprocess.run(["git", "-C", str(root), "rev-parse", "HEAD"], check=True,
-                          capture_output=True, text=True).stdout.strip()
+    return subprocess.run(
+        ["git", "-C", str(root), "rev-parse", "HEAD"], check=True, capture_output=True, text=True
+    ).stdout.strip()
 
 
 def test_git_commit_of_a_checkout(tmp_path: Path) -> None:

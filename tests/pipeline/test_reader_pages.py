@@ -1,4 +1,5 @@
 """Reader pages: the release text as decoded, every mention highlighted and anchored, escaped."""
+
 from __future__ import annotations
 
 import csv
@@ -15,10 +16,11 @@ from hypothesis import strategies as st
 from pingan_analysis.config import ProjectPaths
 from pingan_analysis.extract.build import build_corpus_tables
 from pingan_analysis.pipeline.reader_pages import anchor, blocks, write_reader_pages
-from conftest import FIXTURE_PROJECT
 from pingan_analysis.pipeline.steps import data_steps
 from pingan_analysis.registry import MANIFEST_COLUMNS
 from pingan_analysis.validate.run import validate_tables
+
+from conftest import FIXTURE_PROJECT
 
 TEXT = (
     "<b>青岛市</b>2019年刑事警情下降13.5%,全市共划分网格2.9万多个。\r\n"
@@ -85,10 +87,21 @@ def _make_project(root: Path, source_url: str = "javascript:alert(1)") -> Projec
     paths.releases_dir.mkdir(parents=True)
     (paths.releases_dir / f"{RELEASE_ID}.txt").write_bytes(TEXT.encode("utf-8"))
     row = dict.fromkeys(MANIFEST_COLUMNS, "")
-    row.update(release_id=RELEASE_ID, file=f"{RELEASE_ID}.txt", city_zh="青岛市", city_en="Qingdao",
-               province="山东", admin_level="prefecture", published="2020-01-10",
-               period_start="2019-01-01", period_end="2019-12-31", kind="news_report",
-               title="测试 <i>标题</i>", source_url=source_url, sha256=SHA256)
+    row.update(
+        release_id=RELEASE_ID,
+        file=f"{RELEASE_ID}.txt",
+        city_zh="青岛市",
+        city_en="Qingdao",
+        province="山东",
+        admin_level="prefecture",
+        published="2020-01-10",
+        period_start="2019-01-01",
+        period_end="2019-12-31",
+        kind="news_report",
+        title="测试 <i>标题</i>",
+        source_url=source_url,
+        sha256=SHA256,
+    )
     with paths.manifest.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=MANIFEST_COLUMNS, lineterminator="\n")
         writer.writeheader()
@@ -118,21 +131,24 @@ def _mentions(paths: ProjectPaths) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
-def test_every_mention_is_anchored_once_on_its_own_characters(paths: ProjectPaths,
-                                                              tmp_path: Path) -> None:
+def test_every_mention_is_anchored_once_on_its_own_characters(
+    paths: ProjectPaths, tmp_path: Path
+) -> None:
     _, page = _page(paths, tmp_path)
     mentions = _mentions(paths)
     assert len(mentions) >= 5
     for m in mentions:
         key = anchor(int(m["start"]), int(m["end"]))
         assert page.ids.count(key) == 1
-        assert page.anchor_text[key] == m["text"] == TEXT[int(m["start"]):int(m["end"])]
+        assert page.anchor_text[key] == m["text"] == TEXT[int(m["start"]) : int(m["end"])]
 
 
 def test_the_text_is_shown_whole_and_escaped(paths: ProjectPaths, tmp_path: Path) -> None:
     html, page = _page(paths, tmp_path)
     assert page.text == TEXT  # line ends too: the offsets count them
-    assert "<script>alert(1)</script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert (
+        "<script>alert(1)</script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    )
     assert "<b>" not in html and "&lt;i&gt;标题&lt;/i&gt;" in html
     assert 'href="javascript:' not in html  # only http(s) addresses become links
     assert "<script src" not in html and "http://" not in html and "https://" not in html
@@ -163,8 +179,9 @@ def test_a_quarantined_figure_is_marked_with_its_check(paths: ProjectPaths, tmp_
     assert "subject" in good_fields and good_fields["corrected"] == "no"
 
 
-def test_subject_and_corrections_show_when_the_tables_have_them(paths: ProjectPaths,
-                                                                tmp_path: Path) -> None:
+def test_subject_and_corrections_show_when_the_tables_have_them(
+    paths: ProjectPaths, tmp_path: Path
+) -> None:
     project = tmp_path / "copy"
     shutil.copytree(paths.root, project)
     copy = ProjectPaths(project)
@@ -180,12 +197,17 @@ def test_subject_and_corrections_show_when_the_tables_have_them(paths: ProjectPa
     (copy.raw_dir / "corrections.csv").write_text(
         "release_id,start,end,field,value,reason,author,date\n"
         f"{RELEASE_ID},{target['start']},{target['end']},indicator,grid_workers_full_time,"
-        "专职 <i>only</i>,Li,2024-05-01\n", encoding="utf-8")
+        "专职 <i>only</i>,Li,2024-05-01\n",
+        encoding="utf-8",
+    )
     html, page = _page(copy, tmp_path / "out")
     key = anchor(int(target["start"]), int(target["end"]))
     fields = dict(map(tuple, {m["id"]: m for m in json.loads(page.data)}[key]["fields"]))
     assert fields["subject"] == "专职网格员" and fields["corrected"] == "yes"
-    assert fields["correction"] == "indicator set to grid_workers_full_time: 专职 <i>only</i> (Li, 2024-05-01)"
+    assert (
+        fields["correction"]
+        == "indicator set to grid_workers_full_time: 专职 <i>only</i> (Li, 2024-05-01)"
+    )
     assert "corrected" in page.classes[key].split()
     assert "<i>only" not in html  # the JSON is escaped for HTML too
 
@@ -199,8 +221,11 @@ def test_pages_of_removed_releases_are_deleted(paths: ProjectPaths, tmp_path: Pa
 def test_the_step_writes_one_page_per_release(paths: ProjectPaths) -> None:
     [step] = [s for s in data_steps(paths) if s.name == "reader_pages"]
     assert step.writes == (f"reports/releases/{RELEASE_ID}.html",)
-    assert set(step.reads) >= {"processed/mentions.csv", "processed/dropped_blocks.csv",
-                               "processed/validation_failures.csv"}
+    assert set(step.reads) >= {
+        "processed/mentions.csv",
+        "processed/dropped_blocks.csv",
+        "processed/validation_failures.csv",
+    }
 
 
 _spans = st.lists(st.tuples(st.integers(0, 60), st.integers(1, 12)), max_size=12)
@@ -208,10 +233,13 @@ _spans = st.lists(st.tuples(st.integers(0, 60), st.integers(1, 12)), max_size=12
 
 @given(text=st.text(min_size=1, max_size=60), mention_spans=_spans, dropped_spans=_spans)
 def test_blocks_keep_every_character_and_anchor_every_mention_once(
-        text: str, mention_spans: list[tuple[int, int]],
-        dropped_spans: list[tuple[int, int]]) -> None:
-    mentions = [{"start": s, "end": min(s + n, len(text)), "id": anchor(s, min(s + n, len(text)))}
-                for s, n in mention_spans if s < len(text)]
+    text: str, mention_spans: list[tuple[int, int]], dropped_spans: list[tuple[int, int]]
+) -> None:
+    mentions = [
+        {"start": s, "end": min(s + n, len(text)), "id": anchor(s, min(s + n, len(text)))}
+        for s, n in mention_spans
+        if s < len(text)
+    ]
     mentions = list({m["id"]: m for m in mentions}.values())
     dropped = [{"start": s, "end": s + n, "reason": "repeat"} for s, n in dropped_spans]
     cut = blocks(text, mentions, dropped)

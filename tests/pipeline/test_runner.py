@@ -3,6 +3,7 @@
 Incremental (keys and reasons), atomic (failed and killed runs leave the last good outputs),
 locked, and the end-to-end run of the real chain on the seed corpus (last test).
 """
+
 from __future__ import annotations
 
 import importlib.util
@@ -18,16 +19,22 @@ import nbformat
 import papermill
 import pytest
 
-from pingan_analysis.pipeline import runner
-from pingan_analysis.pipeline import staging
 from pingan_analysis.config import ProjectPaths
 from pingan_analysis.csvio import write_bytes_atomic
 from pingan_analysis.exceptions import DataError, LockHeldError, StepFailedError
+from pingan_analysis.pipeline import runner, staging
 from pingan_analysis.pipeline.lock import project_lock
 from pingan_analysis.pipeline.steps import Step
+
 from pipeline_fakes import (  # built: a fixture
-    STARTED, add_release, built, fake_data_steps, fake_plan, frozen_package, lock_held_elsewhere,
-    new_project, snapshot,
+    STARTED,
+    add_release,
+    fake_data_steps,
+    fake_plan,
+    frozen_package,
+    lock_held_elsewhere,
+    new_project,
+    snapshot,
 )
 
 TESTS = Path(__file__).resolve().parents[1]
@@ -40,8 +47,9 @@ def lines() -> list[str]:
 
 
 def _run(paths: ProjectPaths, lines: list[str], **options: object) -> runner.RunResult:
-    return runner.run(paths, plan=options.pop("plan", None) or fake_plan(paths),
-                        progress=lines.append, **options)
+    return runner.run(
+        paths, plan=options.pop("plan", None) or fake_plan(paths), progress=lines.append, **options
+    )
 
 
 def _stale(paths: ProjectPaths, plan: list[Step] | None = None) -> dict[str, list[str]]:
@@ -64,7 +72,8 @@ def test_first_run_builds_every_step_and_records_it(tmp_path: Path, lines: list[
 
 
 def test_unchanged_rerun_starts_no_kernel_and_writes_nothing(
-        built: ProjectPaths, lines: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    built: ProjectPaths, lines: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     before = snapshot(built)
     state_before = (built.state_dir / "state.json").read_bytes()
     monkeypatch.setattr(papermill, "execute_notebook", _no_kernel)
@@ -74,7 +83,8 @@ def test_unchanged_rerun_starts_no_kernel_and_writes_nothing(
     assert snapshot(built) == before
     assert (built.state_dir / "state.json").read_bytes() == state_before
     assert not (built.state_dir / "staging").exists() or not any(
-        (built.state_dir / "staging").iterdir())
+        (built.state_dir / "staging").iterdir()
+    )
 
 
 def _no_kernel(*args: object, **kwargs: object) -> None:
@@ -82,13 +92,19 @@ def _no_kernel(*args: object, **kwargs: object) -> None:
 
 
 def test_unchanged_rerun_imports_nothing_heavy(built: ProjectPaths) -> None:
-    done = subprocess.run([sys.executable, str(FAKES), str(built.root), "all"],
-                          capture_output=True, text=True, check=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, str(FAKES), str(built.root), "all"],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
     assert json.loads(done.stdout.splitlines()[-1])["heavy_modules"] == []
 
 
 def test_notebook_outputs_alone_do_not_make_it_stale_but_its_source_does(
-        built: ProjectPaths) -> None:
+    built: ProjectPaths,
+) -> None:
     notebook = built.notebooks_dir / "01_count.ipynb"
     nb = nbformat.read(notebook, as_version=4)
     nb.cells[-1].outputs = [nbformat.v4.new_output("stream", name="stdout", text="saved in lab")]
@@ -97,8 +113,10 @@ def test_notebook_outputs_alone_do_not_make_it_stale_but_its_source_does(
     assert _stale(built) == {}
     nb.cells[-1].source += "\nprint('one more line')"
     nbformat.write(nb, notebook)
-    assert _stale(built) == {"01_count": ["notebooks/01_count.ipynb changed"],
-                             "index": ["1 step(s) are stale"]}
+    assert _stale(built) == {
+        "01_count": ["notebooks/01_count.ipynb changed"],
+        "index": ["1 step(s) are stale"],
+    }
 
 
 def test_changed_input_file_makes_its_readers_stale(built: ProjectPaths) -> None:
@@ -110,7 +128,8 @@ def test_changed_input_file_makes_its_readers_stale(built: ProjectPaths) -> None
 
 
 def test_new_release_reruns_what_depends_on_it_and_nothing_else(
-        built: ProjectPaths, lines: list[str]) -> None:
+    built: ProjectPaths, lines: list[str]
+) -> None:
     release_id = add_release(built)
     stale = _stale(built)
     assert f"data/raw/releases/{release_id}.txt is new" in stale["corpus"]
@@ -118,15 +137,27 @@ def test_new_release_reruns_what_depends_on_it_and_nothing_else(
     assert stale["summary"] == ["corpus is stale"]
     assert "reference" not in stale
     result = _run(built, lines)
-    assert set(result.ran) == {"corpus", "summary", "validation_report", "city_slices",
-                               "01_count", "02_figure", "03_city_qingdao"}
+    assert set(result.ran) == {
+        "corpus",
+        "summary",
+        "validation_report",
+        "city_slices",
+        "01_count",
+        "02_figure",
+        "03_city_qingdao",
+    }
     assert {o.name for o in result.steps if o.status == "skipped"} == {
-        "reference", "03_city_baoshan", "03_city_laixi", "03_city_zibo"}
+        "reference",
+        "03_city_baoshan",
+        "03_city_laixi",
+        "03_city_zibo",
+    }
     assert _stale(built) == {}
 
 
-def test_a_citys_profile_is_keyed_on_its_own_rows_only(built: ProjectPaths,
-                                                       lines: list[str]) -> None:
+def test_a_citys_profile_is_keyed_on_its_own_rows_only(
+    built: ProjectPaths, lines: list[str]
+) -> None:
     """Another city's changed release reruns that city's profile, not this one's."""
     zibo = next(built.releases_dir.glob("zibo-*.txt"))
     zibo.write_text(zibo.read_text(encoding="utf-8") + "补记。\n", encoding="utf-8")
@@ -137,7 +168,8 @@ def test_a_citys_profile_is_keyed_on_its_own_rows_only(built: ProjectPaths,
     assert (built.reports_dir / "html" / "03_city_qingdao.html").read_bytes() == before
     record = staging.read_state(built)["03_city_qingdao"]
     assert [name for name in record["key"] if name.startswith("processed/")] == [
-        "processed/cities/qingdao/corpus.csv"]
+        "processed/cities/qingdao/corpus.csv"
+    ]
 
 
 def test_new_city_adds_its_profile(built: ProjectPaths, lines: list[str]) -> None:
@@ -149,7 +181,8 @@ def test_new_city_adds_its_profile(built: ProjectPaths, lines: list[str]) -> Non
 
 
 def test_package_source_or_lock_file_change_makes_everything_stale(
-        built: ProjectPaths, monkeypatch: pytest.MonkeyPatch) -> None:
+    built: ProjectPaths, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(runner.digests, "package_digest", lambda: "edited package")
     stale = _stale(built)
     assert {s.name for s in fake_plan(built)} | {"index"} == set(stale)
@@ -181,7 +214,8 @@ def test_removed_notebook_loses_its_reports(built: ProjectPaths, lines: list[str
 
 
 def test_failing_data_step_propagates_its_error_and_swaps_nothing_in(
-        built: ProjectPaths, lines: list[str]) -> None:
+    built: ProjectPaths, lines: list[str]
+) -> None:
     add_release(built)
     before = snapshot(built)
     plan = fake_plan(built)
@@ -198,7 +232,8 @@ def test_failing_data_step_propagates_its_error_and_swaps_nothing_in(
 
 
 def test_run_killed_mid_step_leaves_last_good_outputs_and_next_run_recovers(
-        built: ProjectPaths, lines: list[str]) -> None:
+    built: ProjectPaths, lines: list[str]
+) -> None:
     add_release(built)
     before = snapshot(built)
     process = subprocess.Popen([sys.executable, str(FAKES), str(built.root), "slow"])
@@ -230,7 +265,9 @@ def test_commit_interrupted_between_moves_is_rolled_forward(built: ProjectPaths)
     (stage.tree.processed / "corpus.csv").write_text("new corpus\n")
     (stage.tree.reports / "index.html").write_text("new index\n")
     staging.write_state(stage, {"corpus": {"key": {}, "outputs": {}}})
-    write_bytes_atomic(staging.commit_marker(built), json.dumps({"stage": stage.root.name}).encode())
+    write_bytes_atomic(
+        staging.commit_marker(built), json.dumps({"stage": stage.root.name}).encode()
+    )
     built.processed_dir.rename(stage.root / "old-processed")  # killed right after this move
     staging.recover(built)
     assert (built.processed_dir / "corpus.csv").read_text() == "new corpus\n"
@@ -240,19 +277,29 @@ def test_commit_interrupted_between_moves_is_rolled_forward(built: ProjectPaths)
     assert not any((built.state_dir / "staging").iterdir())
 
 
-def test_second_run_is_refused_even_when_nothing_is_stale(built: ProjectPaths,
-                                                          lines: list[str]) -> None:
-    with (lock_held_elsewhere(built.state_dir) as holder,
-          pytest.raises(LockHeldError, match=f"process {holder.pid}")):
+def test_second_run_is_refused_even_when_nothing_is_stale(
+    built: ProjectPaths, lines: list[str]
+) -> None:
+    with (
+        lock_held_elsewhere(built.state_dir) as holder,
+        pytest.raises(LockHeldError, match=f"process {holder.pid}"),
+    ):
         _run(built, lines)
     with project_lock(built.state_dir):
         assert _run(built, lines).ran == []
 
 
-def test_steps_that_read_each_others_outputs_are_refused(built: ProjectPaths,
-                                                         lines: list[str]) -> None:
-    plan = [Step("a", "test_runner:_no_kernel", reads=("processed/b.csv",), writes=("processed/a.csv",)),
-            Step("b", "test_runner:_no_kernel", reads=("processed/a.csv",), writes=("processed/b.csv",))]
+def test_steps_that_read_each_others_outputs_are_refused(
+    built: ProjectPaths, lines: list[str]
+) -> None:
+    plan = [
+        Step(
+            "a", "test_runner:_no_kernel", reads=("processed/b.csv",), writes=("processed/a.csv",)
+        ),
+        Step(
+            "b", "test_runner:_no_kernel", reads=("processed/a.csv",), writes=("processed/b.csv",)
+        ),
+    ]
     for force in (False, True):
         with pytest.raises(StepFailedError, match="depend on each other"):
             _run(built, lines, plan=plan, force=force)
@@ -263,12 +310,17 @@ def test_status_lines_read_well(built: ProjectPaths) -> None:
     add_release(built)
     lines = [str(s) for s in runner.status(built, fake_plan(built))]
     assert "reference: up to date" in lines
-    assert any(line.startswith("corpus: stale (") and "releases.csv changed" in line
-               for line in lines)
+    assert any(
+        line.startswith("corpus: stale (") and "releases.csv changed" in line for line in lines
+    )
 
 
-REAL_CHAIN = ("pingan_analysis.extract.build", "pingan_analysis.validate.run", "pingan_analysis.panel.build",
-              "pingan_analysis.validate.report")
+REAL_CHAIN = (
+    "pingan_analysis.extract.build",
+    "pingan_analysis.validate.run",
+    "pingan_analysis.panel.build",
+    "pingan_analysis.validate.report",
+)
 
 
 def test_end_to_end_real_chain_on_the_seed_corpus(project: Path, lines: list[str]) -> None:

@@ -3,6 +3,7 @@
 Tests run as root here, so an unreadable file is simulated (``open`` raising PermissionError,
 or a folder where a file should be) rather than made with chmod.
 """
+
 from __future__ import annotations
 
 import errno
@@ -20,6 +21,7 @@ from pingan_analysis.cli import main
 from pingan_analysis.config import ProjectPaths
 from pingan_analysis.exceptions import ResourceError
 from pingan_analysis.pipeline import runner, staging
+
 from pipeline_fakes import STARTED, add_release, built, fake_plan, snapshot  # noqa: F401 (fixture)
 
 TESTS = Path(__file__).resolve().parents[1]
@@ -57,9 +59,13 @@ def _staging_folders(paths: ProjectPaths) -> list[Path]:
 def test_sigterm_is_handled_like_ctrl_c(built: ProjectPaths, signum: int) -> None:
     add_release(built)
     before = snapshot(built)
-    process = subprocess.Popen([sys.executable, "-c", SLOW_RUN, str(built.root), str(TESTS)],
-                               env={**os.environ, "PINGAN_PROJECT": str(built.root)},
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-c", SLOW_RUN, str(built.root), str(TESTS)],
+        env={**os.environ, "PINGAN_PROJECT": str(built.root)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         deadline = time.monotonic() + 60
         while not (built.state_dir / STARTED).exists():
@@ -77,7 +83,8 @@ def test_sigterm_is_handled_like_ctrl_c(built: ProjectPaths, signum: int) -> Non
 
 
 def test_a_full_disk_during_the_staging_copy_cleans_up_and_says_so(
-        built: ProjectPaths, monkeypatch: pytest.MonkeyPatch) -> None:
+    built: ProjectPaths, monkeypatch: pytest.MonkeyPatch
+) -> None:
     before = snapshot(built)
     copies: list[str] = []
     real_copy = shutil.copy2
@@ -95,11 +102,14 @@ def test_a_full_disk_during_the_staging_copy_cleans_up_and_says_so(
     assert "free some disk space" in refused.value.fix and len(refused.value.message) < 600
     assert _staging_folders(built) == [] and snapshot(built) == before
     monkeypatch.setattr(shutil, "copy2", real_copy)
-    assert runner.run(built, plan=fake_plan(built), force=True, progress=lambda line: None).committed
+    assert runner.run(
+        built, plan=fake_plan(built), force=True, progress=lambda line: None
+    ).committed
 
 
 def test_an_unreadable_release_is_a_message_for_status_and_run(
-        project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     release = next((project / "data/raw/releases").glob("*.txt"))
     real_open = Path.open
 
@@ -118,7 +128,8 @@ def test_an_unreadable_release_is_a_message_for_status_and_run(
 
 
 def test_a_folder_in_place_of_a_release_is_refused_by_add(
-        project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     folder = tmp_path / "release.txt"
     folder.mkdir()
     assert main(["add", str(folder), "--city", "济南市", "--published", "2021-01-05"]) == 1
@@ -126,7 +137,8 @@ def test_a_folder_in_place_of_a_release_is_refused_by_add(
 
 
 def test_a_file_named_like_an_option_gets_a_hint(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.chdir(tmp_path)
     Path("-dash.txt").write_text("全市刑事发案下降13.5%。\n", encoding="utf-8")
     assert main(["add", "-dash.txt"]) == 2

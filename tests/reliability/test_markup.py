@@ -1,4 +1,5 @@
 """User-supplied text never becomes live markup: the escaping rule, and the profile heading."""
+
 from __future__ import annotations
 
 import re
@@ -43,7 +44,9 @@ def test_markdown_text_renders_as_the_text_and_no_markup(text: str) -> None:
     html = _rendered(f"## {markdown_text(text)}")
     assert html.count("<h2") == 1 and "<img" not in html and "<script" not in html
     assert "<a href" not in html.replace('<a class="anchor-link"', "")
-    assert "<b>" not in html and "<strong>" not in html and "<em>" not in html and "<code>" not in html
+    assert (
+        "<b>" not in html and "<strong>" not in html and "<em>" not in html and "<code>" not in html
+    )
     assert _visible(html).strip() == " ".join(text.split("\n"))
 
 
@@ -55,13 +58,25 @@ def test_any_text_renders_to_itself_in_a_heading(text: str) -> None:
     assert " ".join(_visible(html).split()) == " ".join(expected.split())
 
 
-@pytest.mark.parametrize(("url", "safe"), [
-    ("https://www.qingdao.gov.cn/a?b=1&c=2", True), ("http://example.org", True),
-    ("HTTPS://EXAMPLE.ORG/x", True), ("javascript:alert(1)", False), (" javascript:alert(1)", False),
-    ("JaVaScRiPt:alert(1)", False), ("data:text/html,<script>", False), ("//example.org", False),
-    ("www.example.org", False), ("http:///nohost", False), ("java\tscript:x", False),
-    ("https://exa mple.org", False), ("", False), (None, False),
-])
+@pytest.mark.parametrize(
+    ("url", "safe"),
+    [
+        ("https://www.qingdao.gov.cn/a?b=1&c=2", True),
+        ("http://example.org", True),
+        ("HTTPS://EXAMPLE.ORG/x", True),
+        ("javascript:alert(1)", False),
+        (" javascript:alert(1)", False),
+        ("JaVaScRiPt:alert(1)", False),
+        ("data:text/html,<script>", False),
+        ("//example.org", False),
+        ("www.example.org", False),
+        ("http:///nohost", False),
+        ("java\tscript:x", False),
+        ("https://exa mple.org", False),
+        ("", False),
+        (None, False),
+    ],
+)
 def test_only_absolute_http_urls_are_links(url: str | None, safe: bool) -> None:
     assert (safe_url(url) is not None) == safe
     link = html_link("source", url)
@@ -72,7 +87,8 @@ def test_only_absolute_http_urls_are_links(url: str | None, safe: bool) -> None:
 
 def test_links_escape_their_text_and_url() -> None:
     assert html_link("<b>", 'https://example.org/?q="x"') == (
-        '<a href="https://example.org/?q=&quot;x&quot;" rel="noopener noreferrer">&lt;b&gt;</a>')
+        '<a href="https://example.org/?q=&quot;x&quot;" rel="noopener noreferrer">&lt;b&gt;</a>'
+    )
     html = _rendered(markdown_link("[x](javascript:1)", "https://example.org/a>b"))
     assert html.count("<a ") == 1 and 'href="https://example.org/a%3Eb"' in html
     assert html_text(None) == "" and html_text("<&>") == "&lt;&amp;&gt;"
@@ -80,16 +96,30 @@ def test_links_escape_their_text_and_url() -> None:
 
 def _indicator_row(city_en: str, city_zh: str) -> dict:
     row = dict.fromkeys(INDICATORS_TABLE_COLUMNS, "")
-    row.update(release_id="x-2020-01-01-00000000", city_en=city_en, city_zh=city_zh, start=0, end=3,
-               text="15个", value=15, lower=15, upper=15, unit="个", kind="count",
-               modality="reported", indicator="grid_cells", domain="grassroots_governance")
+    row.update(
+        release_id="x-2020-01-01-00000000",
+        city_en=city_en,
+        city_zh=city_zh,
+        start=0,
+        end=3,
+        text="15个",
+        value=15,
+        lower=15,
+        upper=15,
+        unit="个",
+        kind="count",
+        modality="reported",
+        indicator="grid_cells",
+        domain="grassroots_governance",
+    )
     return row
 
 
 @pytest.mark.parametrize("city_en", ["<img src=x onerror=alert(1)>", "[c](javascript:alert(1))"])
 def test_the_profile_heading_of_a_hostile_city_name_is_text(tmp_path: Path, city_en: str) -> None:
     pd.DataFrame([_indicator_row(city_en, "青岛市<script>")]).to_csv(
-        tmp_path / "indicators_valid.csv", index=False)
+        tmp_path / "indicators_valid.csv", index=False
+    )
     figures = profile.city_figures(city_en, tmp_path)
     html = profile.city_header(figures)
     assert "<img" not in html and "<script" not in html and "javascript:alert(1)</a>" not in html

@@ -1,5 +1,6 @@
 """A release file that no manifest row names (a row deleted by hand) is reported, not dropped
 in silence: its figures are in no table until it is added back or deleted."""
+
 from __future__ import annotations
 
 import logging
@@ -28,7 +29,8 @@ def test_a_file_no_row_names_is_listed(project: Path) -> None:
 
 
 def test_the_corpus_step_warns_naming_the_file_and_the_fix(
-        project: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    project: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     paths = ProjectPaths(project)
     dropped = _drop_last_row(paths)
     with caplog.at_level(logging.WARNING, logger="pingan_analysis.extract.build"):
@@ -36,4 +38,5 @@ def test_the_corpus_step_warns_naming_the_file_and_the_fix(
     [message] = [r.getMessage() for r in caplog.records if dropped in r.getMessage()]
     assert f"data/raw/releases/{dropped}" in message and "pingan add" in message
     assert dropped.removesuffix(".txt") not in (tmp_path / "out" / "corpus.csv").read_text(
-        encoding="utf-8")
+        encoding="utf-8"
+    )

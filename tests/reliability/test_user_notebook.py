@@ -1,5 +1,6 @@
 """A user's own notebook reruns when what it reads changes, declared or not; undeclared reads
 are reported."""
+
 from __future__ import annotations
 
 import logging
@@ -12,6 +13,7 @@ from pingan_analysis.config import ProjectPaths
 from pingan_analysis.pipeline import runner
 from pingan_analysis.pipeline.notebook_inputs import inferred_reads
 from pingan_analysis.pipeline.steps import build_plan
+
 from pipeline_fakes import add_release, built, fake_data_steps, fake_plan  # noqa: F401 (fixture)
 
 KNOWN = {"panel.csv", "mentions.csv", "corpus.csv", "indicators.csv", "indicators_valid.csv"}
@@ -19,9 +21,15 @@ KNOWN = {"panel.csv", "mentions.csv", "corpus.csv", "indicators.csv", "indicator
 
 def _notebook(*cells: str, inputs: list[str] | None = None) -> nbformat.NotebookNode:
     nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell("processed_dir = None", metadata={"tags": ["parameters"]}),
-                *(nbformat.v4.new_code_cell(source) for source in cells)]
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.cells = [
+        nbformat.v4.new_code_cell("processed_dir = None", metadata={"tags": ["parameters"]}),
+        *(nbformat.v4.new_code_cell(source) for source in cells),
+    ]
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     if inputs is not None:
         nb.metadata["pingan"] = {"inputs": inputs}
     return nb
@@ -41,7 +49,9 @@ def test_reads_are_inferred_from_loader_calls_and_file_names() -> None:
     found = inferred_reads(nb, KNOWN)
     assert set(found.processed) == {"panel.csv", "indicators.csv", "corpus.csv", "mentions.csv"}
     assert found.raw == ("manifest",)
-    assert inferred_reads(_notebook("x = load_indicators()"), KNOWN).processed == ("indicators_valid.csv",)
+    assert inferred_reads(_notebook("x = load_indicators()"), KNOWN).processed == (
+        "indicators_valid.csv",
+    )
 
 
 def _write(paths: ProjectPaths, nb: nbformat.NotebookNode, name: str = "07_mine.ipynb") -> Path:
@@ -50,12 +60,15 @@ def _write(paths: ProjectPaths, nb: nbformat.NotebookNode, name: str = "07_mine.
     return path
 
 
-MINE = ("from pingan_analysis.analysis.summaries import processed_table\n"
-        "print(len(processed_table('corpus', processed_dir)), 'releases')")
+MINE = (
+    "from pingan_analysis.analysis.summaries import processed_table\n"
+    "print(len(processed_table('corpus', processed_dir)), 'releases')"
+)
 
 
 def test_an_undeclared_read_is_reported_and_counted(
-        built: ProjectPaths, caplog: pytest.LogCaptureFixture) -> None:
+    built: ProjectPaths, caplog: pytest.LogCaptureFixture
+) -> None:
     _write(built, _notebook(MINE))
     with caplog.at_level(logging.WARNING):
         plan = build_plan(built, fake_data_steps(built))
@@ -67,7 +80,8 @@ def test_an_undeclared_read_is_reported_and_counted(
 
 
 def test_a_notebook_that_declares_its_reads_is_not_reported(
-        built: ProjectPaths, caplog: pytest.LogCaptureFixture) -> None:
+    built: ProjectPaths, caplog: pytest.LogCaptureFixture
+) -> None:
     _write(built, _notebook(MINE, inputs=["corpus.csv"]))
     with caplog.at_level(logging.WARNING):
         build_plan(built, fake_data_steps(built))
@@ -75,7 +89,8 @@ def test_a_notebook_that_declares_its_reads_is_not_reported(
 
 
 def test_a_notebook_reading_nothing_known_is_reported(
-        built: ProjectPaths, caplog: pytest.LogCaptureFixture) -> None:
+    built: ProjectPaths, caplog: pytest.LogCaptureFixture
+) -> None:
     _write(built, _notebook("print(1 + 1)"))
     with caplog.at_level(logging.WARNING):
         build_plan(built, fake_data_steps(built))
@@ -99,4 +114,6 @@ def test_the_users_notebook_reruns_when_the_table_it_loads_changes(built: Projec
     result = runner.run(built, plan=_mine_only(built), progress=lambda line: None)
     assert "07_mine" in result.ran
     n = len((built.processed_dir / "corpus.csv").read_text(encoding="utf-8").splitlines()) - 1
-    assert f"{n} releases" in (built.reports_dir / "html" / "07_mine.html").read_text(encoding="utf-8")
+    assert f"{n} releases" in (built.reports_dir / "html" / "07_mine.html").read_text(
+        encoding="utf-8"
+    )

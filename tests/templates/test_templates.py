@@ -1,4 +1,5 @@
 """The package's page templates: one stylesheet, autoescape, and numbers written for reading."""
+
 from __future__ import annotations
 
 from hypothesis import given
@@ -20,8 +21,15 @@ def test_pages_inline_the_one_stylesheet_and_escape_what_they_are_given() -> Non
 def test_only_http_addresses_become_links() -> None:
     assert web_url(" https://www.qingdao.gov.cn/a?b=1 ") == "https://www.qingdao.gov.cn/a?b=1"
     assert web_url("http://x.org") == "http://x.org"
-    for url in ("javascript:alert(1)", "data:text/html,x", "file:///etc/passwd", "//x.org", "x.org",
-                "https://", ""):
+    for url in (
+        "javascript:alert(1)",
+        "data:text/html,x",
+        "file:///etc/passwd",
+        "//x.org",
+        "x.org",
+        "https://",
+        "",
+    ):
         assert web_url(url) == ""
 
 
@@ -33,8 +41,14 @@ def test_numbers_and_intervals_read_as_written() -> None:
     assert interval("98", "", "%") == "≥ 98 %" and interval("", "5", "") == "≤ 5"
     assert interval("", "", "") == "open: the words give no bound"
     assert signed("-36.01", "change_pct", "%") == "▼ 36.01% down"
-    assert signed("3", "change_pp", "") == "▲ 3 pp up" and signed("48600", "count", "个") == "48,600 个"
-    assert signed("2.4", "change_score", "分") == "▲ 2.4 分 up" and signed("0", "change_pct", "%") == "0% unchanged"
+    assert (
+        signed("3", "change_pp", "") == "▲ 3 pp up"
+        and signed("48600", "count", "个") == "48,600 个"
+    )
+    assert (
+        signed("2.4", "change_score", "分") == "▲ 2.4 分 up"
+        and signed("0", "change_pct", "%") == "0% unchanged"
+    )
 
 
 @given(st.floats(min_value=-1e12, max_value=1e12, allow_nan=False))

@@ -1,4 +1,5 @@
 """The validation report: readable offline, every release text escaped, conflicts with sources."""
+
 from __future__ import annotations
 
 import re
@@ -10,10 +11,14 @@ import pytest
 from pingan_analysis.config import ProjectPaths
 from pingan_analysis.datasets import read_text_table
 from pingan_analysis.registry import PANEL_COLUMNS
-from pingan_analysis.validate.run import validate_tables
 from pingan_analysis.validate.report import (
-    check_counts, conflicts, quarantined, write_validation_report,
+    check_counts,
+    conflicts,
+    quarantined,
+    write_validation_report,
 )
+from pingan_analysis.validate.run import validate_tables
+
 from validation_tables import BAOSHAN, EXPECTED_INDICATOR_FAILURES, write_tables
 
 
@@ -26,7 +31,9 @@ def paths(project: Path) -> ProjectPaths:
 
 
 def report(paths: ProjectPaths) -> str:
-    return write_validation_report(paths, paths.processed_dir, paths.reports_dir).read_text(encoding="utf-8")
+    return write_validation_report(paths, paths.processed_dir, paths.reports_dir).read_text(
+        encoding="utf-8"
+    )
 
 
 def test_report_groups_failures_by_check_with_sentence_and_release(paths: ProjectPaths) -> None:
@@ -43,7 +50,7 @@ def test_each_failure_links_to_its_characters_in_the_reader_page(paths: ProjectP
     for failure in failures.itertuples():
         table = read_text_table(paths.processed_dir / f"{failure.table}.csv")
         row = table.iloc[int(failure.row)]
-        href = f'releases/{row["release_id"]}.html#m{row["start"]}-{row["end"]}'
+        href = f"releases/{row['release_id']}.html#m{row['start']}-{row['end']}"
         assert f'<a href="{href}">{failure.release_id}</a>' in page
 
 
@@ -94,11 +101,20 @@ def test_conflicts_list_what_each_source_says(paths: ProjectPaths) -> None:
     valid = read_text_table(paths.processed_dir / "indicators_valid.csv")
     grid = valid[valid["indicator"] == "grid_cells"].iloc[0]
     row = dict.fromkeys(PANEL_COLUMNS, "")
-    row.update(city_zh=grid["city_zh"], indicator="grid_cells", kind="count",
-               period_start=grid["period_start"], period_end=grid["period_end"], value="48600",
-               n_sources="2", release_ids=f"{BAOSHAN};other", conflict="true")
+    row.update(
+        city_zh=grid["city_zh"],
+        indicator="grid_cells",
+        kind="count",
+        period_start=grid["period_start"],
+        period_end=grid["period_end"],
+        value="48600",
+        n_sources="2",
+        release_ids=f"{BAOSHAN};other",
+        conflict="true",
+    )
     pd.DataFrame([row, {**row, "indicator": "mediators", "conflict": "false"}]).to_csv(
-        paths.processed_dir / "panel.csv", index=False)
+        paths.processed_dir / "panel.csv", index=False
+    )
     found = conflicts(paths.processed_dir)
     assert list(found["indicator"]) == ["grid_cells"]
     assert found.loc[0, "sources"].startswith(f"{BAOSHAN}: 48600个 — ")

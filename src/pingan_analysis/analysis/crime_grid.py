@@ -11,6 +11,7 @@ test anything" and draws the points without a line. Caveats are computed from th
 written by hand: definitions of grid workers, crime measures, periods, stock against flow,
 population sources, and the cities left out with the reason.
 """
+
 from __future__ import annotations
 
 import math
@@ -44,10 +45,25 @@ SEED = 20_240_101
 GRID_WORKER_COUNT = "grid_workers"
 
 POINT_COLUMNS: tuple[str, ...] = (
-    "city_en", "city_zh", "crime_indicator", "crime_measure", "crime_change", "crime_lower",
-    "crime_upper", "crime_period_start", "crime_period_end", "crime_years", "density",
-    "density_lower", "density_upper", "density_as_of", "release_ids", "reference", "population_note",
-    "crime_sources", "density_sources",
+    "city_en",
+    "city_zh",
+    "crime_indicator",
+    "crime_measure",
+    "crime_change",
+    "crime_lower",
+    "crime_upper",
+    "crime_period_start",
+    "crime_period_end",
+    "crime_years",
+    "density",
+    "density_lower",
+    "density_upper",
+    "density_as_of",
+    "release_ids",
+    "reference",
+    "population_note",
+    "crime_sources",
+    "density_sources",
 )
 
 
@@ -78,24 +94,41 @@ class CrimeGridFit:
         """n first, then the effect, then its uncertainty (Markdown)."""
         if self.slope is None:
             return f"**n = {self.n} {_cities(self.n)}.** No fit: {self.reason}"
-        lead = (f"**Too few cities to test anything: n = {self.n}.** The points describe what "
+        lead = (
+            (
+                f"**Too few cities to test anything: n = {self.n}.** The points describe what "
                 f"{self.n} cities report; no line or correlation through them can say whether "
-                "crime falls faster where grid workers are denser.\n\n") if not self.testable else ""
-        effect = (f"**n = {self.n} {_cities(self.n)}.** Effect: a slope of {self.slope:+.2f} percentage "
-                  "points of annual crime change per additional grid worker per 10,000 residents "
-                  f"(R² = {self.r_squared:.2f}); Spearman ρ = {self.spearman_rho:+.2f}.")
-        how = (f"all {self.orderings:,} orderings of the cities" if self.exact
-               else f"{self.orderings:,} random orderings")
-        floor = f" (the smallest p-value {self.n} points can give is {2 / math.factorial(self.n):.2f})" \
-            if self.exact and self.n <= 5 else ""
-        uncertainty = (f" Uncertainty: permutation p = {self.slope_p:.2f} for the slope and "
-                       f"{self.spearman_p:.2f} for ρ, from {how}{floor}; ")
+                "crime falls faster where grid workers are denser.\n\n"
+            )
+            if not self.testable
+            else ""
+        )
+        effect = (
+            f"**n = {self.n} {_cities(self.n)}.** Effect: a slope of {self.slope:+.2f} percentage "
+            "points of annual crime change per additional grid worker per 10,000 residents "
+            f"(R² = {self.r_squared:.2f}); Spearman ρ = {self.spearman_rho:+.2f}."
+        )
+        how = (
+            f"all {self.orderings:,} orderings of the cities"
+            if self.exact
+            else f"{self.orderings:,} random orderings"
+        )
+        floor = (
+            f" (the smallest p-value {self.n} points can give is {2 / math.factorial(self.n):.2f})"
+            if self.exact and self.n <= 5
+            else ""
+        )
+        uncertainty = (
+            f" Uncertainty: permutation p = {self.slope_p:.2f} for the slope and "
+            f"{self.spearman_p:.2f} for ρ, from {how}{floor}; "
+        )
         if self.slope_interval is not None:
             low, high = self.slope_interval
             uncertainty += f"95% bootstrap interval of the slope {low:+.2f} to {high:+.2f}."
         else:
-            uncertainty += (f"no interval: a bootstrap needs at least {MIN_POINTS_FOR_BOOTSTRAP} "
-                            "cities.")
+            uncertainty += (
+                f"no interval: a bootstrap needs at least {MIN_POINTS_FOR_BOOTSTRAP} cities."
+            )
         return lead + effect + uncertainty
 
 
@@ -122,29 +155,44 @@ def _crime_rows(panel: pd.DataFrame) -> pd.DataFrame:
     crime = panel[panel["indicator"].isin(ids) & (panel["kind"] == "change_pct")].copy()
     crime["rank"] = crime["indicator"].map(ids)
     crime["span"] = pd.to_datetime(crime["period_end"]) - pd.to_datetime(crime["period_start"])
-    return crime.sort_values(["city_en", "rank", "span", "period_end"],
-                             ascending=[True, True, False, False])
+    return crime.sort_values(
+        ["city_en", "rank", "span", "period_end"], ascending=[True, True, False, False]
+    )
 
 
 def _nearest_in_time(density: pd.DataFrame, crime_row: pd.Series) -> pd.Series:
-    distance = (pd.to_datetime(density["period_end"]) - pd.to_datetime(crime_row["period_end"])).abs()
+    distance = (
+        pd.to_datetime(density["period_end"]) - pd.to_datetime(crime_row["period_end"])
+    ).abs()
     return density.loc[distance.sort_values(kind="stable").index[0]]
 
 
 def _point(crime: pd.Series, density: pd.Series) -> dict:
     measure = crime["indicator"].removesuffix("_annualised")
     years = (pd.Timestamp(crime["period_end"]) - pd.Timestamp(crime["period_start"])).days / 365.25
-    release_ids = sorted(set(str(crime["release_ids"]).split(";")) | set(str(density["release_ids"]).split(";")))
+    release_ids = sorted(
+        set(str(crime["release_ids"]).split(";")) | set(str(density["release_ids"]).split(";"))
+    )
     return {
-        "city_en": crime["city_en"], "city_zh": crime["city_zh"], "crime_indicator": measure,
-        "crime_measure": CRIME_MEASURE_BY_INDICATOR[measure].name_en, "crime_change": crime["value"],
-        "crime_lower": crime["lower"], "crime_upper": crime["upper"],
-        "crime_period_start": _iso(crime["period_start"]), "crime_period_end": _iso(crime["period_end"]),
-        "crime_years": round(years, 2), "density": density["value"],
-        "density_lower": density["lower"], "density_upper": density["upper"],
-        "density_as_of": _iso(density["period_end"]), "release_ids": ";".join(r for r in release_ids if r),
-        "reference": density["reference"], "population_note": density.get("note", ""),
-        "crime_sources": crime.get("sources", ""), "density_sources": density.get("sources", ""),
+        "city_en": crime["city_en"],
+        "city_zh": crime["city_zh"],
+        "crime_indicator": measure,
+        "crime_measure": CRIME_MEASURE_BY_INDICATOR[measure].name_en,
+        "crime_change": crime["value"],
+        "crime_lower": crime["lower"],
+        "crime_upper": crime["upper"],
+        "crime_period_start": _iso(crime["period_start"]),
+        "crime_period_end": _iso(crime["period_end"]),
+        "crime_years": round(years, 2),
+        "density": density["value"],
+        "density_lower": density["lower"],
+        "density_upper": density["upper"],
+        "density_as_of": _iso(density["period_end"]),
+        "release_ids": ";".join(r for r in release_ids if r),
+        "reference": density["reference"],
+        "population_note": density.get("note", ""),
+        "crime_sources": crime.get("sources", ""),
+        "density_sources": density.get("sources", ""),
     }
 
 
@@ -158,8 +206,11 @@ def fit_crime_on_density(points: pd.DataFrame) -> CrimeGridFit:
     bootstrap interval of the slope and each city left out in turn."""
     n = len(points)
     if n < MIN_POINTS_FOR_FIT:
-        return CrimeGridFit(n=n, reason=f"{n} {_cities(n)} have both figures; a line needs at "
-                                        f"least {MIN_POINTS_FOR_FIT}.")
+        return CrimeGridFit(
+            n=n,
+            reason=f"{n} {_cities(n)} have both figures; a line needs at "
+            f"least {MIN_POINTS_FOR_FIT}.",
+        )
     x = points["density"].astype(float).to_numpy()
     y = points["crime_change"].astype(float).to_numpy()
     if np.ptp(x) == 0:
@@ -169,9 +220,15 @@ def fit_crime_on_density(points: pd.DataFrame) -> CrimeGridFit:
     slope_p = _permutation_p(x, y, _slope)
     rho_p = _permutation_p(x, y, _rho)
     return CrimeGridFit(
-        n=n, slope=float(ols.params.iloc[1]), intercept=float(ols.params.iloc[0]),
-        r_squared=float(ols.rsquared), slope_p=slope_p, spearman_rho=_rho(x, y), spearman_p=rho_p,
-        orderings=math.factorial(n) if exact else RESAMPLES, exact=exact,
+        n=n,
+        slope=float(ols.params.iloc[1]),
+        intercept=float(ols.params.iloc[0]),
+        r_squared=float(ols.rsquared),
+        slope_p=slope_p,
+        spearman_rho=_rho(x, y),
+        spearman_p=rho_p,
+        orderings=math.factorial(n) if exact else RESAMPLES,
+        exact=exact,
         slope_interval=_bootstrap_slope(x, y) if n >= MIN_POINTS_FOR_BOOTSTRAP else None,
         leave_one_out=_leave_one_out(points) if n - 1 >= MIN_POINTS_FOR_FIT else pd.DataFrame(),
     )
@@ -191,16 +248,28 @@ def _permutation_p(x: np.ndarray, y: np.ndarray, statistic) -> float:
     :data:`EXACT_PERMUTATIONS` orderings, else :data:`RESAMPLES` seeded random ones)."""
     exact = math.factorial(len(x)) <= EXACT_PERMUTATIONS
     result = stats.permutation_test(
-        (x,), lambda xs: statistic(xs, y), permutation_type="pairings", vectorized=False,
-        n_resamples=np.inf if exact else RESAMPLES, alternative="two-sided",
-        rng=np.random.default_rng(SEED))
+        (x,),
+        lambda xs: statistic(xs, y),
+        permutation_type="pairings",
+        vectorized=False,
+        n_resamples=np.inf if exact else RESAMPLES,
+        alternative="two-sided",
+        rng=np.random.default_rng(SEED),
+    )
     return float(result.pvalue)
 
 
 def _bootstrap_slope(x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
     """95% percentile interval of the slope over seeded paired resamples of the cities."""
-    result = stats.bootstrap((x, y), _slope, paired=True, vectorized=False, method="percentile",
-                             n_resamples=RESAMPLES, rng=np.random.default_rng(SEED))
+    result = stats.bootstrap(
+        (x, y),
+        _slope,
+        paired=True,
+        vectorized=False,
+        method="percentile",
+        n_resamples=RESAMPLES,
+        rng=np.random.default_rng(SEED),
+    )
     return float(result.confidence_interval.low), float(result.confidence_interval.high)
 
 
@@ -214,9 +283,13 @@ def _leave_one_out(points: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for city in points["city_en"]:
         rest = points[points["city_en"] != city]
-        x, y = rest["density"].astype(float).to_numpy(), rest["crime_change"].astype(float).to_numpy()
-        rows.append({"left_out": city, "n": len(rest), "slope": _slope(x, y),
-                     "spearman_rho": _rho(x, y)})
+        x, y = (
+            rest["density"].astype(float).to_numpy(),
+            rest["crime_change"].astype(float).to_numpy(),
+        )
+        rows.append(
+            {"left_out": city, "n": len(rest), "slope": _slope(x, y), "spearman_rho": _rho(x, y)}
+        )
     return pd.DataFrame(rows, columns=["left_out", "n", "slope", "spearman_rho"])
 
 
@@ -245,13 +318,18 @@ def grid_worker_definitions(points: pd.DataFrame, figures: pd.DataFrame) -> dict
         refs = parse_sources(str(point.density_sources or ""), where=f"panel.csv, {point.city_en}")
         phrases = []
         for ref in refs:
-            row = figures[(figures["release_id"] == ref.release_id) & (figures["start"] == ref.start)]
+            row = figures[
+                (figures["release_id"] == ref.release_id) & (figures["start"] == ref.start)
+            ]
             if row.empty:
                 continue
             first = row.iloc[0]
             subject = first.get("subject", "")
-            phrases.append(str(subject) if isinstance(subject, str) and subject
-                           else _clause_before(str(first["sentence"]), str(first["text"])))
+            phrases.append(
+                str(subject)
+                if isinstance(subject, str) and subject
+                else _clause_before(str(first["sentence"]), str(first["text"]))
+            )
         definitions[point.city_en] = worker_definition(" ".join(phrases))
     return definitions
 
@@ -280,80 +358,129 @@ def left_out_cities(panel: pd.DataFrame) -> pd.DataFrame:
         if GRID_WORKER_COUNT not in indicators:
             reasons.append("no grid-worker count in its releases")
         elif DENSITY_INDICATOR not in indicators:
-            reasons.append("no resident population in data/raw/reference/population.csv, so no "
-                           "grid workers per 10,000 residents")
-        rows.append({"City": f"{city} ({rows_of_city['city_zh'].iloc[0]})",
-                     "Left out because": "; ".join(reasons)})
+            reasons.append(
+                "no resident population in data/raw/reference/population.csv, so no "
+                "grid workers per 10,000 residents"
+            )
+        rows.append(
+            {
+                "City": f"{city} ({rows_of_city['city_zh'].iloc[0]})",
+                "Left out because": "; ".join(reasons),
+            }
+        )
     return pd.DataFrame(rows, columns=["City", "Left out because"])
 
 
-def caveats(points: pd.DataFrame, fit: CrimeGridFit, manifest: pd.DataFrame | None = None,
-            figures: pd.DataFrame | None = None) -> list[str]:
+def caveats(
+    points: pd.DataFrame,
+    fit: CrimeGridFit,
+    manifest: pd.DataFrame | None = None,
+    figures: pd.DataFrame | None = None,
+) -> list[str]:
     """What the data itself says about how far the figure can be trusted, as sentences.
 
     ``manifest`` adds who wrote the figures; ``figures`` (``indicators_valid``) adds how each
     city defines its grid workers.
     """
     n = len(points)
-    notes = [f"{n} {_cities(n)}: a correlation across so few points can be produced by any one "
-             "of them."]
+    notes = [
+        f"{n} {_cities(n)}: a correlation across so few points can be produced by any one of them."
+    ]
     if n < MIN_POINTS_FOR_P_VALUES:
-        notes.append(f"With fewer than {MIN_POINTS_FOR_P_VALUES} cities the p-values are not "
-                     f"meaningful: the exact permutation p-value of {n} points cannot fall below "
-                     f"{2 / math.factorial(max(n, 1)):.2f}, whatever the data.")
+        notes.append(
+            f"With fewer than {MIN_POINTS_FOR_P_VALUES} cities the p-values are not "
+            f"meaningful: the exact permutation p-value of {n} points cannot fall below "
+            f"{2 / math.factorial(max(n, 1)):.2f}, whatever the data."
+        )
     if fit.slope is not None and fit.leave_one_out.empty:
-        notes.append("Leaving out any one city leaves too few points to fit a line: the result cannot "
-                     "be checked for the influence of a single city.")
+        notes.append(
+            "Leaving out any one city leaves too few points to fit a line: the result cannot "
+            "be checked for the influence of a single city."
+        )
     if figures is not None and n:
         definitions = grid_worker_definitions(points, figures)
         if len(set(definitions.values())) > 1:
             by_definition: dict[str, list[str]] = {}
             for city, definition in definitions.items():
                 by_definition.setdefault(definition, []).append(city)
-            notes.append("Grid workers are not counted alike: " + "; ".join(
-                f"{', '.join(cities)}: {definition}" for definition, cities in sorted(by_definition.items()))
+            notes.append(
+                "Grid workers are not counted alike: "
+                + "; ".join(
+                    f"{', '.join(cities)}: {definition}"
+                    for definition, cities in sorted(by_definition.items())
+                )
                 + ". A count of full- and part-time workers is larger than one of full-time workers "
-                "for the same grid.")
+                "for the same grid."
+            )
     measures = sorted(points["crime_measure"].unique())
     if len(measures) > 1:
-        notes.append(f"Mixed crime measures ({', '.join(measures)}): police incidents, filed cases "
-                     "and occurred cases are recorded differently and are not interchangeable.")
-    spans = sorted({fmt.period(s, e) for s, e in zip(points["crime_period_start"], points["crime_period_end"], strict=True)})
+        notes.append(
+            f"Mixed crime measures ({', '.join(measures)}): police incidents, filed cases "
+            "and occurred cases are recorded differently and are not interchangeable."
+        )
+    spans = sorted(
+        {
+            fmt.period(s, e)
+            for s, e in zip(points["crime_period_start"], points["crime_period_end"], strict=True)
+        }
+    )
     if len(spans) > 1:
-        notes.append(f"Mixed periods ({', '.join(spans)}): changes are annualised (compound) to compare "
-                     "them, which assumes a steady rate within each period.")
-    gaps = [f"{p.city_en} (workers as of {p.density_as_of}, crime over {fmt.period(p.crime_period_start, p.crime_period_end)})"
-            for p in points.itertuples(index=False)
-            if not p.crime_period_start <= p.density_as_of <= p.crime_period_end]
+        notes.append(
+            f"Mixed periods ({', '.join(spans)}): changes are annualised (compound) to compare "
+            "them, which assumes a steady rate within each period."
+        )
+    gaps = [
+        f"{p.city_en} (workers as of {p.density_as_of}, crime over {fmt.period(p.crime_period_start, p.crime_period_end)})"
+        for p in points.itertuples(index=False)
+        if not p.crime_period_start <= p.density_as_of <= p.crime_period_end
+    ]
     if n:
-        notes.append("Stock against flow: the density is a stock counted on one day, the crime change a "
-                     "flow over a period; the comparison assumes the density held through the period."
-                     + (" For " + "; ".join(gaps) + " the day falls outside the period." if gaps else ""))
+        notes.append(
+            "Stock against flow: the density is a stock counted on one day, the crime change a "
+            "flow over a period; the comparison assumes the density held through the period."
+            + (" For " + "; ".join(gaps) + " the day falls outside the period." if gaps else "")
+        )
     references = sorted({str(r) for r in points["reference"] if str(r)})
     if any("year_end" in r for r in references) and any("census" in r for r in references):
-        notes.append("Population mixes census counts and year-end estimates; estimates before the 2020 "
-                     "census undercount (Qingdao 2019 by about 57万), biasing per-capita densities.")
-    breaks = [f"{city}: {note}" for city, note in zip(points["city_en"], points["population_note"], strict=True)
-              if isinstance(note, str) and "series break" in note]
+        notes.append(
+            "Population mixes census counts and year-end estimates; estimates before the 2020 "
+            "census undercount (Qingdao 2019 by about 57万), biasing per-capita densities."
+        )
+    breaks = [
+        f"{city}: {note}"
+        for city, note in zip(points["city_en"], points["population_note"], strict=True)
+        if isinstance(note, str) and "series break" in note
+    ]
     if breaks:
-        notes.append("Densities divide by a population of another year than the figure's: "
-                     + "; ".join(breaks) + ".")
+        notes.append(
+            "Densities divide by a population of another year than the figure's: "
+            + "; ".join(breaks)
+            + "."
+        )
     if manifest is not None:
         cities = manifest[manifest["city_en"].isin(points["city_en"])]
         # kind is optional in the manifest: an empty cell reads as "" or NaN
         given = [str(kind) for kind in cities["kind"] if isinstance(kind, str) and kind]
         unknown = len(cities) - len(given)
-        kinds = ", ".join([*sorted(set(given)), *([f"{unknown} of unknown kind"] if unknown else [])])
-        notes.append(f"Every figure is the government's own report "
-                     f"({fmt.plural(len(cities), 'release')}: {kinds}), not an independent statistic.")
+        kinds = ", ".join(
+            [*sorted(set(given)), *([f"{unknown} of unknown kind"] if unknown else [])]
+        )
+        notes.append(
+            f"Every figure is the government's own report "
+            f"({fmt.plural(len(cities), 'release')}: {kinds}), not an independent statistic."
+        )
         if unknown:
-            notes.append(f"{fmt.plural(unknown, 'release')} have no kind in data/raw/releases.csv "
-                         "(the optional `--kind` of `pingan add`): fill the column to say what "
-                         "each release is.")
+            notes.append(
+                f"{fmt.plural(unknown, 'release')} have no kind in data/raw/releases.csv "
+                "(the optional `--kind` of `pingan add`): fill the column to say what "
+                "each release is."
+            )
     if not fit.leave_one_out.empty:
         signs = set(np.sign(fit.leave_one_out["slope"]))
         if len(signs) > 1:
-            notes.append("Leaving out one city flips the slope's sign: the direction is not robust.")
+            notes.append(
+                "Leaving out one city flips the slope's sign: the direction is not robust."
+            )
     return notes
 
 
@@ -361,17 +488,23 @@ def points_table(points: pd.DataFrame) -> pd.DataFrame:
     """The points as a reader reads them, each figure linked to the mentions it rests on."""
     rows = []
     for p in points.itertuples(index=False):
-        rows.append({
-            "City": f"{p.city_en} ({p.city_zh})", "Crime measure": p.crime_measure,
-            "Crime change per year": fmt.change(p.crime_change, "%"),
-            "Range allowed": fmt.interval(p.crime_lower, p.crime_upper, "%", signed_change=True),
-            "Crime period": fmt.period(p.crime_period_start, p.crime_period_end),
-            "Grid workers per 10,000 residents": fmt.number(p.density),
-            "Density range": fmt.interval(p.density_lower, p.density_upper),
-            "Workers as of": p.density_as_of,
-            "Sources": _source_links(p.crime_sources, "crime") + "<br>"
-            + _source_links(p.density_sources, "grid workers"),
-        })
+        rows.append(
+            {
+                "City": f"{p.city_en} ({p.city_zh})",
+                "Crime measure": p.crime_measure,
+                "Crime change per year": fmt.change(p.crime_change, "%"),
+                "Range allowed": fmt.interval(
+                    p.crime_lower, p.crime_upper, "%", signed_change=True
+                ),
+                "Crime period": fmt.period(p.crime_period_start, p.crime_period_end),
+                "Grid workers per 10,000 residents": fmt.number(p.density),
+                "Density range": fmt.interval(p.density_lower, p.density_upper),
+                "Workers as of": p.density_as_of,
+                "Sources": _source_links(p.crime_sources, "crime")
+                + "<br>"
+                + _source_links(p.density_sources, "grid workers"),
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -382,39 +515,69 @@ def _source_links(cell: object, label: str) -> str:
 
 def leave_one_out_table(fit: CrimeGridFit) -> pd.DataFrame:
     """:attr:`CrimeGridFit.leave_one_out` for reading (empty when n does not allow it)."""
-    return pd.DataFrame({
-        "City left out": fit.leave_one_out.get("left_out", []),
-        "Cities left": fit.leave_one_out.get("n", []),
-        "Slope (pp per worker per 10,000)": [f"{v:+.2f}" for v in fit.leave_one_out.get("slope", [])],
-        "Spearman ρ": [f"{v:+.2f}" for v in fit.leave_one_out.get("spearman_rho", [])],
-    })
+    return pd.DataFrame(
+        {
+            "City left out": fit.leave_one_out.get("left_out", []),
+            "Cities left": fit.leave_one_out.get("n", []),
+            "Slope (pp per worker per 10,000)": [
+                f"{v:+.2f}" for v in fit.leave_one_out.get("slope", [])
+            ],
+            "Spearman ρ": [f"{v:+.2f}" for v in fit.leave_one_out.get("spearman_rho", [])],
+        }
+    )
 
 
-def plot_crime_vs_density(points: pd.DataFrame, fit: CrimeGridFit, chinese: bool = True) -> plt.Figure:
+def plot_crime_vs_density(
+    points: pd.DataFrame, fit: CrimeGridFit, chinese: bool = True
+) -> plt.Figure:
     """Scatter with city labels and interval bars from the qualifiers; the OLS line only when
     there are cities enough to test it (:data:`MIN_POINTS_FOR_P_VALUES`)."""
     set_theme("whitegrid")
     figure, axes = plt.subplots(figsize=(8, 5))
-    sns.scatterplot(data=points, x="density", y="crime_change", hue="crime_measure",
-                    style="crime_measure", s=90, ax=axes)
-    axes.errorbar(points["density"], points["crime_change"], xerr=_bars(points, "density"),
-                  yerr=_bars(points, "crime_change"), fmt="none", ecolor="grey", alpha=0.6)
+    sns.scatterplot(
+        data=points,
+        x="density",
+        y="crime_change",
+        hue="crime_measure",
+        style="crime_measure",
+        s=90,
+        ax=axes,
+    )
+    axes.errorbar(
+        points["density"],
+        points["crime_change"],
+        xerr=_bars(points, "density"),
+        yerr=_bars(points, "crime_change"),
+        fmt="none",
+        ecolor="grey",
+        alpha=0.6,
+    )
     for _, point in points.iterrows():
-        axes.annotate(city_label(point["city_en"], point["city_zh"], chinese),
-                      (point["density"], point["crime_change"]), textcoords="offset points",
-                      xytext=(6, 6))
+        axes.annotate(
+            city_label(point["city_en"], point["city_zh"], chinese),
+            (point["density"], point["crime_change"]),
+            textcoords="offset points",
+            xytext=(6, 6),
+        )
     if fit.slope is not None and fit.intercept is not None and fit.testable:
         xs = np.linspace(points["density"].min(), points["density"].max(), 50)
         axes.plot(xs, fit.intercept + fit.slope * xs, color="black", linewidth=1, label="OLS fit")
     axes.axhline(0, color="grey", linewidth=0.8)
-    axes.set(xlabel="grid-worker density (workers per 10,000 residents)",
-             ylabel="crime change per year (%, compound)",
-             title="Crime change against grid-worker density"
-             + ("" if fit.testable else f" (n = {fit.n}: too few cities to test)"))
+    axes.set(
+        xlabel="grid-worker density (workers per 10,000 residents)",
+        ylabel="crime change per year (%, compound)",
+        title="Crime change against grid-worker density"
+        + ("" if fit.testable else f" (n = {fit.n}: too few cities to test)"),
+    )
     axes.margins(x=0.2, y=0.15)
     if axes.get_legend() is not None:
-        axes.legend(title="crime measure", fontsize="small", loc="upper left",
-                    bbox_to_anchor=(1.01, 1), borderaxespad=0)
+        axes.legend(
+            title="crime measure",
+            fontsize="small",
+            loc="upper left",
+            bbox_to_anchor=(1.01, 1),
+            borderaxespad=0,
+        )
     figure.tight_layout()
     return figure
 

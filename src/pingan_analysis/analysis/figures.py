@@ -7,6 +7,7 @@ machine has. ``font.family`` lists it after DejaVu Sans and matplotlib falls bac
 text keeps DejaVu, Chinese text gets Noto. seaborn's ``set_theme`` resets the font list, so the
 font is put back after every theme through :func:`set_theme`.
 """
+
 from __future__ import annotations
 
 from functools import lru_cache
@@ -44,12 +45,16 @@ def cjk_font_name() -> str:
         font_manager.fontManager.addfont(path)
         faces = [FT2Font(path, face_index=i) for i in range(FT2Font(path).num_faces)]
     except (OSError, RuntimeError) as error:
-        raise PinganError(f"the CJK font {path} cannot be read: {error}",
-                          fix="reinstall the environment: make clean-env && make test") from error
+        raise PinganError(
+            f"the CJK font {path} cannot be read: {error}",
+            fix="reinstall the environment: make clean-env && make test",
+        ) from error
     face = next((f for f in faces if f.family_name == CJK_FAMILY), None)
     if face is None or not all(ord(c) in face.get_charmap() for c in CJK_PROBE):
-        raise PinganError(f"{path} has no {CJK_FAMILY} face with the characters {CJK_PROBE}",
-                          fix="reinstall the environment: make clean-env && make test")
+        raise PinganError(
+            f"{path} has no {CJK_FAMILY} face with the characters {CJK_PROBE}",
+            fix="reinstall the environment: make clean-env && make test",
+        )
     return CJK_FAMILY
 
 

@@ -6,6 +6,7 @@ unit (``29,000个``), never scientific notation; a change with its sign and its 
 as dates (``2019``, ``2019-01-01 – 2019-05-31``, ``as of 2019-12-31``); counts with the right
 plural. Missing values show as an em dash, never ``nan``.
 """
+
 from __future__ import annotations
 
 import math
@@ -43,7 +44,7 @@ def number(value: object, decimals: int = 2) -> str:
     x = float(value)  # type: ignore[arg-type]
     if math.isinf(x):
         return "∞" if x > 0 else "−∞"
-    if x != 0 and abs(x) < 10 ** -decimals:
+    if x != 0 and abs(x) < 10**-decimals:
         decimals = 1 - math.floor(math.log10(abs(x)))
     text = f"{abs(x):,.{decimals}f}"
     if "." in text:
@@ -79,8 +80,14 @@ def change(value: object, unit: object = "%", decimals: int = 2) -> str:
     return f"{arrow} {quantity(abs(x), unit, decimals)} {CHANGE_WORDS[direction]}"
 
 
-def interval(lower: object, upper: object, unit: object = "", *, signed_change: bool = False,
-             decimals: int = 2) -> str:
+def interval(
+    lower: object,
+    upper: object,
+    unit: object = "",
+    *,
+    signed_change: bool = False,
+    decimals: int = 2,
+) -> str:
     """The range a qualifier allows: ``29,000–30,000个``, ``≥ 98%``, ``≤ 3万``-style bounds.
 
     Both ends equal: the figure is exact (``exact``); both open: only an approximation is stated
@@ -162,7 +169,7 @@ def excerpt(sentence: str, text: str, width: int | None = None) -> tuple[str, st
     at = sentence.find(text) if text else -1
     if at < 0:
         return sentence, "", ""
-    before, after = sentence[:at], sentence[at + len(text):]
+    before, after = sentence[:at], sentence[at + len(text) :]
     if width is None:
         return before, text, after
     if len(before) > width:

@@ -6,6 +6,7 @@ notebook reports live in ``reports/html/``, the index page in ``reports/``; ``me
 gives the relative link from either. The panel's ``sources`` cell lists every mention a panel
 row rests on as ``release_id:start-end`` joined by ``;``; ``parse_sources`` reads it back.
 """
+
 from __future__ import annotations
 
 import re

@@ -9,6 +9,7 @@ characters in the release's reader page.
 Mention values are unsigned with a ``direction``; the profile signs them the way the panel does
 (:func:`pingan_analysis.panel.reconcile.signed_changes`), so a fall always reads as a fall.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -39,19 +40,32 @@ DOMAIN_TITLES: dict[str, str] = {
     "serving_development": "Serving development: law, courts, legal services (服务发展)",
 }
 #: Columns of a profile table, as the reader sees them.
-PROFILE_COLUMNS: tuple[str, ...] = ("Indicator", "Figure", "Range allowed", "Period", "As written",
-                                    "Sentence")
+PROFILE_COLUMNS: tuple[str, ...] = (
+    "Indicator",
+    "Figure",
+    "Range allowed",
+    "Period",
+    "As written",
+    "Sentence",
+)
 PROFILE_HTML_COLUMNS: tuple[str, ...] = ("As written", "Sentence")
 #: Room for the sentence, so it reads as a line rather than a column of characters.
-PROFILE_WIDTHS: dict[str, str] = {"Indicator": "20%", "Figure": "11%", "Range allowed": "11%",
-                                  "Period": "11%", "As written": "9%", "Sentence": "38%"}
+PROFILE_WIDTHS: dict[str, str] = {
+    "Indicator": "20%",
+    "Figure": "11%",
+    "Range allowed": "11%",
+    "Period": "11%",
+    "As written": "9%",
+    "Sentence": "38%",
+}
 HEADLINE_COLUMNS: tuple[str, ...] = ("Indicator", "Figure", "Range allowed", "Period", "Sources")
 #: Panel kinds that make a headline: outcomes (changes) and rates, rather than raw counts.
 HEADLINE_KINDS: tuple[str, ...] = ("change_pct", "percent")
 
 
-def city_figures(city_en: str, processed_dir: str | Path | None = None,
-                 codebook: Codebook | None = None) -> pd.DataFrame:
+def city_figures(
+    city_en: str, processed_dir: str | Path | None = None, codebook: Codebook | None = None
+) -> pd.DataFrame:
     """The city's validated indicator mentions, signed, with the codebook's names, in reading order.
 
     ``signed_value``/``signed_lower``/``signed_upper`` are the figure as the panel holds it (a
@@ -65,15 +79,20 @@ def city_figures(city_en: str, processed_dir: str | Path | None = None,
     if city_en not in with_figures:
         known = sorted(with_figures | _corpus_cities(processed_dir))
         if city_en not in known:
-            raise DataError(f"the city {city_en!r} is not in the corpus",
-                            fix=f"use one of the corpus's cities: {', '.join(known)}")
+            raise DataError(
+                f"the city {city_en!r} is not in the corpus",
+                fix=f"use one of the corpus's cities: {', '.join(known)}",
+            )
     book = codebook or load_codebook(_project_codebook())
     rows = rows[rows["city_en"] == city_en].copy()
     rows["name_en"] = rows["indicator"].map(lambda i: book[i].name_en if i in book else "")
     rows["name_zh"] = rows["indicator"].map(lambda i: book[i].name_zh if i in book else "")
     signed = signed_changes(_as_floats(rows))
     rows["signed_value"], rows["signed_lower"], rows["signed_upper"] = (
-        signed["value"], signed["lower"], signed["upper"])
+        signed["value"],
+        signed["lower"],
+        signed["upper"],
+    )
     rows["signed_kind"], rows["signed_unit"] = signed["kind"], signed["unit"]
     return rows.sort_values(["domain", "indicator", "release_id", "start"], kind="stable")
 
@@ -87,7 +106,9 @@ def _as_floats(rows: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def figure_text(value: object, lower: object, upper: object, unit: object, kind: str) -> tuple[str, str]:
+def figure_text(
+    value: object, lower: object, upper: object, unit: object, kind: str
+) -> tuple[str, str]:
     """(figure, range) as the reader sees them: a change signed and worded, else value and unit."""
     if kind == "change_pct":
         return fmt.change(value, unit), fmt.interval(lower, upper, unit, signed_change=True)
@@ -105,16 +126,22 @@ def profile_table(figures: pd.DataFrame) -> pd.DataFrame:
     as written (linked to its characters) and the sentence around it."""
     rows = []
     for row in figures.itertuples(index=False):
-        figure, allowed = figure_text(row.signed_value, row.signed_lower, row.signed_upper,
-                                      row.signed_unit, row.signed_kind)
+        figure, allowed = figure_text(
+            row.signed_value, row.signed_lower, row.signed_upper, row.signed_unit, row.signed_kind
+        )
         href = mention_href(row.release_id, int(row.start), int(row.end))
-        rows.append({
-            "Indicator": _indicator_name(row.name_en, row.name_zh, row.indicator),
-            "Figure": figure, "Range allowed": allowed,
-            "Period": fmt.period(row.period_start, row.period_end),
-            "As written": link(str(row.text), href, f"{row.release_id}, characters {row.start}–{row.end}"),
-            "Sentence": marked(*fmt.excerpt(str(row.sentence), str(row.text))),
-        })
+        rows.append(
+            {
+                "Indicator": _indicator_name(row.name_en, row.name_zh, row.indicator),
+                "Figure": figure,
+                "Range allowed": allowed,
+                "Period": fmt.period(row.period_start, row.period_end),
+                "As written": link(
+                    str(row.text), href, f"{row.release_id}, characters {row.start}–{row.end}"
+                ),
+                "Sentence": marked(*fmt.excerpt(str(row.sentence), str(row.text))),
+            }
+        )
     return pd.DataFrame(rows, columns=list(PROFILE_COLUMNS))
 
 
@@ -122,8 +149,10 @@ def profile_by_domain(figures: pd.DataFrame) -> dict[str, pd.DataFrame]:
     """The achieved figures (targets apart, see :func:`targets`) in the six domains, in the
     releases' own order of the six battles; a domain with no figure has an empty table."""
     reported = figures[figures["modality"] != "target"]
-    return {DOMAIN_TITLES[domain]: profile_table(reported[reported["domain"] == domain])
-            for domain in DOMAINS}
+    return {
+        DOMAIN_TITLES[domain]: profile_table(reported[reported["domain"] == domain])
+        for domain in DOMAINS
+    }
 
 
 def targets(figures: pd.DataFrame) -> pd.DataFrame:
@@ -137,27 +166,33 @@ def city_panel(panel: pd.DataFrame, city_en: str) -> pd.DataFrame:
     return rows.sort_values(["indicator", "kind", "period_end", "period_start"], kind="stable")
 
 
-def headline_figures(panel: pd.DataFrame, city_en: str, codebook: Codebook | None = None) -> pd.DataFrame:
+def headline_figures(
+    panel: pd.DataFrame, city_en: str, codebook: Codebook | None = None
+) -> pd.DataFrame:
     """Every change and rate of the city's panel (latest period first), each with links to all
     the mentions it rests on."""
     book = codebook or load_codebook(_project_codebook())
     rows = city_panel(panel, city_en)
     rows = rows[rows["kind"].isin(HEADLINE_KINDS)]
-    rows = rows.sort_values(["kind", "indicator", "period_end"], ascending=[True, True, False],
-                            kind="stable")
+    rows = rows.sort_values(
+        ["kind", "indicator", "period_end"], ascending=[True, True, False], kind="stable"
+    )
     out = []
     for row in rows.itertuples(index=False):
         entry = book.get(row.indicator)
         figure, allowed = figure_text(row.value, row.lower, row.upper, row.unit, row.kind)
         refs = parse_sources(str(row.sources), where=f"panel.csv, {city_en} {row.indicator}")
-        out.append({
-            "Indicator": _indicator_name(entry.name_en, entry.name_zh, row.indicator) if entry
-            else _derived_name(row.indicator, getattr(row, "measure", "")),
-            "Figure": figure, "Range allowed": allowed,
-            "Period": fmt.period(row.period_start, row.period_end),
-            "Sources": links([(ref.label, ref.href()) for ref in refs],
-                             "<br>"),
-        })
+        out.append(
+            {
+                "Indicator": _indicator_name(entry.name_en, entry.name_zh, row.indicator)
+                if entry
+                else _derived_name(row.indicator, getattr(row, "measure", "")),
+                "Figure": figure,
+                "Range allowed": allowed,
+                "Period": fmt.period(row.period_start, row.period_end),
+                "Sources": links([(ref.label, ref.href()) for ref in refs], "<br>"),
+            }
+        )
     return pd.DataFrame(out, columns=list(HEADLINE_COLUMNS))
 
 
@@ -171,7 +206,8 @@ def timeline_rows(panel: pd.DataFrame, city_en: str) -> pd.DataFrame:
     """The city's panel rows of the indicators (and kinds) reported for two or more periods."""
     rows = city_panel(panel, city_en)
     periods = rows.groupby(["indicator", "kind"])["period_end"].transform(
-        lambda ends: ends.astype(str).nunique())
+        lambda ends: ends.astype(str).nunique()
+    )
     return rows[periods >= 2]
 
 
@@ -199,21 +235,32 @@ def plot_timeline(panel: pd.DataFrame, city_en: str) -> plt.Figure | None:
         if pd.isna(start) or start == end:
             axes.plot([end], [y], "o", color="#0072B2")
         else:
-            axes.plot([start, end], [y, y], "-", color="#0072B2", linewidth=4, alpha=0.7,
-                      solid_capstyle="butt")
+            axes.plot(
+                [start, end],
+                [y, y],
+                "-",
+                color="#0072B2",
+                linewidth=4,
+                alpha=0.7,
+                solid_capstyle="butt",
+            )
         text = figure_text(row.value, row.lower, row.upper, row.unit, row.kind)[0]
         axes.annotate(text, (end, y), textcoords="offset points", xytext=(4, -3), fontsize=8)
     axes.set_yticks(np.arange(len(order)), order)
     axes.invert_yaxis()
-    axes.set(xlabel="period the figure covers (calendar date)", ylabel="",
-             title=f"{city_en}: indicators reported for several periods")
+    axes.set(
+        xlabel="period the figure covers (calendar date)",
+        ylabel="",
+        title=f"{city_en}: indicators reported for several periods",
+    )
     axes.margins(x=0.12)
     figure.tight_layout()
     return figure
 
 
-def city_header(figures: pd.DataFrame, city_en: str | None = None,
-                processed_dir: str | Path | None = None) -> str:
+def city_header(
+    figures: pd.DataFrame, city_en: str | None = None, processed_dir: str | Path | None = None
+) -> str:
     """Who and what the profile covers, as HTML with every name escaped.
 
     For a city without figures (give ``city_en``) the names and releases come from the corpus
@@ -221,14 +268,19 @@ def city_header(figures: pd.DataFrame, city_en: str | None = None,
     """
     if len(figures):
         first, releases = figures.iloc[0], sorted(figures["release_id"].unique())
-        place = "".join(f"{html_text(value)} · " for value in (first["province"], first["admin_level"])
-                        if pd.notna(value) and value)
+        place = "".join(
+            f"{html_text(value)} · "
+            for value in (first["province"], first["admin_level"])
+            if pd.notna(value) and value
+        )
     else:
         corpus = processed_table("corpus", processed_dir)
         own = corpus[corpus["city_en"] == city_en]
         if own.empty:
-            raise DataError(f"the city {city_en!r} is not in the corpus",
-                            fix="give the English name of a city of data/raw/releases.csv")
+            raise DataError(
+                f"the city {city_en!r} is not in the corpus",
+                fix="give the English name of a city of data/raw/releases.csv",
+            )
         first, releases = own.iloc[0], sorted(str(r) for r in own["release_id"].unique())
         place = ""  # corpus.csv has no province or level
     n_targets = int((figures["modality"] == "target").sum())
@@ -242,8 +294,10 @@ def city_header(figures: pd.DataFrame, city_en: str | None = None,
         f"{fmt.plural(n_targets, 'target')}</p>"
     )
     if not len(figures):
-        header += ("<p><em>No validated figures for this city: nothing in its releases maps to "
-                   "an indicator of the codebook (see the validation report).</em></p>")
+        header += (
+            "<p><em>No validated figures for this city: nothing in its releases maps to "
+            "an indicator of the codebook (see the validation report).</em></p>"
+        )
     return header
 
 

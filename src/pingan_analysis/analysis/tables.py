@@ -11,6 +11,7 @@ Cells are text the caller formatted (:mod:`pingan_analysis.analysis.formatting`)
 escaped by the libraries; the columns named in ``html_columns`` hold HTML the caller built from
 escaped text (links to the reader pages), passed through as it is.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -52,16 +53,24 @@ def _table_id(frame: pd.DataFrame, title: str) -> str:
     return f"t{digest[:10]}"
 
 
-def static_table(frame: pd.DataFrame, *, title: str = "", subtitle: str = "",
-                 html_columns: tuple[str, ...] = (), notes: tuple[str, ...] = (),
-                 right_align: tuple[str, ...] = (), widths: dict[str, str] | None = None) -> GT:
+def static_table(
+    frame: pd.DataFrame,
+    *,
+    title: str = "",
+    subtitle: str = "",
+    html_columns: tuple[str, ...] = (),
+    notes: tuple[str, ...] = (),
+    right_align: tuple[str, ...] = (),
+    widths: dict[str, str] | None = None,
+) -> GT:
     """A great_tables table of ``frame`` (every row, no index), text left- and numbers
     right-aligned as ``right_align`` names them; ``widths`` as CSS widths by column."""
     frame = frame.reset_index(drop=True).fillna("")
     table_id = _table_id(frame, title)
     # long words (indicator ids) wrap in their cell instead of being cut off at its edge
     table = GT(frame, id=table_id).opt_css(
-        f"#{table_id} .gt_row {{ overflow-wrap: break-word; white-space: normal; }}")
+        f"#{table_id} .gt_row {{ overflow-wrap: break-word; white-space: normal; }}"
+    )
     if title or subtitle:
         table = table.tab_header(title=title, subtitle=subtitle or None)
     present = [c for c in html_columns if c in frame.columns]
@@ -85,8 +94,13 @@ def offline_mode() -> None:
     init_notebook_mode(all_interactive=False, connected=False)
 
 
-def long_table(frame: pd.DataFrame, *, title: str, html_columns: tuple[str, ...] = (),
-               right_align: tuple[str, ...] = ()) -> HTML:
+def long_table(
+    frame: pd.DataFrame,
+    *,
+    title: str,
+    html_columns: tuple[str, ...] = (),
+    right_align: tuple[str, ...] = (),
+) -> HTML:
     """An interactive table (pages of :data:`PAGE_LENGTH`, sortable, searchable) with every row;
     call :func:`offline_mode` first in the notebook."""
     from itables import to_html_datatable
@@ -98,26 +112,51 @@ def long_table(frame: pd.DataFrame, *, title: str, html_columns: tuple[str, ...]
         shown[column] = shown[column].map(lambda value: html.escape(str(value)))
     numeric = [list(frame.columns).index(c) for c in right_align if c in frame.columns]
     body = to_html_datatable(
-        shown, caption=title, connected=False, allow_html=True, showIndex=False, maxBytes=0,
-        pageLength=PAGE_LENGTH, lengthMenu=[PAGE_LENGTH, 50, 100, -1], classes="display compact",
-        columnDefs=[{"className": "dt-right", "targets": numeric},
-                    {"className": "dt-left", "targets": "_all"}],
-        table_id=_table_id(frame, title), display_logo_when_loading=False,
+        shown,
+        caption=title,
+        connected=False,
+        allow_html=True,
+        showIndex=False,
+        maxBytes=0,
+        pageLength=PAGE_LENGTH,
+        lengthMenu=[PAGE_LENGTH, 50, 100, -1],
+        classes="display compact",
+        columnDefs=[
+            {"className": "dt-right", "targets": numeric},
+            {"className": "dt-left", "targets": "_all"},
+        ],
+        table_id=_table_id(frame, title),
+        display_logo_when_loading=False,
     )
     return HTML(body)
 
 
-def table(frame: pd.DataFrame, *, title: str = "", subtitle: str = "",
-          html_columns: tuple[str, ...] = (), notes: tuple[str, ...] = (),
-          right_align: tuple[str, ...] = (), widths: dict[str, str] | None = None) -> GT | HTML:
+def table(
+    frame: pd.DataFrame,
+    *,
+    title: str = "",
+    subtitle: str = "",
+    html_columns: tuple[str, ...] = (),
+    notes: tuple[str, ...] = (),
+    right_align: tuple[str, ...] = (),
+    widths: dict[str, str] | None = None,
+) -> GT | HTML:
     """:func:`static_table` up to :data:`STATIC_ROWS` rows, else :func:`long_table` (every row,
     paged, its count shown); the notes then follow as text."""
     if len(frame) <= STATIC_ROWS:
-        return static_table(frame, title=title, subtitle=subtitle, html_columns=html_columns,
-                            notes=notes, right_align=right_align, widths=widths)
+        return static_table(
+            frame,
+            title=title,
+            subtitle=subtitle,
+            html_columns=html_columns,
+            notes=notes,
+            right_align=right_align,
+            widths=widths,
+        )
     caption = f"{title} ({len(frame):,} rows)" if title else f"{len(frame):,} rows"
-    interactive = long_table(frame, title=caption, html_columns=html_columns,
-                             right_align=right_align)
+    interactive = long_table(
+        frame, title=caption, html_columns=html_columns, right_align=right_align
+    )
     if not notes and not subtitle:
         return interactive
     extra = "".join(f"<p>{html.escape(n)}</p>" for n in (subtitle, *notes) if n)

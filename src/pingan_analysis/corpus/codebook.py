@@ -9,6 +9,7 @@ has no cue. ``keywords`` are ``|``-separated; a keyword may name context words b
 with ``+`` ("法律援助+民事案件": 民事案件 is the subject of the figure, 法律援助 occurs earlier in
 its sentence); ``A&B`` names a list of both given one figure (安全感&满意度). Adding an indicator means adding a row: no code knows the ids.
 """
+
 from __future__ import annotations
 
 import csv
@@ -24,7 +25,14 @@ from pingan_analysis.exceptions import DataError
 from pingan_analysis.registry import DOMAINS, MENTION_KINDS
 
 REQUIRED_COLUMNS: tuple[str, ...] = (
-    "id", "name_zh", "name_en", "domain", "unit", "kinds", "keywords", "description",
+    "id",
+    "name_zh",
+    "name_en",
+    "domain",
+    "unit",
+    "kinds",
+    "keywords",
+    "description",
 )
 OPTIONAL_COLUMNS: tuple[str, ...] = ("stock", "stages")
 #: The stages a case or matter goes through as police, procuratorate and court reports word
@@ -87,7 +95,8 @@ class Codebook:
     indicators: tuple[Indicator, ...]
     # the index, built by __post_init__ from the indicators
     _with_prefixes: dict[str, tuple[tuple[int, Indicator, Keyword], ...]] = field(
-        init=False, repr=False, compare=False)
+        init=False, repr=False, compare=False
+    )
     _heads: re.Pattern[str] = field(init=False, repr=False, compare=False)
     _by_id: dict[str, Indicator] = field(init=False, repr=False, compare=False)
 
@@ -99,9 +108,11 @@ class Codebook:
         # The scan finds the longest head at each position (one regex, a trie of the heads);
         # the shorter heads there are its prefixes, listed with it beforehand, longest first.
         with_prefixes = {
-            head: tuple((len(prefix), indicator, keyword)
-                        for prefix in sorted(_prefixes(head, entries), key=len, reverse=True)
-                        for indicator, keyword in entries[prefix])
+            head: tuple(
+                (len(prefix), indicator, keyword)
+                for prefix in sorted(_prefixes(head, entries), key=len, reverse=True)
+                for indicator, keyword in entries[prefix]
+            )
             for head in entries
         }
         object.__setattr__(self, "_with_prefixes", with_prefixes)
@@ -164,7 +175,7 @@ def _longest_first_pattern(heads: Mapping[str, object]) -> re.Pattern[str]:
     if not trie:
         return re.compile("(?!)")
     firsts = sorted(trie)
-    groups = [firsts[i:i + FIRST_CHAR_GROUP] for i in range(0, len(firsts), FIRST_CHAR_GROUP)]
+    groups = [firsts[i : i + FIRST_CHAR_GROUP] for i in range(0, len(firsts), FIRST_CHAR_GROUP)]
     body = "|".join(
         f"(?=[{_char_class(group)}])(?:{'|'.join(re.escape(c) + _trie_pattern(trie[c]) for c in group)})"
         for group in groups
@@ -181,7 +192,9 @@ def _char_class(chars: list[str]) -> str:
 
 
 def _trie_pattern(node: dict[str, dict]) -> str:
-    branches = [re.escape(char) + _trie_pattern(child) for char, child in sorted(node.items()) if char]
+    branches = [
+        re.escape(char) + _trie_pattern(child) for char, child in sorted(node.items()) if char
+    ]
     if not branches:
         return ""
     body = branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})"
@@ -214,15 +227,23 @@ def _read_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
             _check_header(reader.fieldnames, path)
             return [(reader.line_num, row) for row in reader]
     except FileNotFoundError as error:
-        raise DataError("no such codebook file", where=str(path),
-                        fix="check the path, or delete the project's codebook.csv to use the "
-                            "packaged one") from error
+        raise DataError(
+            "no such codebook file",
+            where=str(path),
+            fix="check the path, or delete the project's codebook.csv to use the packaged one",
+        ) from error
     except UnicodeDecodeError as error:
-        raise DataError(f"the codebook is not UTF-8 text ({error.reason})", where=str(path),
-                        fix="save the file as UTF-8") from error
+        raise DataError(
+            f"the codebook is not UTF-8 text ({error.reason})",
+            where=str(path),
+            fix="save the file as UTF-8",
+        ) from error
     except csv.Error as error:
-        raise DataError(f"the codebook is not a valid CSV file: {error}", where=str(path),
-                        fix="quote fields that hold commas or quotes (RFC 4180)") from error
+        raise DataError(
+            f"the codebook is not a valid CSV file: {error}",
+            where=str(path),
+            fix="quote fields that hold commas or quotes (RFC 4180)",
+        ) from error
 
 
 def _check_header(fieldnames: Sequence[str] | None, path: Path) -> None:
@@ -239,8 +260,11 @@ def _indicator(row: Mapping[str, str | None], path: Path, line: int) -> Indicato
     where = f"{path}, line {line}"
     # the last column, stages, may be left off a row added by hand
     if None in row or any(value is None for key, value in row.items() if key != "stages"):
-        raise DataError("the row has a different number of fields than the header", where=where,
-                        fix="quote fields that hold commas; one value per column")
+        raise DataError(
+            "the row has a different number of fields than the header",
+            where=where,
+            fix="quote fields that hold commas; one value per column",
+        )
     values = {key: (value or "").strip() for key, value in row.items()}
     return Indicator(
         id=_id(values["id"], where),
@@ -258,8 +282,11 @@ def _indicator(row: Mapping[str, str | None], path: Path, line: int) -> Indicato
 
 def _id(value: str, where: str) -> str:
     if not value or not set(value) <= _ID_CHARS or not value[0].isalpha():
-        raise DataError(f"the id {value!r} is not a snake_case identifier", where=where,
-                        fix="use lower-case letters, digits and _, starting with a letter")
+        raise DataError(
+            f"the id {value!r} is not a snake_case identifier",
+            where=where,
+            fix="use lower-case letters, digits and _, starting with a letter",
+        )
     return value
 
 
@@ -271,8 +298,11 @@ def _required(values: dict[str, str], column: str, where: str) -> str:
 
 def _choice(values: dict[str, str], column: str, allowed: tuple[str, ...], where: str) -> str:
     if values[column] not in allowed:
-        raise DataError(f"{column} {values[column]!r} is not one of {', '.join(allowed)}",
-                        where=where, fix=f"use one of the listed {column} values")
+        raise DataError(
+            f"{column} {values[column]!r} is not one of {', '.join(allowed)}",
+            where=where,
+            fix=f"use one of the listed {column} values",
+        )
     return values[column]
 
 
@@ -280,9 +310,11 @@ def _kinds(values: dict[str, str], where: str) -> frozenset[str]:
     kinds = [k.strip() for k in values["kinds"].split("|") if k.strip()]
     unknown = [k for k in kinds if k not in MENTION_KINDS]
     if not kinds or unknown:
-        raise DataError(f"kinds {values['kinds']!r} must list one or more of "
-                        f"{', '.join(MENTION_KINDS)}", where=where,
-                        fix="separate kinds with |, e.g. count|change_pct")
+        raise DataError(
+            f"kinds {values['kinds']!r} must list one or more of {', '.join(MENTION_KINDS)}",
+            where=where,
+            fix="separate kinds with |, e.g. count|change_pct",
+        )
     return frozenset(kinds)
 
 
@@ -292,13 +324,19 @@ def _keywords(values: dict[str, str], where: str) -> tuple[Keyword, ...]:
         together = "&" in text
         parts = [part.strip() for part in text.split("&" if together else "+")]
         if text.strip() and not all(parts):
-            raise DataError(f"the keyword {text!r} has an empty part", where=where,
-                            fix="write context+head, e.g. 法律援助+民事案件, with no empty part")
+            raise DataError(
+                f"the keyword {text!r} has an empty part",
+                where=where,
+                fix="write context+head, e.g. 法律援助+民事案件, with no empty part",
+            )
         if text.strip():
             keywords.append(Keyword(tuple(parts[:-1]), parts[-1], together))
     if not keywords:
-        raise DataError("the indicator has no keywords", where=where,
-                        fix="give one or more |-separated keywords, the words that name it")
+        raise DataError(
+            "the indicator has no keywords",
+            where=where,
+            fix="give one or more |-separated keywords, the words that name it",
+        )
     return tuple(keywords)
 
 
@@ -306,16 +344,22 @@ def _stages(values: dict[str, str], where: str) -> frozenset[str]:
     stages = [s.strip() for s in values.get("stages", "").split("|") if s.strip()]
     unknown = [s for s in stages if s not in STAGES]
     if unknown:
-        raise DataError(f"stages {values['stages']!r} must list some of {', '.join(STAGES)}",
-                        where=where, fix="separate stages with |, e.g. occurred|filed|none")
+        raise DataError(
+            f"stages {values['stages']!r} must list some of {', '.join(STAGES)}",
+            where=where,
+            fix="separate stages with |, e.g. occurred|filed|none",
+        )
     return frozenset(stages)
 
 
 def _flag(values: dict[str, str], column: str, where: str) -> bool:
     value = values.get(column, "").lower()
     if value not in _TRUE + _FALSE:
-        raise DataError(f"{column} {values[column]!r} is not yes or no", where=where,
-                        fix=f"write yes in {column} for a stock, or leave it empty")
+        raise DataError(
+            f"{column} {values[column]!r} is not yes or no",
+            where=where,
+            fix=f"write yes in {column} for a stock, or leave it empty",
+        )
     return value in _TRUE
 
 
@@ -323,9 +367,11 @@ def _check_unique_ids(indicators: tuple[Indicator, ...], path: Path, lines: list
     first_line: dict[str, int] = {}
     for indicator, line in zip(indicators, lines, strict=True):
         if indicator.id in first_line:
-            raise DataError(f"the id {indicator.id} repeats the one on line {first_line[indicator.id]}",
-                            where=f"{path}, line {line}",
-                            fix="give every indicator its own id (append rows, never duplicate)")
+            raise DataError(
+                f"the id {indicator.id} repeats the one on line {first_line[indicator.id]}",
+                where=f"{path}, line {line}",
+                fix="give every indicator its own id (append rows, never duplicate)",
+            )
         first_line[indicator.id] = line
 
 
@@ -351,12 +397,18 @@ def unmapped_subjects(mentions_csv: Path, top: int = 30) -> list[tuple[str, int]
             reader = csv.DictReader(handle)
             fieldnames = reader.fieldnames or []
             if "subject" not in fieldnames or "indicator" not in fieldnames:
-                raise DataError("the mentions table has no subject and indicator columns",
-                                where=f"{mentions_csv}, line 1",
-                                fix="rerun the extraction (`pingan run`) with this version")
-            counts = Counter(row["subject"] for row in reader
-                             if not row["indicator"] and row["subject"])
+                raise DataError(
+                    "the mentions table has no subject and indicator columns",
+                    where=f"{mentions_csv}, line 1",
+                    fix="rerun the extraction (`pingan run`) with this version",
+                )
+            counts = Counter(
+                row["subject"] for row in reader if not row["indicator"] and row["subject"]
+            )
     except FileNotFoundError as error:
-        raise DataError("no mentions table yet", where=str(mentions_csv),
-                        fix="run `pingan run` first; it writes data/processed/mentions.csv") from error
+        raise DataError(
+            "no mentions table yet",
+            where=str(mentions_csv),
+            fix="run `pingan run` first; it writes data/processed/mentions.csv",
+        ) from error
     return sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:top]

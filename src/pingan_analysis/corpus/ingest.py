@@ -10,6 +10,7 @@ turns them into offsets of :attr:`Document.original`, the decoded file text (BOM
 ends untouched) that mention offsets index. Everything runs on whole-text ``str`` methods and
 regular expressions, plus one Python step per line (never per character), to stay fast.
 """
+
 from __future__ import annotations
 
 import logging
@@ -44,8 +45,9 @@ _UTF8_EVIDENCE_CHARS = 8
 # --- decoding ---------------------------------------------------------------------------
 
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
-_HTML_START = re.compile(rb"(?:\xef\xbb\xbf)?\s*<(?:!doctype\s+html|html(?:[\s>]|$))",
-                         re.IGNORECASE)
+_HTML_START = re.compile(
+    rb"(?:\xef\xbb\xbf)?\s*<(?:!doctype\s+html|html(?:[\s>]|$))", re.IGNORECASE
+)
 _INVISIBLE = "\u200b\u200c\u200d\u200e\u200f\u2060\ufeff\u00ad"
 _BLANK = re.compile(rf"[\s{_INVISIBLE}]*")
 
@@ -60,8 +62,11 @@ def decode_bytes(data: bytes, source: str) -> str:
     _refuse_non_text(data, source)
     text = _decode(data, source).removeprefix("\ufeff")
     if _BLANK.fullmatch(text):
-        raise DataError("the file is empty (it holds no text, or only white space)",
-                        where=source, fix="save the release's text into the file")
+        raise DataError(
+            "the file is empty (it holds no text, or only white space)",
+            where=source,
+            fix="save the release's text into the file",
+        )
     return text
 
 
@@ -70,45 +75,64 @@ def read_text(path: Path) -> str:
     try:
         data = path.read_bytes()
     except FileNotFoundError as error:
-        raise DataError("no such file", where=str(path),
-                        fix="check the path (and the manifest's `file` column)") from error
+        raise DataError(
+            "no such file", where=str(path), fix="check the path (and the manifest's `file` column)"
+        ) from error
     except OSError as error:
-        raise DataError(f"cannot read the file: {error.strerror or error}", where=str(path),
-                        fix="check that it is a readable regular file") from error
+        raise DataError(
+            f"cannot read the file: {error.strerror or error}",
+            where=str(path),
+            fix="check that it is a readable regular file",
+        ) from error
     return decode_bytes(data, str(path))
 
 
 def _refuse_non_text(data: bytes, source: str) -> None:
     if data.startswith(_UTF16_BOMS):
-        raise DataError("the file is UTF-16 text: a byte-order mark at byte offset 0 (line 1); "
-                        "only UTF-8 and GB18030/GBK are read", where=source, fix=_SAVE_AS_UTF8)
+        raise DataError(
+            "the file is UTF-16 text: a byte-order mark at byte offset 0 (line 1); "
+            "only UTF-8 and GB18030/GBK are read",
+            where=source,
+            fix=_SAVE_AS_UTF8,
+        )
     nul = data.find(b"\x00")
     if nul >= 0:
-        raise DataError(f"the file holds a NUL byte at byte offset {nul} (line "
-                        f"{_line_of(data, nul)}): it is binary data or UTF-16/32 text",
-                        where=source, fix=_SAVE_AS_UTF8)
+        raise DataError(
+            f"the file holds a NUL byte at byte offset {nul} (line "
+            f"{_line_of(data, nul)}): it is binary data or UTF-16/32 text",
+            where=source,
+            fix=_SAVE_AS_UTF8,
+        )
     if _HTML_START.match(data):
-        raise DataError("the file is an HTML document, not the text of a release",
-                        where=source,
-                        fix="open the page and save the article's text as a UTF-8 .txt file")
+        raise DataError(
+            "the file is an HTML document, not the text of a release",
+            where=source,
+            fix="open the page and save the article's text as a UTF-8 .txt file",
+        )
 
 
 def _decode(data: bytes, source: str) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as utf8_error:
-        damaged_utf8 = _looks_like_utf8(data[:utf8_error.start])
+        damaged_utf8 = _looks_like_utf8(data[: utf8_error.start])
         if not damaged_utf8:
             try:
                 return data.decode("gb18030")
             except UnicodeDecodeError:
                 pass
         bad = utf8_error.start
-        what = ("UTF-8 text with a damaged byte" if damaged_utf8
-                else "neither UTF-8 nor GB18030/GBK text")
-        raise DataError(f"the file is {what}: byte 0x{data[bad]:02X} at byte offset {bad} "
-                        f"(line {_line_of(data, bad)}) is not valid UTF-8",
-                        where=source, fix=_SAVE_AS_UTF8) from utf8_error
+        what = (
+            "UTF-8 text with a damaged byte"
+            if damaged_utf8
+            else "neither UTF-8 nor GB18030/GBK text"
+        )
+        raise DataError(
+            f"the file is {what}: byte 0x{data[bad]:02X} at byte offset {bad} "
+            f"(line {_line_of(data, bad)}) is not valid UTF-8",
+            where=source,
+            fix=_SAVE_AS_UTF8,
+        ) from utf8_error
 
 
 def _looks_like_utf8(valid_prefix: bytes) -> bool:
@@ -159,8 +183,9 @@ class NormalisedText:
         just before or after it are not: ``normalise(original[s:e]).text == text[start:end]``.
         """
         if not 0 <= start <= end <= len(self.text):
-            raise IndexError(f"span {start}..{end} is not within the normalised text "
-                             f"(0..{len(self.text)})")
+            raise IndexError(
+                f"span {start}..{end} is not within the normalised text (0..{len(self.text)})"
+            )
         if not self.dropped_at:  # the usual text: nothing dropped, offsets unchanged
             return start, end
         first = self.to_original(start)
@@ -265,8 +290,11 @@ def ingest(text: str, name: str) -> Document:
     lines = _lines(normalised.text)
     reasons = _boilerplate_reasons(lines)
     _mark_repeats(lines, reasons)
-    paragraphs = tuple(Paragraph(line.start, line.end, is_heading(line.text))
-                       for line, reason in zip(lines, reasons, strict=True) if not reason)
+    paragraphs = tuple(
+        Paragraph(line.start, line.end, is_heading(line.text))
+        for line, reason in zip(lines, reasons, strict=True)
+        if not reason
+    )
     dropped = tuple(_dropped_blocks(normalised.text, lines, reasons))
     logger.debug("%s: %d paragraphs kept, %d blocks dropped", name, len(paragraphs), len(dropped))
     return Document(name, text, normalised, paragraphs, dropped)
@@ -285,13 +313,14 @@ _LINE_CONTENT = re.compile(r"[^\S\r\n]*(\S(?:[^\r\n]*\S)?)")
 
 def _lines(text: str) -> list[_Line]:
     """Non-empty lines with their surrounding white space stripped (offsets exact)."""
-    return [_Line(match.start(1), match.end(1), match[1])
-            for match in _LINE_CONTENT.finditer(text)]
+    return [_Line(match.start(1), match.end(1), match[1]) for match in _LINE_CONTENT.finditer(text)]
 
 
 _SENTENCE_FINAL = re.compile("[。!?;]")
-_BYLINE = re.compile(r"(?:来源|作者|记者|本报记者|通讯员|本报通讯员|发布时间|发布日期|时间|日期)\s*:"
-                     r"|.*(?:://|\d{4}-\d{1,2}-\d{1,2})")
+_BYLINE = re.compile(
+    r"(?:来源|作者|记者|本报记者|通讯员|本报通讯员|发布时间|发布日期|时间|日期)\s*:"
+    r"|.*(?:://|\d{4}-\d{1,2}-\d{1,2})"
+)
 
 
 def is_heading(line: str) -> bool:
@@ -300,8 +329,11 @@ def is_heading(line: str) -> bool:
     A byline or dateline ("来源:大众日报 2020-04-15 13:28") is not a heading although it looks
     like one: read as a heading, its date would date the section that follows it.
     """
-    return (len(line) <= HEADING_MAX_CHARS and not _SENTENCE_FINAL.search(line)
-            and not _BYLINE.match(line))
+    return (
+        len(line) <= HEADING_MAX_CHARS
+        and not _SENTENCE_FINAL.search(line)
+        and not _BYLINE.match(line)
+    )
 
 
 # --- page boilerplate -------------------------------------------------------------------
@@ -330,7 +362,8 @@ _INTERACTION_WORD = (
 )
 _INTERACTION_LINE = re.compile(
     rf"{_INTERACTION_WORD}(?:\s*[0-9.]+万?\+?)?(?:[\s|·•,、/]*{_INTERACTION_WORD}"
-    rf"(?:\s*[0-9.]+万?\+?)?)*[\s|·•,、/]*")
+    rf"(?:\s*[0-9.]+万?\+?)?)*[\s|·•,、/]*"
+)
 #: An interaction line is short; a longer line is prose that merely uses these words.
 _INTERACTION_MAX_CHARS = 40
 _NAV_SEGMENT = re.compile(r"[^\W\d_]{2,8}")
@@ -363,7 +396,8 @@ def _boilerplate_reasons(lines: Sequence[_Line]) -> list[str]:
 
 def _is_page_chrome(line: str) -> bool:
     return len(line) <= _CHROME_MAX_CHARS and (
-        _is_navigation(line) or _is_breadcrumb(line) or bool(_VIEW_COUNTER.fullmatch(line)))
+        _is_navigation(line) or _is_breadcrumb(line) or bool(_VIEW_COUNTER.fullmatch(line))
+    )
 
 
 def _is_navigation(line: str) -> bool:
@@ -377,8 +411,9 @@ def _is_breadcrumb(line: str) -> bool:
     if ">" not in line and "›" not in line and "»" not in line:  # the usual line: no split
         return False
     parts = _CRUMB_SEPARATOR.split(line)
-    return len(parts) >= 3 and all(0 < len(p) <= 12 and not _SENTENCE_FINAL.search(p)
-                                   for p in parts)
+    return len(parts) >= 3 and all(
+        0 < len(p) <= 12 and not _SENTENCE_FINAL.search(p) for p in parts
+    )
 
 
 def _is_link_bullet(line: str) -> bool:
@@ -386,9 +421,12 @@ def _is_link_bullet(line: str) -> bool:
     bullet = _BULLET.match(line)
     if not bullet:
         return False
-    item = line[bullet.end():]
-    return len(item) <= _LINK_MAX_CHARS and not _SENTENCE_FINAL.search(item) and not any(
-        char.isdigit() for char in item)
+    item = line[bullet.end() :]
+    return (
+        len(item) <= _LINK_MAX_CHARS
+        and not _SENTENCE_FINAL.search(item)
+        and not any(char.isdigit() for char in item)
+    )
 
 
 def _link_list_runs(lines: Sequence[_Line]) -> Iterator[tuple[int, int]]:
@@ -419,7 +457,8 @@ def _is_furniture(line: str) -> bool:
     if _is_furniture_heading(line) or _is_page_chrome(line) or is_heading(line):
         return True
     return len(line) <= _TEASER_MAX_CHARS and bool(
-        _TRUNCATED_TEASER.search(line) or _DATED_ITEM.search(line))
+        _TRUNCATED_TEASER.search(line) or _DATED_ITEM.search(line)
+    )
 
 
 def _end_of_article(lines: Sequence[_Line]) -> int:
@@ -435,8 +474,9 @@ def _end_of_article(lines: Sequence[_Line]) -> int:
         chars += size
         furniture += size if _is_furniture(lines[index].text) else 0
         share_after[index] = furniture / chars
-    return next((index for index in headings if share_after[index] >= FURNITURE_SHARE_TO_CUT),
-                len(lines))
+    return next(
+        (index for index in headings if share_after[index] >= FURNITURE_SHARE_TO_CUT), len(lines)
+    )
 
 
 # --- repeated copy ----------------------------------------------------------------------
@@ -463,19 +503,21 @@ def _mark_repeats(lines: Sequence[_Line], reasons: list[str]) -> None:
         if not repeated[position]:
             continue
         isolated = not (position > 0 and repeated[position - 1]) and not (
-            position + 1 < len(order) and repeated[position + 1])
+            position + 1 < len(order) and repeated[position + 1]
+        )
         if not (isolated and is_heading(lines[index].text)):
             reasons[index] = REPEAT
 
 
-def _dropped_blocks(text: str, lines: Sequence[_Line],
-                    reasons: Sequence[str]) -> Iterator[DroppedBlock]:
+def _dropped_blocks(
+    text: str, lines: Sequence[_Line], reasons: Sequence[str]
+) -> Iterator[DroppedBlock]:
     """Consecutive dropped lines with the same reason, merged into blocks."""
     block: list[int] = []
     for index, reason in enumerate([*reasons, ""]):
         if block and reason != reasons[block[0]]:
             start, end = lines[block[0]].start, lines[block[-1]].end
-            preview = " ".join(text[start:min(end, start + 4 * PREVIEW_CHARS)].split())
+            preview = " ".join(text[start : min(end, start + 4 * PREVIEW_CHARS)].split())
             yield DroppedBlock(start, end, reasons[block[0]], preview[:PREVIEW_CHARS])
             block = []
         if reason:
@@ -499,8 +541,11 @@ def split_sentences(text: str, start: int, end: int) -> Iterator[tuple[int, int]
     quotes = [m.span() for m in _SHORT_QUOTE.finditer(text, start, end)]
     if quotes:
         starts = [quote_start for quote_start, _ in quotes]
-        cuts = [m.end() for m in _TERMINATOR.finditer(text, start, end)
-                if not _inside_quote(m.start(), quotes, starts)]
+        cuts = [
+            m.end()
+            for m in _TERMINATOR.finditer(text, start, end)
+            if not _inside_quote(m.start(), quotes, starts)
+        ]
     else:
         cuts = [m.end() for m in _TERMINATOR.finditer(text, start, end)]
     cuts.append(end)

@@ -9,6 +9,7 @@ price is a temporal mismatch for periods far from 2020, which every derived row 
 the census). A city without a census row falls back to its year-end estimate nearest the period
 end, flagged as not comparable.
 """
+
 from __future__ import annotations
 
 import re
@@ -35,7 +36,8 @@ MEASURE_UNITS: dict[str, str] = {CENSUS: "persons", YEAR_END: "persons", LAND_AR
 REFERENCE_HINT = (
     "To add it: `pingan reference add --city CITY --measure resident_population_census "
     "--as-of 2020-11-01 --value N --source-kind K --source-title T --source-url U --quote Q`, or "
-    "append a row to data/raw/reference/population.csv with the columns " + ",".join(REFERENCE_COLUMNS)
+    "append a row to data/raw/reference/population.csv with the columns "
+    + ",".join(REFERENCE_COLUMNS)
     + " (measure resident_population_census, as_of 2020-11-01, unit persons; the quote is the "
     "sentence the figure was read from)"
 )
@@ -66,19 +68,23 @@ def load_reference(path: Path) -> pd.DataFrame:
     """
     table = read_csv_text(path, REFERENCE_COLUMNS, what="reference table")
     _refuse_thousands_separators(table)
-    frame, failures = table_failures(ReferenceSchema, table.frame[list(REFERENCE_COLUMNS)],
-                                     ("value",))
-    problems = [f"  line {table.lines[f.row]}, column {f.column}: {f.describe()}"
-                for f in failures]
+    frame, failures = table_failures(
+        ReferenceSchema, table.frame[list(REFERENCE_COLUMNS)], ("value",)
+    )
+    problems = [f"  line {table.lines[f.row]}, column {f.column}: {f.describe()}" for f in failures]
     if not failures:
-        problems += [f"  line {table.lines[row]}, column {column}: {problem}"
-                     for row, column, problem in _place_problems(frame)]
+        problems += [
+            f"  line {table.lines[row]}, column {column}: {problem}"
+            for row, column, problem in _place_problems(frame)
+        ]
     if problems:
-        raise DataError("the reference table is invalid:\n" + "\n".join(problems),
-                        where=str(path),
-                        fix="correct the cells named (figures in base units, e.g. 10071722); "
-                            "keep every row sourced (see data/raw/reference/README.md, "
-                            "\"Adding a row\")")
+        raise DataError(
+            "the reference table is invalid:\n" + "\n".join(problems),
+            where=str(path),
+            fix="correct the cells named (figures in base units, e.g. 10071722); "
+            "keep every row sourced (see data/raw/reference/README.md, "
+            '"Adding a row")',
+        )
     return frame.assign(file=path.name)
 
 
@@ -88,13 +94,17 @@ THOUSANDS_SEPARATED = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
 
 def _refuse_thousands_separators(table: CsvTable) -> None:
     """A value such as 10,071,722 (Excel's number format) named as such, not as a missing value."""
-    separated = table.frame.index[table.frame["value"].str.strip().str.fullmatch(THOUSANDS_SEPARATED)]
+    separated = table.frame.index[
+        table.frame["value"].str.strip().str.fullmatch(THOUSANDS_SEPARATED)
+    ]
     if len(separated):
         text = table.frame.at[separated[0], "value"].strip()
-        raise DataError(f"value {text!r} has thousands separators",
-                        where=f"{table.path}, line {table.lines[separated[0]]}, column value",
-                        fix=f"write {text.replace(',', '')} (no separators; in Excel: format "
-                            "the column as Number without the 1000 separator)")
+        raise DataError(
+            f"value {text!r} has thousands separators",
+            where=f"{table.path}, line {table.lines[separated[0]]}, column value",
+            fix=f"write {text.replace(',', '')} (no separators; in Excel: format "
+            "the column as Number without the 1000 separator)",
+        )
 
 
 def _place_problems(frame: pd.DataFrame) -> list[tuple[int, str, str]]:
@@ -107,8 +117,9 @@ def _place_problems(frame: pd.DataFrame) -> list[tuple[int, str, str]]:
     for row, record in enumerate(frame.to_dict("records")):
         unit = MEASURE_UNITS.get(record["measure"])
         if unit is None:
-            problems.append((row, "measure", f"{record['measure']!r} is not one of "
-                                             f"{', '.join(MEASURE_UNITS)}"))
+            problems.append(
+                (row, "measure", f"{record['measure']!r} is not one of {', '.join(MEASURE_UNITS)}")
+            )
         elif record["unit"] != unit:
             problems.append((row, "unit", f"{record['unit']!r}: {record['measure']} is in {unit}"))
         name = record["city_zh"]
@@ -121,10 +132,16 @@ def _place_problems(frame: pd.DataFrame) -> list[tuple[int, str, str]]:
         if isinstance(place, str):
             problems.append((row, "city_zh", place))
             continue
-        wanted = {"city_zh": place.name_zh, "province": place.province,
-                  "admin_level": place.admin_level}
-        problems += [(row, column, f"{record[column]!r}: the gazetteer has {value!r} for {name}")
-                     for column, value in wanted.items() if record[column] != value]
+        wanted = {
+            "city_zh": place.name_zh,
+            "province": place.province,
+            "admin_level": place.admin_level,
+        }
+        problems += [
+            (row, column, f"{record[column]!r}: the gazetteer has {value!r} for {name}")
+            for column, value in wanted.items()
+            if record[column] != value
+        ]
     return problems
 
 
@@ -154,8 +171,10 @@ def _census_note(census: pd.Series, reference: pd.DataFrame, period_end: str) ->
     if estimate is None:
         return f"{note} for a {year} figure (no {year} year-end estimate in the reference)"
     gap = (estimate["value"] - census["value"]) / census["value"] * 100
-    return (f"{note} for a {year} figure; the {year} year-end estimate {estimate['value']:.0f} "
-            f"differs by {gap:+.1f}% (series break at the census)")
+    return (
+        f"{note} for a {year} figure; the {year} year-end estimate {estimate['value']:.0f} "
+        f"differs by {gap:+.1f}% (series break at the census)"
+    )
 
 
 def population_for(reference: pd.DataFrame, city_zh: str, period_end: str) -> ReferenceValue | None:
@@ -176,8 +195,10 @@ def population_for(reference: pd.DataFrame, city_zh: str, period_end: str) -> Re
     target = pd.Timestamp(period_end) if period_end else pd.Timestamp(estimates["as_of"].iloc[-1])
     distance = (pd.to_datetime(estimates["as_of"]) - target).abs()
     row = estimates.loc[distance.idxmin()]
-    note = (f"population: no census count; year-end estimate {row['as_of']} used, "
-            "not comparable with census-based rates")
+    note = (
+        f"population: no census count; year-end estimate {row['as_of']} used, "
+        "not comparable with census-based rates"
+    )
     return ReferenceValue(float(row["value"]), _key(row), note)
 
 
@@ -201,15 +222,18 @@ def cities_without_population(manifest: pd.DataFrame, reference: pd.DataFrame) -
     """
     rows = []
     cities = manifest.groupby("city_zh", sort=True).agg(
-        city_en=("city_en", "first"), releases=("release_id", "count"))
+        city_en=("city_en", "first"), releases=("release_id", "count")
+    )
     for city_zh, city in cities.iterrows():
         if not _rows(reference, city_zh, CENSUS).empty:
             continue
         if _rows(reference, city_zh, YEAR_END).empty:
             reason = "no population in the reference table: left out of per-capita rates"
         else:
-            reason = ("no census count, only year-end estimates: its rates are not comparable "
-                      "with census-based ones")
+            reason = (
+                "no census count, only year-end estimates: its rates are not comparable "
+                "with census-based ones"
+            )
         rows.append((city_zh, city["city_en"], int(city["releases"]), reason, REFERENCE_HINT))
     return pd.DataFrame(rows, columns=list(MISSING_COLUMNS))
 
@@ -221,7 +245,9 @@ def project_cities_without_population(root: Path | None = None) -> pd.DataFrame:
     from pingan_analysis.corpus.manifest import read_manifest
 
     paths = ProjectPaths(root or find_project_root())
-    return cities_without_population(read_manifest(paths.manifest), load_reference(paths.population))
+    return cities_without_population(
+        read_manifest(paths.manifest), load_reference(paths.population)
+    )
 
 
 def add_reference_row(paths: ProjectPaths, fields: dict[str, str]) -> dict[str, str]:
@@ -242,21 +268,35 @@ def add_reference_row(paths: ProjectPaths, fields: dict[str, str]) -> dict[str, 
     needed = ("city", "measure", "value", "source_kind", "source_title", "quote")
     missing = [key for key in needed if not fields.get(key)]
     if missing:
-        raise UsageError("missing " + ", ".join("--" + key.replace("_", "-") for key in missing),
-                         where="pingan reference add", fix="every reference row is sourced: give "
-                         "the figure, its source and the sentence it was read from")
+        raise UsageError(
+            "missing " + ", ".join("--" + key.replace("_", "-") for key in missing),
+            where="pingan reference add",
+            fix="every reference row is sourced: give "
+            "the figure, its source and the sentence it was read from",
+        )
     place = resolve_place(fields["city"])
     measure = fields["measure"]
     if measure not in MEASURE_UNITS:
-        raise UsageError(f"--measure {measure!r} is not one of {', '.join(MEASURE_UNITS)}",
-                         where="pingan reference add", fix="choose one of those measures")
-    row = {"city_zh": place.name_zh, "city_en": fields.get("city_en") or place.name_en,
-           "province": place.province, "admin_level": place.admin_level, "measure": measure,
-           "as_of": fields.get("as_of") or "",
-           "value": fields["value"], "unit": MEASURE_UNITS[measure],
-           "source_kind": fields["source_kind"], "source_title": fields["source_title"],
-           "source_url": fields.get("source_url") or "", "quote": fields["quote"],
-           "note": fields.get("note") or ""}
+        raise UsageError(
+            f"--measure {measure!r} is not one of {', '.join(MEASURE_UNITS)}",
+            where="pingan reference add",
+            fix="choose one of those measures",
+        )
+    row = {
+        "city_zh": place.name_zh,
+        "city_en": fields.get("city_en") or place.name_en,
+        "province": place.province,
+        "admin_level": place.admin_level,
+        "measure": measure,
+        "as_of": fields.get("as_of") or "",
+        "value": fields["value"],
+        "unit": MEASURE_UNITS[measure],
+        "source_kind": fields["source_kind"],
+        "source_title": fields["source_title"],
+        "source_url": fields.get("source_url") or "",
+        "quote": fields["quote"],
+        "note": fields.get("note") or "",
+    }
     path = paths.population
     data = path.read_bytes()
     header = read_csv_text(path, REFERENCE_COLUMNS, what="reference table").frame.columns
@@ -270,8 +310,11 @@ def add_reference_row(paths: ProjectPaths, fields: dict[str, str]) -> dict[str, 
     try:
         load_reference(candidate)
     except DataError as error:
-        raise DataError(f"the new row is refused: {error.problem}", where=str(path),
-                        fix="correct the values given; the table is unchanged") from error
+        raise DataError(
+            f"the new row is refused: {error.problem}",
+            where=str(path),
+            fix="correct the values given; the table is unchanged",
+        ) from error
     finally:
         candidate.unlink(missing_ok=True)
     write_bytes_atomic(path, data + buffer.getvalue().encode("utf-8"))

@@ -9,6 +9,7 @@ matched a mention; see :mod:`pingan_analysis.extract.corrections`). Releases are
 manifest order, one at a time or across processes, and rows are written in that order, so the
 tables are byte-for-byte reproducible.
 """
+
 from __future__ import annotations
 
 import logging
@@ -30,6 +31,7 @@ from pingan_analysis.registry import (
     MENTIONS_TABLE_COLUMNS,
     RELEASE_CITY_COLUMNS,
 )
+
 #: The longest ``sentence`` cell: a text without sentence punctuation (one 60 MB line) would
 #: otherwise repeat its whole length in the row of every figure it holds.
 MAX_SENTENCE_CHARS = 400
@@ -58,29 +60,46 @@ def build_corpus_tables(paths: ProjectPaths, out_dir: Path, jobs: int | None = N
 
     releases = read_manifest(paths.manifest).to_dict("records")
     for name in unlisted_release_files(paths, releases):
-        log.warning("data/raw/releases/%s is named by no row of data/raw/releases.csv, so its "
-                    "figures are in no table: add it back with `pingan add` (or restore its "
-                    "row), or delete the file", name)
+        log.warning(
+            "data/raw/releases/%s is named by no row of data/raw/releases.csv, so its "
+            "figures are in no table: add it back with `pingan add` (or restore its "
+            "row), or delete the file",
+            name,
+        )
     corrections_file = fixes.corrections_path(paths.raw_dir)
-    corrections = fixes.read_corrections(corrections_file,
-                                         (i.id for i in load_codebook(paths.codebook).indicators))
-    tables = list(_release_tables(paths, releases, fixes.by_release(corrections),
-                                  jobs or os.cpu_count() or 1))
-    report = sorted([r for t in tables for r in t.corrections]
-                    + fixes.unmatched_release_rows(corrections, {r["release_id"] for r in releases}))
-    fixes.warn_unmatched(report, str(corrections_file.relative_to(paths.root))
-                         if corrections_file.is_relative_to(paths.root) else str(corrections_file))
+    corrections = fixes.read_corrections(
+        corrections_file, (i.id for i in load_codebook(paths.codebook).indicators)
+    )
+    tables = list(
+        _release_tables(paths, releases, fixes.by_release(corrections), jobs or os.cpu_count() or 1)
+    )
+    report = sorted(
+        [r for t in tables for r in t.corrections]
+        + fixes.unmatched_release_rows(corrections, {r["release_id"] for r in releases})
+    )
+    fixes.warn_unmatched(
+        report,
+        str(corrections_file.relative_to(paths.root))
+        if corrections_file.is_relative_to(paths.root)
+        else str(corrections_file),
+    )
     out_dir.mkdir(parents=True, exist_ok=True)
-    _write(out_dir / "mentions.csv", MENTIONS_TABLE_COLUMNS, (r for t in tables for r in t.mentions))
-    _write(out_dir / "indicators.csv", INDICATORS_TABLE_COLUMNS,
-           (r for t in tables for r in t.indicators))
+    _write(
+        out_dir / "mentions.csv", MENTIONS_TABLE_COLUMNS, (r for t in tables for r in t.mentions)
+    )
+    _write(
+        out_dir / "indicators.csv",
+        INDICATORS_TABLE_COLUMNS,
+        (r for t in tables for r in t.indicators),
+    )
     _write(out_dir / "corpus.csv", CORPUS_COLUMNS, (t.corpus for t in tables))
     _write(out_dir / "dropped_blocks.csv", DROPPED_COLUMNS, (r for t in tables for r in t.dropped))
     _write(out_dir / "corrections_report.csv", CORRECTION_REPORT_COLUMNS, report)
 
 
-def unlisted_release_files(paths: ProjectPaths,
-                           releases: list[dict[str, str]] | None = None) -> list[str]:
+def unlisted_release_files(
+    paths: ProjectPaths, releases: list[dict[str, str]] | None = None
+) -> list[str]:
     """The files of ``data/raw/releases/`` that no manifest row names (a row deleted by hand),
     hidden files (an editor's lock file) apart."""
     if releases is None:
@@ -88,12 +107,19 @@ def unlisted_release_files(paths: ProjectPaths,
 
         releases = read_manifest(paths.manifest).to_dict("records")
     listed = {release["file"] for release in releases}
-    return sorted(path.name for path in paths.releases_dir.iterdir()
-                  if path.is_file() and not path.name.startswith(".") and path.name not in listed)
+    return sorted(
+        path.name
+        for path in paths.releases_dir.iterdir()
+        if path.is_file() and not path.name.startswith(".") and path.name not in listed
+    )
 
 
-def _release_tables(paths: ProjectPaths, releases: list[dict[str, str]],
-                    corrections: dict[str, list[Correction]], jobs: int) -> Iterator[ReleaseTables]:
+def _release_tables(
+    paths: ProjectPaths,
+    releases: list[dict[str, str]],
+    corrections: dict[str, list[Correction]],
+    jobs: int,
+) -> Iterator[ReleaseTables]:
     work = [(paths, release, corrections.get(release["release_id"], [])) for release in releases]
     if jobs > 1 and len(releases) >= MIN_RELEASES_PER_PROCESS_POOL:
         with ProcessPoolExecutor(max_workers=jobs) as pool:
@@ -102,8 +128,9 @@ def _release_tables(paths: ProjectPaths, releases: list[dict[str, str]],
         yield from (_tables_of_release(*args) for args in work)
 
 
-def _tables_of_release(paths: ProjectPaths, release: dict[str, str],
-                       corrections: list[Correction]) -> ReleaseTables:
+def _tables_of_release(
+    paths: ProjectPaths, release: dict[str, str], corrections: list[Correction]
+) -> ReleaseTables:
     from pingan_analysis.corpus.codebook import load_codebook
     from pingan_analysis.corpus.ingest import ingest_file
     from pingan_analysis.extract.corrections import apply_to_release
@@ -125,17 +152,35 @@ def _tables_of_release(paths: ProjectPaths, release: dict[str, str],
             domain = codebook.domain_of(fields[indicator_at])
             sentence = sentences[(fields[MENTION_INDEX["start"]], fields[MENTION_INDEX["end"]])]
             text = fields[MENTION_INDEX["text"]]
-            indicators.append((release_id, *fields, domain, *city,
-                               bounded_sentence(sentence, text), corrected))
+            indicators.append(
+                (release_id, *fields, domain, *city, bounded_sentence(sentence, text), corrected)
+            )
     stats = document.stats()
     corpus_row = (
-        release_id, release["file"], release["city_zh"], release["city_en"], release["published"],
-        release["kind"], stats["chars"], stats["kept_chars"], stats["repeat_chars"],
-        stats["boilerplate_chars"], stats["paragraphs"], stats["dropped_blocks"], len(mentions),
+        release_id,
+        release["file"],
+        release["city_zh"],
+        release["city_en"],
+        release["published"],
+        release["kind"],
+        stats["chars"],
+        stats["kept_chars"],
+        stats["repeat_chars"],
+        stats["boilerplate_chars"],
+        stats["paragraphs"],
+        stats["dropped_blocks"],
+        len(mentions),
         len(indicators),
     )
-    dropped = [(release_id, *document.span_to_original(block.start, block.end), block.reason,
-                block.preview) for block in document.dropped]
+    dropped = [
+        (
+            release_id,
+            *document.span_to_original(block.start, block.end),
+            block.reason,
+            block.preview,
+        )
+        for block in document.dropped
+    ]
     report = [(line, release_id, *rest) for line, *rest in report]
     return ReleaseTables(mentions, indicators, corpus_row, dropped, report)
 
@@ -151,7 +196,8 @@ def bounded_sentence(sentence: str, text: str) -> str:
     if len(sentence) <= MAX_SENTENCE_CHARS:
         return sentence
     at = max(sentence.find(text), 0)
-    start = max(0, min(at - (MAX_SENTENCE_CHARS - len(text)) // 2,
-                       len(sentence) - MAX_SENTENCE_CHARS))
+    start = max(
+        0, min(at - (MAX_SENTENCE_CHARS - len(text)) // 2, len(sentence) - MAX_SENTENCE_CHARS)
+    )
     end = start + MAX_SENTENCE_CHARS
     return ("…" if start else "") + sentence[start:end] + ("…" if end < len(sentence) else "")

@@ -9,6 +9,7 @@ the mentions it changed ``corrected`` = true, and writes ``corrections_report.cs
 correction, applied or not, and for one that no longer matches a mention, what changed. Nothing is
 dropped in silence: `pingan run` and `pingan validate` print the unmatched ones.
 """
+
 from __future__ import annotations
 
 import logging
@@ -62,23 +63,41 @@ def read_corrections(path: Path, indicator_ids: Iterable[str] = ()) -> list[Corr
     frame = table.frame.reindex(columns=list(CORRECTION_COLUMNS), fill_value="")
     problems = correction_problems(frame, table.lines, indicator_ids)
     if problems:
-        raise DataError("the corrections file is invalid:\n" + "\n".join(problems), where=str(path),
-                        fix="correct the cells named (columns: " + ",".join(CORRECTION_COLUMNS)
-                            + "; see README, \"Correcting a mention\")")
-    return [Correction(line, r["release_id"], int(float(r["start"])), int(float(r["end"])),
-                       r["field"], r["value"], r["text"])
-            for line, r in zip(table.lines, frame.to_dict("records"), strict=True)]
+        raise DataError(
+            "the corrections file is invalid:\n" + "\n".join(problems),
+            where=str(path),
+            fix="correct the cells named (columns: "
+            + ",".join(CORRECTION_COLUMNS)
+            + '; see README, "Correcting a mention")',
+        )
+    return [
+        Correction(
+            line,
+            r["release_id"],
+            int(float(r["start"])),
+            int(float(r["end"])),
+            r["field"],
+            r["value"],
+            r["text"],
+        )
+        for line, r in zip(table.lines, frame.to_dict("records"), strict=True)
+    ]
 
 
-def correction_problems(frame: pd.DataFrame, lines: list[int],
-                        indicator_ids: Iterable[str] = ()) -> list[str]:
+def correction_problems(
+    frame: pd.DataFrame, lines: list[int], indicator_ids: Iterable[str] = ()
+) -> list[str]:
     """``line N, column C: problem`` for every bad cell of corrections rows (text columns)."""
     from pingan_analysis.schemas import CorrectionsSchema, schema_failures
 
-    typed = frame.assign(start=pd.to_numeric(frame["start"], errors="coerce").astype(float),
-                         end=pd.to_numeric(frame["end"], errors="coerce").astype(float))
-    problems = [f"  line {lines[f.row]}, column {f.column}: {f.describe()}"
-                for f in schema_failures(CorrectionsSchema, typed)]
+    typed = frame.assign(
+        start=pd.to_numeric(frame["start"], errors="coerce").astype(float),
+        end=pd.to_numeric(frame["end"], errors="coerce").astype(float),
+    )
+    problems = [
+        f"  line {lines[f.row]}, column {f.column}: {f.describe()}"
+        for f in schema_failures(CorrectionsSchema, typed)
+    ]
     known = set(indicator_ids)
     for row, record in enumerate(frame.to_dict("records")):
         problem = _value_problem(record["field"], record["value"], known)
@@ -94,14 +113,19 @@ def _value_problem(field: str, value: str, indicator_ids: set[str]) -> str:
     if field not in CORRECTION_FIELDS:
         return ""  # the schema reports the field
     if field == "exclude":
-        return "" if value == "" else f"{value!r}: an exclude correction has no value (leave it empty)"
+        return (
+            "" if value == "" else f"{value!r}: an exclude correction has no value (leave it empty)"
+        )
     if field in NUMBER_FIELDS:
         try:
             number = float(value)
         except ValueError:
             return f"{value!r} is not a number (write it in base units, e.g. 29000)"
-        return "" if number >= 0 or field != "value" else f"{value!r}: a figure is never negative " \
-            "(a decline is direction down)"
+        return (
+            ""
+            if number >= 0 or field != "value"
+            else f"{value!r}: a figure is never negative (a decline is direction down)"
+        )
     allowed = {"kind": MENTION_KINDS, "direction": DIRECTIONS, "modality": MODALITIES}.get(field)
     if allowed is not None and value not in allowed:
         return f"{value!r} is not one of {', '.join(a or '(empty)' for a in allowed)}"
@@ -123,7 +147,9 @@ def by_release(corrections: list[Correction]) -> dict[str, list[Correction]]:
     return dict(grouped)
 
 
-def apply_to_release(rows: list[tuple], corrections: list[Correction]) -> tuple[list[tuple], list[tuple]]:
+def apply_to_release(
+    rows: list[tuple], corrections: list[Correction]
+) -> tuple[list[tuple], list[tuple]]:
     """The release's mention rows (:data:`MENTION_COLUMNS` tuples) with ``corrections`` applied,
     each with ``corrected`` appended; and a report row per correction (:data:`CORRECTION_REPORT_COLUMNS`
     but the release id, which the caller knows)."""
@@ -139,17 +165,31 @@ def apply_to_release(rows: list[tuple], corrections: list[Correction]) -> tuple[
             status, detail = "unmatched", _nearest(rows, index, correction)
         elif correction.text and rows[at][index["text"]] != correction.text:
             status = "unmatched"
-            detail = (f"the text at {correction.start}-{correction.end} is now "
-                      f"{rows[at][index['text']]!r}, was {correction.text!r}: the release changed")
+            detail = (
+                f"the text at {correction.start}-{correction.end} is now "
+                f"{rows[at][index['text']]!r}, was {correction.text!r}: the release changed"
+            )
         elif correction.field != "exclude" and correction.field not in index:
-            status, detail = "unmatched", f"this version's mentions have no {correction.field} column"
+            status, detail = (
+                "unmatched",
+                f"this version's mentions have no {correction.field} column",
+            )
         elif correction.field == "exclude":
             excluded.add(at)
         else:
             row = changed.setdefault(at, list(rows[at]))
             row[index[correction.field]] = _typed(correction.field, correction.value)
-        report.append((correction.line, correction.start, correction.end, correction.field,
-                       correction.value, status, detail))
+        report.append(
+            (
+                correction.line,
+                correction.start,
+                correction.end,
+                correction.field,
+                correction.value,
+                status,
+                detail,
+            )
+        )
     out = []
     for i, original in enumerate(rows):
         if i in excluded:
@@ -171,30 +211,55 @@ def _nearest(rows: list[tuple], index: dict[str, int], correction: Correction) -
     start, end, text = index["start"], index["end"], index["text"]
     near = min(rows, key=lambda row: abs(row[start] - correction.start))
     was = f" (was {correction.text!r})" if correction.text else ""
-    return (f"no mention spans {correction.start}-{correction.end}{was}; the nearest now is "
-            f"{near[start]}-{near[end]} {near[text]!r}: the span moved or the mention is gone")
+    return (
+        f"no mention spans {correction.start}-{correction.end}{was}; the nearest now is "
+        f"{near[start]}-{near[end]} {near[text]!r}: the span moved or the mention is gone"
+    )
 
 
 def unmatched_release_rows(corrections: list[Correction], release_ids: set[str]) -> list[tuple]:
     """Report rows for corrections of releases the manifest no longer has."""
-    return [(c.line, c.release_id, c.start, c.end, c.field, c.value, "unmatched",
-             f"release {c.release_id} is not in the manifest")
-            for c in corrections if c.release_id not in release_ids]
+    return [
+        (
+            c.line,
+            c.release_id,
+            c.start,
+            c.end,
+            c.field,
+            c.value,
+            "unmatched",
+            f"release {c.release_id} is not in the manifest",
+        )
+        for c in corrections
+        if c.release_id not in release_ids
+    ]
 
 
-def unmatched_messages(report_path: Path, corrections_file: str = "data/raw/" + CORRECTIONS_FILE
-                       ) -> list[str]:
+def unmatched_messages(
+    report_path: Path, corrections_file: str = "data/raw/" + CORRECTIONS_FILE
+) -> list[str]:
     """One line per correction the last corpus build could not apply: file, line, what changed."""
     if not report_path.is_file():
         return []
     report = pd.read_csv(report_path, dtype=str, keep_default_na=False)
     rows = report[report["status"] != "applied"]
-    return [f"{corrections_file}, line {r.line}: correction of {r.release_id} {r.start}-{r.end} "
-            f"({r.field}) not applied: {r.detail}" for r in rows.itertuples()]
+    return [
+        f"{corrections_file}, line {r.line}: correction of {r.release_id} {r.start}-{r.end} "
+        f"({r.field}) not applied: {r.detail}"
+        for r in rows.itertuples()
+    ]
 
 
 def warn_unmatched(report_rows: list[tuple], corrections_file: str) -> None:
     for line, release_id, start, end, field, _, status, detail in report_rows:
         if status != "applied":
-            log.warning("%s, line %s: correction of %s %s-%s (%s) not applied: %s",
-                        corrections_file, line, release_id, start, end, field, detail)
+            log.warning(
+                "%s, line %s: correction of %s %s-%s (%s) not applied: %s",
+                corrections_file,
+                line,
+                release_id,
+                start,
+                end,
+                field,
+                detail,
+            )

@@ -5,6 +5,7 @@ keeping the state that outlives a sentence (the period phrases that open the par
 section's heading), and for each quantity the grammar finds it resolves the indicator
 (:mod:`.indicators`), the period (:mod:`.periods`) and the modality (:mod:`.modality`).
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
@@ -13,16 +14,25 @@ from datetime import date
 from pathlib import Path
 
 from pingan_analysis.corpus.codebook import Codebook, Indicator, load_codebook
+from pingan_analysis.corpus.ingest import Document, ingest_file, split_sentences
 from pingan_analysis.extract.grammar import Quantity, find_quantities
 from pingan_analysis.extract.indicators import clause_end, clause_start, map_sentence
+from pingan_analysis.extract.mention import Mention
 from pingan_analysis.extract.modality import (
-    TARGET, closes_plan_section, modality, opens_plan_section,
+    TARGET,
+    closes_plan_section,
+    modality,
+    opens_plan_section,
 )
 from pingan_analysis.extract.periods import (
-    Anchor, Period, PeriodPhrase, find_phrases, infer_published, names_a_stock, resolve,
+    Anchor,
+    Period,
+    PeriodPhrase,
+    find_phrases,
+    infer_published,
+    names_a_stock,
+    resolve,
 )
-from pingan_analysis.corpus.ingest import Document, ingest_file, split_sentences
-from pingan_analysis.extract.mention import Mention
 
 __all__ = ["ReleaseContext", "extract_document", "extract_file"]
 
@@ -45,10 +55,16 @@ class ReleaseContext:
     @classmethod
     def from_manifest_row(cls, row: Mapping[str, str]) -> ReleaseContext:
         """The context of a manifest row (dates as ISO text, empty when unknown)."""
+
         def day(text: str) -> date | None:
             return date.fromisoformat(text) if text else None
-        return cls(row["release_id"], day(row["published"]), day(row["period_start"]),
-                   day(row["period_end"]))
+
+        return cls(
+            row["release_id"],
+            day(row["published"]),
+            day(row["period_start"]),
+            day(row["period_end"]),
+        )
 
 
 def extract_file(
@@ -79,7 +95,7 @@ def extract_document(
 def _anchor(doc: Document, context: ReleaseContext | None) -> Anchor:
     published = context.published if context else None
     if published is None:
-        head = "\n".join(doc.text[p.start:p.end] for p in doc.paragraphs[:DATELINE_PARAGRAPHS])
+        head = "\n".join(doc.text[p.start : p.end] for p in doc.paragraphs[:DATELINE_PARAGRAPHS])
         published = infer_published(doc.text, head)
     reporting = Period(context.period_start, context.period_end) if context else Period()
     return Anchor(published, reporting)
@@ -113,8 +129,10 @@ class _Walk:
         if quantities:
             source = self._original(start, end)
             mapped = map_sentence(text, quantities, self.codebook)
-            mentions = [(self._mention(start, text, quantity, indicator, phrases, subject), source)
-                        for quantity, (indicator, subject) in zip(quantities, mapped, strict=True)]
+            mentions = [
+                (self._mention(start, text, quantity, indicator, phrases, subject), source)
+                for quantity, (indicator, subject) in zip(quantities, mapped, strict=True)
+            ]
         if phrases or self.carried:
             carried = [*reversed(phrases), *self.carried]
             self.carried = [p for p in carried if p.until] if ends else carried
@@ -124,7 +142,7 @@ class _Walk:
         """Start paragraph ``index``: its sentences carry no phrase from the last paragraph."""
         self.carried = []
         paragraph = self.doc.paragraphs[index]
-        text = self.doc.text[paragraph.start:paragraph.end]
+        text = self.doc.text[paragraph.start : paragraph.end]
         if _is_question(text):
             phrases = find_phrases(text, self.anchor)
             self.lead = [p for p in phrases if not (p.day or p.as_of)][:1]
@@ -142,15 +160,26 @@ class _Walk:
         elif phrases or closes_plan_section(heading):
             self.in_plan_section = False
 
-    def _mention(self, offset: int, text: str, quantity: Quantity, indicator: Indicator | None,
-                 phrases: Sequence[PeriodPhrase], subject: str) -> Mention:
+    def _mention(
+        self,
+        offset: int,
+        text: str,
+        quantity: Quantity,
+        indicator: Indicator | None,
+        phrases: Sequence[PeriodPhrase],
+        subject: str,
+    ) -> Mention:
         last = clause_end(text, quantity.end)
         before = [p for p in reversed(phrases) if p.end_pos <= quantity.start] if phrases else []
         scopes = (before, self.carried, self.lead, self.heading_phrases)
         stock = _is_stock(quantity, indicator, text, last)
         period = resolve(scopes, self.anchor, stock=stock)
-        planned = modality(text[:last], in_plan_section=self.in_plan_section,
-                           period_start=period.start, published=self.anchor.published)
+        planned = modality(
+            text[:last],
+            in_plan_section=self.in_plan_section,
+            period_start=period.start,
+            published=self.anchor.published,
+        )
         if stock and planned == TARGET:
             # a plan's figure ("成立五个工作组" under "2014年工作思路") covers the plan's period;
             # only an achieved stock stands at a date
@@ -158,12 +187,22 @@ class _Walk:
         start, end = self.doc.span_to_original(offset + quantity.start, offset + quantity.end)
         period_start, period_end = period.iso()
         return Mention(
-            doc=self.doc.name, start=start, end=end, text=self.doc.original[start:end],
-            value=quantity.value, unit=quantity.unit, qualifier=quantity.qualifier,
-            lower=quantity.lower, upper=quantity.upper, kind=quantity.kind,
-            direction=quantity.direction, period_start=period_start, period_end=period_end,
+            doc=self.doc.name,
+            start=start,
+            end=end,
+            text=self.doc.original[start:end],
+            value=quantity.value,
+            unit=quantity.unit,
+            qualifier=quantity.qualifier,
+            lower=quantity.lower,
+            upper=quantity.upper,
+            kind=quantity.kind,
+            direction=quantity.direction,
+            period_start=period_start,
+            period_end=period_end,
             modality=planned,
-            indicator=indicator.id if indicator else "", multiple_form=quantity.multiple_form,
+            indicator=indicator.id if indicator else "",
+            multiple_form=quantity.multiple_form,
             subject=subject,
         )
 
@@ -181,7 +220,7 @@ def _is_stock(quantity: Quantity, indicator: Indicator | None, text: str, clause
     if quantity.kind not in ("count", "percent"):
         return False  # decided before the clause is looked for: changes and amounts are common
     first = clause_start(text, quantity.start)
-    before = text[first:quantity.start]
+    before = text[first : quantity.start]
     if "每" in before or "新增" in _lead_words(before):
         return False
     if indicator is not None and indicator.stock:
@@ -195,7 +234,7 @@ def _is_stock(quantity: Quantity, indicator: Indicator | None, text: str, clause
 def _lead_words(before: str) -> str:
     """The few characters before a figure (``before``: its clause up to it), back to 、."""
     lead = before[-LEAD_CHARS:]
-    return lead[lead.rfind("、") + 1:]
+    return lead[lead.rfind("、") + 1 :]
 
 
 def _is_question(paragraph: str) -> bool:

@@ -18,6 +18,7 @@ Core-id precision and recall count only the 26 core ids (``data/core_indicators.
 matched figures given a core id, how many carry the gold one; of the gold figures with a core
 id, how many get it (a missed span is not recalled).
 """
+
 from __future__ import annotations
 
 import csv
@@ -33,12 +34,29 @@ from pingan_analysis.extract.mention import Mention
 
 #: The fields compared over matched pairs, in report order.
 FIELDS: tuple[str, ...] = (
-    "value", "unit", "qualifier", "lower", "upper", "kind", "direction", "period_start",
-    "period_end", "modality", "indicator",
+    "value",
+    "unit",
+    "qualifier",
+    "lower",
+    "upper",
+    "kind",
+    "direction",
+    "period_start",
+    "period_end",
+    "modality",
+    "indicator",
 )
 NUMERIC_FIELDS = frozenset(("value", "lower", "upper"))
 #: The fields that make a figure's number: all must agree for "number fields" to.
-NUMBER_FIELDS: tuple[str, ...] = ("value", "unit", "qualifier", "lower", "upper", "kind", "direction")
+NUMBER_FIELDS: tuple[str, ...] = (
+    "value",
+    "unit",
+    "qualifier",
+    "lower",
+    "upper",
+    "kind",
+    "direction",
+)
 #: The folder of the annotated sets under the project root (seed gold files stand in it, each
 #: other set is a subfolder: releases.csv, releases/<file>, gold/<release_id>.csv).
 ANNOTATIONS_DIR = Path("data") / "annotations"
@@ -52,8 +70,10 @@ OUT_OF_SAMPLE = "out-of-sample: annotated before the mapper ran on it; nobody tu
 #: measurement in the README's evaluation section and change its entry here.
 SET_STATUS: dict[str, str] = {
     SEEDS: IN_SAMPLE,
-    "unseen": ("development set: out-of-sample at its first measurement (2026-12-01, in the "
-               "README); the mapper has been tuned on its errors since"),
+    "unseen": (
+        "development set: out-of-sample at its first measurement (2026-12-01, in the "
+        "README); the mapper has been tuned on its errors since"
+    ),
     "heldout": OUT_OF_SAMPLE,
 }
 RELATIVE_TOLERANCE = 1e-9
@@ -123,21 +143,36 @@ class Counts:
         return self.core_recalled / self.core_gold if self.core_gold else 0.0
 
     def add(self, other: Counts) -> None:
-        for name in ("gold", "predicted", "matched", "numbers_agree", "covered", "core_predicted",
-                     "core_correct", "core_gold", "core_recalled"):
+        for name in (
+            "gold",
+            "predicted",
+            "matched",
+            "numbers_agree",
+            "covered",
+            "core_predicted",
+            "core_correct",
+            "core_gold",
+            "core_recalled",
+        ):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         for name in FIELDS:
             self.agree[name] += other.agree[name]
 
     def as_dict(self) -> dict[str, object]:
         return {
-            "gold": self.gold, "predicted": self.predicted, "matched": self.matched,
-            "precision": self.precision, "recall": self.recall, "f1": self.f1,
+            "gold": self.gold,
+            "predicted": self.predicted,
+            "matched": self.matched,
+            "precision": self.precision,
+            "recall": self.recall,
+            "f1": self.f1,
             "field_accuracy": {name: self.accuracy(name) for name in FIELDS},
             "number_fields_accuracy": self.number_accuracy,
             "indicator_coverage": self.coverage,
-            "core_precision": self.core_precision, "core_recall": self.core_recall,
-            "core_predicted": self.core_predicted, "core_gold": self.core_gold,
+            "core_precision": self.core_precision,
+            "core_recall": self.core_recall,
+            "core_predicted": self.core_predicted,
+            "core_gold": self.core_gold,
         }
 
 
@@ -181,10 +216,14 @@ class EvaluationReport:
 
     def format(self) -> str:
         """A readable table: precision, recall and F1 per release and overall, then field accuracy."""
-        lines = [f"{'release':36} {'gold':>5} {'pred':>5} {'match':>5} {'prec':>6} {'recall':>6} {'F1':>6}"]
+        lines = [
+            f"{'release':36} {'gold':>5} {'pred':>5} {'match':>5} {'prec':>6} {'recall':>6} {'F1':>6}"
+        ]
         for release_id, counts in [*sorted(self.releases.items()), ("ALL", self.total)]:
-            lines.append(f"{release_id:36} {counts.gold:5d} {counts.predicted:5d} {counts.matched:5d} "
-                         f"{counts.precision:6.3f} {counts.recall:6.3f} {counts.f1:6.3f}")
+            lines.append(
+                f"{release_id:36} {counts.gold:5d} {counts.predicted:5d} {counts.matched:5d} "
+                f"{counts.precision:6.3f} {counts.recall:6.3f} {counts.f1:6.3f}"
+            )
         total = self.total
         lines += ["", f"field accuracy over {total.matched} matched mentions:"]
         lines += [f"  {name:13} {total.accuracy(name):6.3f}" for name in FIELDS]
@@ -213,30 +252,48 @@ class EvaluationReport:
         """Every miss, false positive and field disagreement, one per line, for debugging."""
         lines = [f"MISS  {r.release_id} {r.start}-{r.end} {r.text}" for r in self.missed]
         lines += [f"FALSE {r.release_id} {r.start}-{r.end} {r.text}" for r in self.spurious]
-        lines += [f"FIELD {e.row.release_id} {e.row.start}-{e.row.end} {e.row.text} {e.name}: "
-                  f"gold {e.gold!r} predicted {e.predicted!r}" for e in self.field_errors]
+        lines += [
+            f"FIELD {e.row.release_id} {e.row.start}-{e.row.end} {e.row.text} {e.name}: "
+            f"gold {e.gold!r} predicted {e.predicted!r}"
+            for e in self.field_errors
+        ]
         return "\n".join(lines)
 
     def to_json(self) -> str:
-        return json.dumps({
-            "set": self.name, "overall": self.total.as_dict(),
-            "releases": {rid: counts.as_dict() for rid, counts in sorted(self.releases.items())},
-            "misses": len(self.missed), "false_positives": len(self.spurious),
-        }, ensure_ascii=False)
+        return json.dumps(
+            {
+                "set": self.name,
+                "overall": self.total.as_dict(),
+                "releases": {
+                    rid: counts.as_dict() for rid, counts in sorted(self.releases.items())
+                },
+                "misses": len(self.missed),
+                "false_positives": len(self.spurious),
+            },
+            ensure_ascii=False,
+        )
 
 
 def evaluate(paths: ProjectPaths) -> EvaluationReport:
     """Extract every seed release that has a gold file and compare the two (in-sample)."""
-    return evaluate_set("seeds", paths.manifest, paths.releases_dir,
-                        sorted(paths.annotations_dir.glob("*.csv")), paths)
+    return evaluate_set(
+        "seeds",
+        paths.manifest,
+        paths.releases_dir,
+        sorted(paths.annotations_dir.glob("*.csv")),
+        paths,
+    )
 
 
 def set_names(paths: ProjectPaths) -> list[str]:
     """The annotated sets of a project: ``seeds``, then every folder of the annotations folder
     holding a ``releases.csv``, by name."""
     root = paths.root / ANNOTATIONS_DIR
-    found = sorted(d.name for d in root.iterdir() if (d / "releases.csv").is_file()) \
-        if root.is_dir() else []
+    found = (
+        sorted(d.name for d in root.iterdir() if (d / "releases.csv").is_file())
+        if root.is_dir()
+        else []
+    )
     return [SEEDS, *found]
 
 
@@ -252,10 +309,14 @@ def evaluate_named(paths: ProjectPaths, name: str) -> EvaluationReport:
     root = paths.root / ANNOTATIONS_DIR / name
     manifest = root / "releases.csv"
     if not manifest.is_file():
-        raise DataError(f"there is no annotated set {name!r}", where=str(manifest),
-                        fix=f"name one of {', '.join(set_names(paths))}")
-    return evaluate_set(name, manifest, root / "releases", sorted((root / "gold").glob("*.csv")),
-                        paths)
+        raise DataError(
+            f"there is no annotated set {name!r}",
+            where=str(manifest),
+            fix=f"name one of {', '.join(set_names(paths))}",
+        )
+    return evaluate_set(
+        name, manifest, root / "releases", sorted((root / "gold").glob("*.csv")), paths
+    )
 
 
 def evaluate_all(paths: ProjectPaths) -> list[EvaluationReport]:
@@ -263,8 +324,13 @@ def evaluate_all(paths: ProjectPaths) -> list[EvaluationReport]:
     return [evaluate_named(paths, name) for name in set_names(paths)]
 
 
-def evaluate_set(name: str, manifest_path: Path, releases_dir: Path, gold_paths: Sequence[Path],
-                 paths: ProjectPaths) -> EvaluationReport:
+def evaluate_set(
+    name: str,
+    manifest_path: Path,
+    releases_dir: Path,
+    gold_paths: Sequence[Path],
+    paths: ProjectPaths,
+) -> EvaluationReport:
     """Extract the releases of ``manifest_path`` that have a gold file and compare the two."""
     from pingan_analysis.corpus.codebook import core_ids, load_codebook
     from pingan_analysis.corpus.manifest import read_manifest
@@ -277,19 +343,27 @@ def evaluate_set(name: str, manifest_path: Path, releases_dir: Path, gold_paths:
     for gold_path in gold_paths:
         release_id = gold_path.stem
         if release_id not in manifest:
-            raise DataError(f"the gold file names release {release_id}, which the manifest lacks",
-                            where=str(gold_path), fix=f"name gold files <release_id>.csv after "
-                                                      f"the release ids of {manifest_path}")
+            raise DataError(
+                f"the gold file names release {release_id}, which the manifest lacks",
+                where=str(gold_path),
+                fix=f"name gold files <release_id>.csv after the release ids of {manifest_path}",
+            )
         row = manifest[release_id]
-        mentions = extract_file(releases_dir / row["file"],
-                                ReleaseContext.from_manifest_row(row), codebook)
+        mentions = extract_file(
+            releases_dir / row["file"], ReleaseContext.from_manifest_row(row), codebook
+        )
         predicted = [_predicted_row(release_id, mention) for mention, _ in mentions]
         compare_release(report, release_id, read_gold(gold_path), predicted, core)
     return report
 
 
-def compare_release(report: EvaluationReport, release_id: str, gold: Sequence[Row],
-                    predicted: Sequence[Row], core: frozenset[str] = frozenset()) -> None:
+def compare_release(
+    report: EvaluationReport,
+    release_id: str,
+    gold: Sequence[Row],
+    predicted: Sequence[Row],
+    core: frozenset[str] = frozenset(),
+) -> None:
     """Add one release's comparison to ``report`` (``core``: the core ids)."""
     counts = Counts(gold=len(gold), predicted=len(predicted))
     by_span = {(r.start, r.end): r for r in predicted}
@@ -310,13 +384,15 @@ def compare_release(report: EvaluationReport, release_id: str, gold: Sequence[Ro
         if given and given not in core:
             report.non_core.append((gold_row, given))
         counts.numbers_agree += all(
-            same_value(name, gold_row.fields[name], guess.fields[name]) for name in NUMBER_FIELDS)
+            same_value(name, gold_row.fields[name], guess.fields[name]) for name in NUMBER_FIELDS
+        )
         for name in FIELDS:
             if same_value(name, gold_row.fields[name], guess.fields[name]):
                 counts.agree[name] += 1
             else:
                 report.field_errors.append(
-                    FieldError(gold_row, name, gold_row.fields[name], guess.fields[name]))
+                    FieldError(gold_row, name, gold_row.fields[name], guess.fields[name])
+                )
     report.spurious.extend(r for r in predicted if (r.start, r.end) not in gold_spans)
     report.releases[release_id] = counts
 
@@ -337,8 +413,11 @@ def read_gold(path: Path) -> list[Row]:
         reader = csv.DictReader(handle)
         missing = [c for c in _GOLD_KEY_COLUMNS if c not in (reader.fieldnames or [])]
         if missing:
-            raise DataError(f"the gold file lacks the column(s) {', '.join(missing)}",
-                            where=f"{path}, line 1", fix="use the columns of data/annotations/README.md")
+            raise DataError(
+                f"the gold file lacks the column(s) {', '.join(missing)}",
+                where=f"{path}, line 1",
+                fix="use the columns of data/annotations/README.md",
+            )
         return [_gold_row(path, reader.line_num, row) for row in reader]
 
 
@@ -346,15 +425,19 @@ def _gold_row(path: Path, line: int, row: dict[str, str]) -> Row:
     try:
         start, end = int(row["start"]), int(row["end"])
     except (TypeError, ValueError) as error:
-        raise DataError(f"start/end {row.get('start')!r}/{row.get('end')!r} are not integers",
-                        where=f"{path}, line {line}", fix="write character offsets") from error
+        raise DataError(
+            f"start/end {row.get('start')!r}/{row.get('end')!r} are not integers",
+            where=f"{path}, line {line}",
+            fix="write character offsets",
+        ) from error
     return Row(path.stem, start, end, row["text"], {name: row[name] or "" for name in FIELDS})
 
 
 def format_sample(sample: Sequence[tuple[Row, str]]) -> str:
     """The sampled figures with their predicted id, one per line, for judging by hand."""
-    return "\n".join(f"{row.release_id} {row.start}-{row.end} {row.text} -> {given}"
-                     for row, given in sample)
+    return "\n".join(
+        f"{row.release_id} {row.start}-{row.end} {row.text} -> {given}" for row, given in sample
+    )
 
 
 def _predicted_row(release_id: str, mention: Mention) -> Row:

@@ -5,6 +5,7 @@ corpus: one document is held at a time. Every file is first read and decoded (ch
 extraction), so a refused file is reported before anything is written; a regular output file
 is replaced only when complete (:func:`csvio.atomic_text_writer`).
 """
+
 from __future__ import annotations
 
 import csv
@@ -18,7 +19,6 @@ from pingan_analysis.config import MANIFEST_RELATIVE, find_project_root
 from pingan_analysis.csvio import atomic_text_writer, format_cell
 from pingan_analysis.exceptions import DataError, UsageError
 from pingan_analysis.registry import MENTION_COLUMNS
-
 
 #: Positions of the float fields of a mention row (value, lower, upper).
 _FLOAT_FIELDS = tuple(MENTION_COLUMNS.index(name) for name in ("value", "lower", "upper"))
@@ -39,7 +39,9 @@ def iter_file_mentions(files: Iterable[Path], published: date | None = None) -> 
             yield mention.as_row()
 
 
-def extract_to_csv(files: Sequence[Path], output: Path | None, published: date | None = None) -> int:
+def extract_to_csv(
+    files: Sequence[Path], output: Path | None, published: date | None = None
+) -> int:
     """Write the mentions of ``files`` to ``output`` (stdout when ``None``); return the row count.
 
     Every file is read and decoded before anything is written, so a refused file leaves
@@ -94,11 +96,15 @@ def refuse_output_over_inputs(output: Path, inputs: Sequence[Path] = ()) -> None
                 f"refusing to write an output inside the project's raw data ({raw})",
                 where=str(output),
                 fix="data/raw/ holds the corpus and is written only by `pingan add`; "
-                    "give an output path outside it, e.g. -o mentions.csv")
+                "give an output path outside it, e.g. -o mentions.csv",
+            )
     for source in inputs:
         if source.expanduser().resolve() == target:
-            raise DataError("the output is one of the input files: it would be overwritten",
-                            where=str(output), fix="give an output path of its own")
+            raise DataError(
+                "the output is one of the input files: it would be overwritten",
+                where=str(output),
+                fix="give an output path of its own",
+            )
 
 
 def _raw_folders(target: Path) -> set[Path]:

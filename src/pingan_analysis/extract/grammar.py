@@ -29,6 +29,7 @@ then reads only the few characters around each candidate. The rules, in the orde
    of change; money → amount; else count. A figure
    joined by 、/和/及/与 to a change just before it shares that change (``分别下降36.01%、85.7%``).
 """
+
 from __future__ import annotations
 
 import csv
@@ -42,19 +43,34 @@ from typing import NamedTuple
 from pingan_analysis.corpus.gazetteer import place_names
 from pingan_analysis.extract import patterns
 from pingan_analysis.extract.numbers import (
-    last_digit_step, multiplier_value, parse_decimal, split_multiplier,
+    last_digit_step,
+    multiplier_value,
+    parse_decimal,
+    split_multiplier,
 )
 from pingan_analysis.extract.units import (
-    COUNT_UNITS, MONEY_UNITS, MULTIPLE_UNIT, ONE_UNITS, PERCENT_UNITS, POINT_UNITS, SCORE_UNIT,
-    SMALL_NUMERAL_NAMES, TENTHS_UNIT,
+    COUNT_UNITS,
+    MONEY_UNITS,
+    MULTIPLE_UNIT,
+    ONE_UNITS,
+    PERCENT_UNITS,
+    POINT_UNITS,
+    SCORE_UNIT,
+    SMALL_NUMERAL_NAMES,
+    TENTHS_UNIT,
 )
 
 __all__ = ["Quantity", "find_quantities", "names_holding_numerals"]
 
 _FUZZY_RANGE = frozenset("数几")
 _FUZZY_UPPER = frozenset("近")
-_SUFFIX_QUALIFIERS = {"以上": "lower", "以下": "upper", "以内": "upper", "左右": "approx",
-                      "上下": "approx"}
+_SUFFIX_QUALIFIERS = {
+    "以上": "lower",
+    "以下": "upper",
+    "以内": "upper",
+    "左右": "approx",
+    "上下": "approx",
+}
 #: A small Chinese numeral alone (两, 六): a name with some units, an article as 一.
 _SMALL_CHINESE = frozenset("一二两三四五六七八九")
 _HUNDRED = Decimal(100)
@@ -121,8 +137,9 @@ def find_quantities(text: str) -> list[Quantity]:
         skip, unit, time, pct = match.group("skip", "unit", "time", "pct")
         if skip is None and (unit or time or pct):  # a figure needs a unit
             quantity = _read(text, match, previous, "%" if pct else _unit(match, unit, time))
-            if quantity is not None and not (text[quantity.start] in _CHINESE_NUMERALS
-                                             and _in_name(text, quantity.start)):
+            if quantity is not None and not (
+                text[quantity.start] in _CHINESE_NUMERALS and _in_name(text, quantity.start)
+            ):
                 found.append(quantity)
                 previous = quantity
     return found
@@ -134,7 +151,7 @@ def _in_name(text: str, start: int) -> bool:
     names, lengths = names_holding_numerals()
     for length in lengths:
         for first in range(max(0, start - length + 1), start + 1):
-            if text[first:first + length] in names:
+            if text[first : first + length] in names:
                 return True
     return False
 
@@ -151,14 +168,19 @@ def names_holding_numerals() -> tuple[frozenset[str], tuple[int, ...]]:
     with io.TextIOWrapper(source.open("rb"), encoding="utf-8", newline="") as handle:
         idioms = {row["idiom"] for row in csv.DictReader(handle)}
     measure_words = {*COUNT_UNITS, *MONEY_UNITS, *patterns.CLASSIFIER_CHARS}
-    places = {name for name in place_names() if _CHINESE_NUMERALS.intersection(name)
-              and not (len(name) == 2 and name[1] in measure_words)}
+    places = {
+        name
+        for name in place_names()
+        if _CHINESE_NUMERALS.intersection(name)
+        and not (len(name) == 2 and name[1] in measure_words)
+    }
     names = frozenset(places | idioms)
     return names, tuple(sorted({len(name) for name in names}))
 
 
-def _read(text: str, match: re.Match[str], previous: Quantity | None,
-          unit: str | None) -> Quantity | None:
+def _read(
+    text: str, match: re.Match[str], previous: Quantity | None, unit: str | None
+) -> Quantity | None:
     """The quantity of a candidate with its unit (see :func:`_unit`), or None if it is none."""
     if unit is None:
         return None
@@ -185,8 +207,18 @@ def _read(text: str, match: re.Match[str], previous: Quantity | None,
     kind, direction, form = _kind(unit, numeral.value, context, previous)
     qualifier, lower, upper = _interval(numeral, context.qualifier, suffix, kind)
     # positional, in field order: half the cost of keywords, for every figure
-    return Quantity(numeral.start, end, float(numeral.value), _reported_unit(unit), qualifier,
-                    _float(lower), _float(upper), kind, direction, form)
+    return Quantity(
+        numeral.start,
+        end,
+        float(numeral.value),
+        _reported_unit(unit),
+        qualifier,
+        _float(lower),
+        _float(upper),
+        kind,
+        direction,
+        form,
+    )
 
 
 def _score_number(text: str, match: re.Match[str]) -> bool:
@@ -259,7 +291,12 @@ def _range(match: re.Match[str]) -> _Numeral:
     high = parse_decimal(second)
     core, trailing = split_multiplier(second)
     low = parse_decimal(first + first_mult)
-    if trailing and not first_mult and split_multiplier(first)[1] == "" and low < parse_decimal(core):
+    if (
+        trailing
+        and not first_mult
+        and split_multiplier(first)[1] == ""
+        and low < parse_decimal(core)
+    ):
         low *= multiplier_value(trailing)
     if low >= high:
         raise ValueError(f"not a range: {first}…{second}")
@@ -318,14 +355,21 @@ def _context(text: str, start: int) -> _Context:
     # BEFORE always matches: at worst the empty string at the number's start
     before = patterns.BEFORE.search(text, max(0, start - patterns.WINDOW), start)
     assert before is not None, "BEFORE matches the empty string"
-    up, down, to, lower, upper, approx = before.group("up", "down", "to", "lower", "upper", "approx")
+    up, down, to, lower, upper, approx = before.group(
+        "up", "down", "to", "lower", "upper", "approx"
+    )
     qualifier = "lower" if lower else "upper" if upper else "approx" if approx else ""
     anchor = before.start(qualifier) if qualifier else start  # where the qualifier word starts
     # a list connector right before the number or its qualifier word: it may share the change
     # verb of the figure before it (分别下降36.01%、85.7%)
     connector_at = anchor - 1 if anchor and text[anchor - 1] in _CONNECTORS else -1
-    return _Context("up" if up else "down" if down else "", bool(to), qualifier,
-                    _glued(text, start), connector_at)
+    return _Context(
+        "up" if up else "down" if down else "",
+        bool(to),
+        qualifier,
+        _glued(text, start),
+        connector_at,
+    )
 
 
 def _glued(text: str, start: int) -> bool:
@@ -340,8 +384,9 @@ def _glued(text: str, start: int) -> bool:
         return not (last == "前" and start > 1 and text[start - 2] in _TIME_BEFORE_QIAN)
     if start < 2:
         return False
-    return (text[start - 2] in patterns.GLUED_DIGITS and last in patterns.GLUED_SEPARATORS
-            or last == "\n" and text[start - 2] in patterns.GLUED_MARKS)
+    return (text[start - 2] in patterns.GLUED_DIGITS and last in patterns.GLUED_SEPARATORS) or (
+        last == "\n" and text[start - 2] in patterns.GLUED_MARKS
+    )
 
 
 def _excluded(numeral: _Numeral, unit: str, context: _Context) -> bool:
@@ -352,8 +397,9 @@ def _excluded(numeral: _Numeral, unit: str, context: _Context) -> bool:
     return unit in SMALL_NUMERAL_NAMES
 
 
-def _kind(unit: str, value: Decimal, context: _Context,
-          previous: Quantity | None) -> tuple[str, str, str]:
+def _kind(
+    unit: str, value: Decimal, context: _Context, previous: Quantity | None
+) -> tuple[str, str, str]:
     """(kind, direction, multiple_form) of a figure from its unit and the verb before it."""
     direction = "" if context.level else context.direction
     if unit in PERCENT_UNITS or unit == TENTHS_UNIT:
@@ -375,11 +421,16 @@ def _kind(unit: str, value: Decimal, context: _Context,
     return ("amount" if unit in MONEY_UNITS else "count"), "", ""
 
 
-def _shared_change(previous: Quantity | None, context: _Context,
-                   kind: str) -> tuple[str, str, str] | None:
+def _shared_change(
+    previous: Quantity | None, context: _Context, kind: str
+) -> tuple[str, str, str] | None:
     """A list member without its own verb (分别下降36.01%、85.7%) shares the first one's."""
-    if (context.direction == "" and previous is not None and previous.kind == kind
-            and previous.end == context.connector_at):
+    if (
+        context.direction == ""
+        and previous is not None
+        and previous.kind == kind
+        and previous.end == context.connector_at
+    ):
         return previous.kind, previous.direction, previous.multiple_form
     return None
 
@@ -388,8 +439,9 @@ def _ratio_direction(value: Decimal) -> str:
     return "up" if value > 1 else "down" if value < 1 else ""
 
 
-def _interval(numeral: _Numeral, prefix: str, suffix: str | None,
-              kind: str) -> tuple[str, Decimal | None, Decimal | None]:
+def _interval(
+    numeral: _Numeral, prefix: str, suffix: str | None, kind: str
+) -> tuple[str, Decimal | None, Decimal | None]:
     """Qualifier and interval: a range stands; a word before the number wins over 余/以上."""
     if numeral.qualifier == "range":
         return "range", numeral.lower, numeral.upper

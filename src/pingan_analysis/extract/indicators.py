@@ -18,6 +18,7 @@ them. No keyword, or two indicators tied: no indicator (never a guess).
 Each figure also gets its subject as written (:func:`subject_text`): the phrase it measures,
 whether or not an indicator matched, so that a researcher sees what the codebook lacks.
 """
+
 from __future__ import annotations
 
 import re
@@ -56,7 +57,9 @@ _SHARE_KINDS = frozenset(("percent", "change_pp"))
 _LINKS = re.compile(r"^(?:[\s、和与及,;:共约近超逾达为有是了均]|其中|分别|新增|增加|累计|同比)*$")
 _AFTER_FIGURE = re.compile(r"(?:以上|以下|左右|多|余)?的(?=[\u4e00-\u9fff“])")
 _BOTH = re.compile(r"[均都](?:为|达|是|有|超|在|保持)")
-_TIME_AND_LINK_WORDS = re.compile(r"\d+|其中|单月|逐月|逐年|全年|今年|去年|上年|同期|[年月日季度的之倍,、]")
+_TIME_AND_LINK_WORDS = re.compile(
+    r"\d+|其中|单月|逐月|逐年|全年|今年|去年|上年|同期|[年月日季度的之倍,、]"
+)
 _CONJUNCTIONS = re.compile(r"以及|[、和与及]")
 #: Words that may stand between a keyword and its figure: predicates, comparisons, measures.
 #: Every alternative starts with a literal character, so that the regex engine skips the other
@@ -122,8 +125,21 @@ _SUBJECT_TAIL = re.compile(
 #: Words before a keyword that make its figure a part of the quantity the keyword names: a
 #: sub-type (专职人民调解员 of 调解员, 刑事法律援助案件 of 法律援助案件, 微网格 of 网格) or one tier
 #: (市级, 区级). A keyword that itself names the part (专职网格员) is not narrowed by them.
-SUBTYPE_MODIFIERS = ("专职", "兼职", "省级", "市级", "区级", "县级", "乡级", "镇级", "村级", "微",
-                     "刑事", "民事", "行政")
+SUBTYPE_MODIFIERS = (
+    "专职",
+    "兼职",
+    "省级",
+    "市级",
+    "区级",
+    "县级",
+    "乡级",
+    "镇级",
+    "村级",
+    "微",
+    "刑事",
+    "民事",
+    "行政",
+)
 _SUBTYPE_BEFORE = re.compile("(?:" + "|".join(SUBTYPE_MODIFIERS) + ")$")
 _SUBTYPE_IN = re.compile("|".join(SUBTYPE_MODIFIERS))
 #: Tier words narrow every indicator, core or not: a tier's figure is never the place's total.
@@ -131,7 +147,9 @@ _TIER_BEFORE = re.compile(r"[省市区县乡镇村]级$")
 #: 其中 opens a part of the figure before it: a total's indicator does not carry it.
 _PART_OF = "其中"
 #: Words of adding, before a stock's keyword: the figure is what was added, not what exists.
-_ADDITION = re.compile(r"新建|新增|新招|新装|新安装|新配备|新设|新培育|新发展|新成立|新选聘|增设|增配|增补")
+_ADDITION = re.compile(
+    r"新建|新增|新招|新装|新安装|新配备|新设|新培育|新发展|新成立|新选聘|增设|增配|增补"
+)
 #: Sub-units of the place named before a keyword ("9个区县（市）群众安全感均在97%以上"): the
 #: figure is theirs, not the place's.
 _SUB_UNITS = re.compile(r"区县|县区|县市区|县（市、?区）|分区")
@@ -159,8 +177,10 @@ def map_sentence(
         subjects.append(subject)
         result.append(indicator)
     _share_coordinated_heads(sentence, quantities, subjects, result)
-    return [(indicator, subject_text(sentence, subject))
-            for indicator, subject in zip(result, subjects, strict=True)]
+    return [
+        (indicator, subject_text(sentence, subject))
+        for indicator, subject in zip(result, subjects, strict=True)
+    ]
 
 
 def subject_text(sentence: str, subject: _Subject | None) -> str:
@@ -168,7 +188,7 @@ def subject_text(sentence: str, subject: _Subject | None) -> str:
     words before its noun (全市, 今年以来, 累计) and the predicate after it (同比下降, 达到)."""
     if subject is None:
         return ""
-    text = sentence[subject.start:subject.end]
+    text = sentence[subject.start : subject.end]
     text = _SUBJECT_LEAD.sub("", _SUBJECT_TAIL.sub("", text))
     if subject.side == "right":
         text = _SUBJECT_TAIL.sub("", text)[:MAX_SUBJECT_CHARS]
@@ -177,20 +197,29 @@ def subject_text(sentence: str, subject: _Subject | None) -> str:
     return text.strip("“”\"'《》() ")
 
 
-def _share_coordinated_heads(sentence: str, quantities: Sequence[QuantitySpan],
-                             subjects: Sequence[_Subject], result: list[Indicator | None]) -> None:
-    """"建成1个市级、10个区级公共法律服务中心": a measure phrase cut short by 、 before another
+def _share_coordinated_heads(
+    sentence: str,
+    quantities: Sequence[QuantitySpan],
+    subjects: Sequence[_Subject],
+    result: list[Indicator | None],
+) -> None:
+    """ "建成1个市级、10个区级公共法律服务中心": a measure phrase cut short by 、 before another
     one of the same unit shares that one's noun."""
     for index in range(len(quantities) - 2, -1, -1):
         subject, following = subjects[index], quantities[index + 1]
-        if (result[index] is None and subject.side == "right" and subjects[index + 1].side == "right"
-                and sentence[subject.end:following.start] == "、"
-                and quantities[index].unit == following.unit):
+        if (
+            result[index] is None
+            and subject.side == "right"
+            and subjects[index + 1].side == "right"
+            and sentence[subject.end : following.start] == "、"
+            and quantities[index].unit == following.unit
+        ):
             result[index] = result[index + 1]
 
 
-def _subjects(sentence: str, quantities: Sequence[QuantitySpan], index: int,
-              previous: Sequence[_Subject]) -> list[_Subject]:
+def _subjects(
+    sentence: str, quantities: Sequence[QuantitySpan], index: int, previous: Sequence[_Subject]
+) -> list[_Subject]:
     """Where the subject of quantity ``index`` may be, in the order to try them."""
     quantity = quantities[index]
     listed = _listed_subject(sentence, quantities, index)
@@ -201,14 +230,17 @@ def _subjects(sentence: str, quantities: Sequence[QuantitySpan], index: int,
     if right is not None:
         return [right]
     start = _left_limit(sentence, quantities, index)
-    lead = sentence[start:quantity.start]
+    lead = sentence[start : quantity.start]
     if index and start == quantities[index - 1].end and _LINKS.match(lead):
         return [previous[-1]]
     if _subjectless(lead):
         return [previous[-1]] if index else [_previous_clause(sentence, start)]
     shared = _shared_subject(sentence, start, quantity.start)
-    left = ([_Subject(start, shared.end_of_list, "left", combined=True), shared.first] if shared
-            else [_Subject(start, quantity.start, "left")])
+    left = (
+        [_Subject(start, shared.end_of_list, "left", combined=True), shared.first]
+        if shared
+        else [_Subject(start, quantity.start, "left")]
+    )
     return [*left, _Subject(quantity.end, clause_end(sentence, quantity.end), "right")]
 
 
@@ -230,7 +262,7 @@ class _SharedSubject(NamedTuple):
 
 
 def _shared_subject(sentence: str, start: int, end: int) -> _SharedSubject | None:
-    """"视频监控覆盖率、联网率均达到100%": one figure for a list of subjects; the first names it,
+    """ "视频监控覆盖率、联网率均达到100%": one figure for a list of subjects; the first names it,
     unless a keyword names the list as one (安全感和满意度均达到98.6%: the combined index)."""
     lead = sentence[start:end]
     both = _BOTH.search(lead)
@@ -274,26 +306,33 @@ def _right_subject(sentence: str, quantity: QuantitySpan, limit: int) -> _Subjec
     if quantity.kind != "count" or pos >= len(sentence):
         return None
     start = pos + 1 if sentence[pos] in "“\"'《" else pos
-    if start >= len(sentence) or not _is_cjk(sentence[start]) or _NOT_A_NOUN_AFTER.match(sentence, start):
+    if (
+        start >= len(sentence)
+        or not _is_cjk(sentence[start])
+        or _NOT_A_NOUN_AFTER.match(sentence, start)
+    ):
         return None
     stop = _SUBJECT_END.search(sentence, start, limit)
     return _Subject(start, stop.start() if stop else max(start, limit), "right")
 
 
-def _listed_subject(sentence: str, quantities: Sequence[QuantitySpan], index: int) -> _Subject | None:
+def _listed_subject(
+    sentence: str, quantities: Sequence[QuantitySpan], index: int
+) -> _Subject | None:
     """After 分别, the n-th figure of a run belongs to the n-th noun of the list before it."""
     if "分别" not in sentence:
         return None
     first = index
-    while first and _LINKS.match(sentence[quantities[first - 1].end:quantities[first].start]):
+    while first and _LINKS.match(sentence[quantities[first - 1].end : quantities[first].start]):
         first -= 1
     run_end = index
     while run_end + 1 < len(quantities) and _LINKS.match(
-            sentence[quantities[run_end].end:quantities[run_end + 1].start]):
+        sentence[quantities[run_end].end : quantities[run_end + 1].start]
+    ):
         run_end += 1
     run = run_end - first + 1
     clause_start = _left_limit(sentence, quantities, first)
-    lead = sentence[clause_start:quantities[first].start]
+    lead = sentence[clause_start : quantities[first].start]
     split = lead.rfind("分别")
     if run < 2 or split < 0:
         return None
@@ -313,8 +352,9 @@ def _conjunct_spans(text: str, offset: int) -> list[tuple[int, int]]:
     return spans
 
 
-def _best(sentence: str, subject: _Subject, quantity: QuantitySpan,
-          codebook: Codebook) -> tuple[bool, Indicator | None]:
+def _best(
+    sentence: str, subject: _Subject, quantity: QuantitySpan, codebook: Codebook
+) -> tuple[bool, Indicator | None]:
     """The most specific indicator named nearest the figure within its subject.
 
     Returns whether any indicator fits, and the winner (None on a tie between indicators).
@@ -337,12 +377,14 @@ def _best(sentence: str, subject: _Subject, quantity: QuantitySpan,
         if best_key is not None and nearness < best_key[0]:
             break
         if kind not in indicator.kinds or (
-                sort and indicator.unit and unit_family(indicator.unit) != sort):
+            sort and indicator.unit and unit_family(indicator.unit) != sort
+        ):
             continue  # the indicator takes neither this kind nor a count in this sort of unit
         if per_time and indicator.unit and indicator.unit not in (quantity.unit, once):
             continue  # 21.6万户次 counts visits, not the workers (名) who made them
         if subject.combined != keyword.together or (
-                subject.combined and not _names_two_members(sentence, subject, start, keyword)):
+            subject.combined and not _names_two_members(sentence, subject, start, keyword)
+        ):
             continue
         if keyword.context and not _context_found(sentence, start, keyword):
             continue
@@ -354,8 +396,11 @@ def _best(sentence: str, subject: _Subject, quantity: QuantitySpan,
             if cue not in indicator.stages:
                 continue  # 破获 names solved cases, 发案 cases occurring: not this indicator
         # a gap counts some of the characters between: no more than there are
-        if (left and subject.end - end > MAX_HEAD_GAP
-                and _gap(sentence, end, subject.end) > MAX_HEAD_GAP):
+        if (
+            left
+            and subject.end - end > MAX_HEAD_GAP
+            and _gap(sentence, end, subject.end) > MAX_HEAD_GAP
+        ):
             continue
         key = (nearness, keyword.length, len(keyword.head))
         if best_key is None or key > best_key:
@@ -365,8 +410,14 @@ def _best(sentence: str, subject: _Subject, quantity: QuantitySpan,
     return bool(best), (winner if len(best) == 1 else None)
 
 
-def _narrowed(sentence: str, subject: _Subject, quantity: QuantitySpan, head_start: int,
-              indicator: Indicator, keyword: Keyword) -> bool:
+def _narrowed(
+    sentence: str,
+    subject: _Subject,
+    quantity: QuantitySpan,
+    head_start: int,
+    indicator: Indicator,
+    keyword: Keyword,
+) -> bool:
     """The figure is a part of what the keyword names, an addition to a stock, or of a target
     the keyword does not name: a sub-type or tier word just before the keyword, 其中 or a
     sub-unit of the place before it in its clause, (for a stock) a word of adding before it, or
@@ -385,8 +436,7 @@ def _narrowed(sentence: str, subject: _Subject, quantity: QuantitySpan, head_sta
     if _TIER_BEFORE.search(sentence, max(0, head_start - 2), head_start):
         return True  # 1个市级公共法律服务中心: one tier of the centres
     target = lead.rfind("对")
-    if (quantity.kind in _SHARE_KINDS and 0 <= target < len(lead) - 1
-            and not keyword.context):
+    if quantity.kind in _SHARE_KINDS and 0 <= target < len(lead) - 1 and not keyword.context:
         return True  # 对…的满意度: satisfaction with what 对 names, which the keyword does not
     if indicator.id not in _core_ids():
         return False
@@ -394,7 +444,8 @@ def _narrowed(sentence: str, subject: _Subject, quantity: QuantitySpan, head_sta
         return True
     # under 其中 only an indicator defined as the part (专职网格员) carries it
     return bool(_PART_OF in lead or _SUB_UNITS.search(lead)) and not _SUBTYPE_IN.search(
-        indicator.name_zh)
+        indicator.name_zh
+    )
 
 
 @lru_cache(maxsize=1)

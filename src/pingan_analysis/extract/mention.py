@@ -1,4 +1,5 @@
 """The row record of the extractor: one quantity mention, in the registry's column order."""
+
 from __future__ import annotations
 
 from typing import NamedTuple

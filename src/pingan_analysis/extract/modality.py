@@ -5,6 +5,7 @@ when it sits in a section about next year's work (a heading such as "2014年工�
 "明年") and its own words do not state the present (目前, 现已), or when the period it covers
 starts after the release was published.
 """
+
 from __future__ import annotations
 
 import re
@@ -21,17 +22,21 @@ _FUTURE_JIANG = (
     r"(?<![即必])将(?=把|于|在|会|要|继续|进一步|坚持|全面|持续|加快|推动|推进|不断|大力|着力|深入"
     r"|重点|逐步|力争|实现|达到|建成|完成|开展|启动|贯彻|认真|努力|围绕|按照|聚焦|确保|争取|力求)"
 )
-_PLAN_ALTERNATIVES = "|".join((
-    r"力争|力求|争取|预计|拟于|必须|计划(?![生”》\"])|规划到",
-    r"目标(?:是|为|[::])|为目标",
-    r"确保[^,;。:]*?(?:达到|实现|不低于|不少于|控制在|保持在|以上|以内)",
-    r"即将|我们将|也将|还将|并将|都将|将来",
-    _FUTURE_JIANG,
-))
+_PLAN_ALTERNATIVES = "|".join(
+    (
+        r"力争|力求|争取|预计|拟于|必须|计划(?![生”》\"])|规划到",
+        r"目标(?:是|为|[::])|为目标",
+        r"确保[^,;。:]*?(?:达到|实现|不低于|不少于|控制在|保持在|以上|以内)",
+        r"即将|我们将|也将|还将|并将|都将|将来",
+        _FUTURE_JIANG,
+    )
+)
 #: The lookahead on first characters lets the search skip most positions at once.
 _PLAN_WORDS = re.compile(f"(?=[{first_chars(_PLAN_ALTERNATIVES)}])(?:{_PLAN_ALTERNATIVES})")
 #: Words of a heading or lead-in that open a section on coming work.
-_PLAN_SECTION = re.compile(r"工作思路|工作打算|工作计划|工作安排|工作要点|下一步|明年|展望|努力方向")
+_PLAN_SECTION = re.compile(
+    r"工作思路|工作打算|工作计划|工作安排|工作要点|下一步|明年|展望|努力方向"
+)
 #: Words of a heading that open a section on work done, ending a plan section.
 _REVIEW_SECTION = re.compile(r"回顾|成效|成绩|进展|情况|做法|总结|主要工作")
 

@@ -7,6 +7,7 @@ words around it mean; this module only turns one isolated token into its value. 
 Values are computed as :class:`~decimal.Decimal` so that ``11.74亿`` is exactly 1174000000 and
 the 余/多 interval ends (value + one unit of the last digit) carry no binary rounding.
 """
+
 from __future__ import annotations
 
 import re

@@ -8,6 +8,7 @@ read. :data:`BEFORE` and the ``GLUED_*`` sets read the few characters before a c
 of change and qualifier words, searched only in a short window ending at the number; 第 and
 codes).
 """
+
 from __future__ import annotations
 
 import re
@@ -15,9 +16,20 @@ import string
 from collections.abc import Iterable
 
 from pingan_analysis.extract.units import (
-    CLASSIFIER_NOT_BEFORE, CLASSIFIERS, COUNT_UNITS, MONEY_UNITS, MULTIPLE_UNIT, PER_TIME_UNITS,
-    PERCENT_UNITS, POINT_UNITS, SCORE_NOT_BEFORE, SCORE_UNIT, SLOGANS, TENTHS_NOT_BEFORE,
-    TENTHS_UNIT, TIME_UNITS,
+    CLASSIFIER_NOT_BEFORE,
+    CLASSIFIERS,
+    COUNT_UNITS,
+    MONEY_UNITS,
+    MULTIPLE_UNIT,
+    PER_TIME_UNITS,
+    PERCENT_UNITS,
+    POINT_UNITS,
+    SCORE_NOT_BEFORE,
+    SCORE_UNIT,
+    SLOGANS,
+    TENTHS_NOT_BEFORE,
+    TENTHS_UNIT,
+    TIME_UNITS,
 )
 
 #: How far back (in characters) the context of a number is read.
@@ -55,21 +67,33 @@ _MULTIPLIER = r"(?:[百千]?万?亿|[百千]?万|千(?![米克瓦])|百(?!分))"
 _RANGE_SEPARATOR = r"(?:[-~～—–]{1,2}|至|到)"
 _APPROX_SUFFIX = r"(?:余|多)"
 
-_MEASURE_WORDS = (*POINT_UNITS, *PER_TIME_UNITS, *COUNT_UNITS, *MONEY_UNITS, *PERCENT_UNITS,
-                  MULTIPLE_UNIT)
+_MEASURE_WORDS = (
+    *POINT_UNITS,
+    *PER_TIME_UNITS,
+    *COUNT_UNITS,
+    *MONEY_UNITS,
+    *PERCENT_UNITS,
+    MULTIPLE_UNIT,
+)
 #: Single-character classifiers of the dictionary table, as one character class (an alternation
 #: of single characters costs a test each; a class one lookup).
 CLASSIFIER_CHARS: frozenset[str] = frozenset(c for c in CLASSIFIERS if len(c) == 1)
 _CLASSIFIER_CLASS = "".join(
-    re.escape(c) for c in sorted(CLASSIFIER_CHARS) if c not in CLASSIFIER_NOT_BEFORE)
+    re.escape(c) for c in sorted(CLASSIFIER_CHARS) if c not in CLASSIFIER_NOT_BEFORE
+)
 #: Classifiers that are no unit before some characters, each with its lookahead (通(?![过报])).
-_GUARDED = "".join(f"|{re.escape(c)}(?![{re.escape(chars)}])"
-                   for c, chars in sorted(CLASSIFIER_NOT_BEFORE.items()) if c in CLASSIFIER_CHARS)
+_GUARDED = "".join(
+    f"|{re.escape(c)}(?![{re.escape(chars)}])"
+    for c, chars in sorted(CLASSIFIER_NOT_BEFORE.items())
+    if c in CLASSIFIER_CHARS
+)
 #: 分 before seconds (3分30秒) counts minutes.
 _SCORE = rf"{SCORE_UNIT}(?![{SCORE_NOT_BEFORE}]|{_DIGIT}{{1,2}}秒)"
 #: 九成二 (92%), 两成多 (20–30%): a tenths digit or 余/多 after 成 belongs to the figure.
-_TENTHS = (rf"{TENTHS_UNIT}(?![{TENTHS_NOT_BEFORE}])"
-           r"(?:(?P<tenth>[一二三四五六七八九])(?![十百千万成])|(?P<tenth_more>多|余))?")
+_TENTHS = (
+    rf"{TENTHS_UNIT}(?![{TENTHS_NOT_BEFORE}])"
+    r"(?:(?P<tenth>[一二三四五六七八九])(?![十百千万成])|(?P<tenth_more>多|余))?"
+)
 _UNITS = (
     rf"(?P<time>{_alternation(TIME_UNITS)})"
     rf"|(?P<unit>{_alternation(_MEASURE_WORDS)}|[{_CLASSIFIER_CLASS}]{_GUARDED}|{_SCORE}"
@@ -116,7 +140,6 @@ _LOWER = "超过|超出|多于|不少于|至少|不低于|高于|逾|超"
 _UPPER = "将近|接近|(?<!附)近|不到|不足|不超过|最多|低于"
 _APPROX = "大约|约为|(?<![预签特节制])约"
 _FILLER = "了?(?:同比|环比|同环比)?(?:分别)?(?:达到|高达|达|为|是|在)?"
-
 
 
 def first_chars(*patterns: str) -> str:

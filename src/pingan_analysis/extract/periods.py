@@ -8,15 +8,16 @@ picks the governing phrase for one figure from its scopes, innermost first.
 
 Phrases are found on the normalised text (ASCII digits), so offsets are those of that text.
 """
+
 from __future__ import annotations
 
 import calendar
 import re
-from itertools import chain
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import NamedTuple
 from datetime import date
+from itertools import chain
+from typing import NamedTuple
 
 #: Congresses and plenums that releases date their achievements from ("党的十八大以来").
 ERA_STARTS: dict[str, date] = {
@@ -28,8 +29,20 @@ ERA_STARTS: dict[str, date] = {
     "疫情": date(2020, 1, 1),  # the COVID-19 outbreak: "新冠肺炎疫情发生以来"
 }
 
-_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
-              "七": 7, "八": 8, "九": 9}
+_CN_DIGITS = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 _RANGE = r"\s*(?:[-—–~～至到]+)\s*"
 _NUMWORD = r"[0-9一二两三四五六七八九十]{1,3}"
 
@@ -56,8 +69,7 @@ _FIRST_CHARS = (
     r"|[0-9](?:[0-9]{0,3}[年月季\s\-—–~～至到]|[0-9一二两三四五六七八九十]{0,2}年))"
 )
 _PHRASE = re.compile(
-    _FIRST_CHARS
-    + r"(?P<asof>截至|截止到?|到)?"
+    _FIRST_CHARS + r"(?P<asof>截至|截止到?|到)?"
     r"(?P<since>自|从)?"
     r"(?:"
     rf"(?P<y1>\d{{4}})年?{_RANGE}(?P<y2>\d{{4}})年度?"
@@ -86,8 +98,10 @@ class Period(NamedTuple):
 
     def iso(self) -> tuple[str, str]:
         """The two ends as ISO strings, empty when unknown (the mentions table's form)."""
-        return (self.start.isoformat() if self.start else "",
-                self.end.isoformat() if self.end else "")
+        return (
+            self.start.isoformat() if self.start else "",
+            self.end.isoformat() if self.end else "",
+        )
 
 
 @dataclass(frozen=True)
@@ -126,8 +140,11 @@ def find_phrases(text: str, anchor: Anchor) -> list[PeriodPhrase]:
     """Every time phrase of ``text`` that can date a figure, in text order."""
     phrases = []
     for match in _PHRASE.finditer(text):
-        if (match.end() == match.start() or _is_comparison_base(text, match)
-                or _in_a_name(text, match)):
+        if (
+            match.end() == match.start()
+            or _is_comparison_base(text, match)
+            or _in_a_name(text, match)
+        ):
             continue
         phrase = _phrase(match, anchor, text)
         if phrase is not None:
@@ -156,7 +173,7 @@ def resolve(scopes: Iterable[Sequence[PeriodPhrase]], anchor: Anchor, *, stock: 
         return Period()
     elif ordered[index].as_of and not stock:
         end = ordered[index].period.end
-        starts = (p.period.start for p in ordered[:index] + ordered[index + 1:] if p.period.start)
+        starts = (p.period.start for p in ordered[:index] + ordered[index + 1 :] if p.period.start)
         return Period(next((s for s in starts if end is None or s <= end), None), end)
     else:
         period = ordered[index].period
@@ -169,8 +186,12 @@ def _in_a_name(text: str, match: re.Match[str]) -> bool:
     pos = match.start()
     if text.rfind("《", 0, pos) > text.rfind("》", 0, pos):
         return True
-    bare_year = (match["y"] and not match["since"] and not match["asof"]
-                 and match.end() == match.end("y") + 1)  # "2015年" and nothing more
+    bare_year = (
+        match["y"]
+        and not match["since"]
+        and not match["asof"]
+        and match.end() == match.end("y") + 1
+    )  # "2015年" and nothing more
     mid_clause = pos > 0 and text[pos - 1] not in _BOUNDARY_CHARS
     return bool(bare_year and mid_clause and _EVENT_NAME.match(text, match.end()))
 
@@ -183,8 +204,8 @@ _EVENT_NAME = re.compile(
 
 
 def _is_comparison_base(text: str, match: re.Match[str]) -> bool:
-    before = text[max(0, match.start() - 2):match.start()]
-    after = text[match.end():match.end() + 2]
+    before = text[max(0, match.start() - 2) : match.start()]
+    after = text[match.end() : match.end() + 2]
     return before.endswith(_BASE_BEFORE) or after.startswith(_BASE_AFTER)
 
 
@@ -201,8 +222,9 @@ def _phrase(match: re.Match[str], anchor: Anchor, text: str) -> PeriodPhrase | N
         # without a date to run to (a bare file, 从2018年开始), the start is still known
         return PeriodPhrase(pos, end_pos, Period(period.start, anchor.as_of))
     if groups["asof"] or groups["now"] or _part(groups, "yearend"):
-        return PeriodPhrase(pos, end_pos, Period(None, period.end), as_of=True,
-                            until=bool(groups["asof"]))
+        return PeriodPhrase(
+            pos, end_pos, Period(None, period.end), as_of=True, until=bool(groups["asof"])
+        )
     return PeriodPhrase(pos, end_pos, period, day=day)
 
 
@@ -212,12 +234,13 @@ _AFTER = re.compile(r"[^,;。!?]{0,16}?(?:之后|以后|后)(?=[,;。!?])")
 
 
 def _closes_with_after(text: str, pos: int) -> bool:
-    """"去年市环食药侦支队挂牌后,…": the figures of the clause run from then on."""
+    """ "去年市环食药侦支队挂牌后,…": the figures of the clause run from then on."""
     return _AFTER.match(text, pos) is not None
 
 
-def _span(groups: dict[str, str | None], anchor: Anchor, text: str, pos: int,
-          end: int) -> tuple[Period, bool] | None:
+def _span(
+    groups: dict[str, str | None], anchor: Anchor, text: str, pos: int, end: int
+) -> tuple[Period, bool] | None:
     """The dates a phrase names (``_UNRESOLVED`` when relative to an unknown date), and whether
     it names a single day; ``None`` when the match is not a period after all."""
     y1, y2 = groups["y1"], groups["y2"]
@@ -249,7 +272,7 @@ def _span(groups: dict[str, str | None], anchor: Anchor, text: str, pos: int,
 
 
 def _whole_year(anchor: Anchor) -> tuple[Period, bool]:
-    """"全年", "年内": the reporting period when it is one calendar year, else the as-of year."""
+    """ "全年", "年内": the reporting period when it is one calendar year, else the as-of year."""
     start, end = anchor.reporting.start, anchor.reporting.end
     if start and end and start.year == end.year:
         return Period(date(start.year, 1, 1), date(end.year, 12, 31)), False
@@ -259,21 +282,36 @@ def _whole_year(anchor: Anchor) -> tuple[Period, bool]:
 
 
 def _opens_clause(text: str, pos: int, end: int) -> bool:
-    """"近五年," or ",十年来…": a span phrase that dates its clause, not a modifier of a noun
+    """ "近五年," or ",十年来…": a span phrase that dates its clause, not a modifier of a noun
     ("梳理近5年来涉养老诈骗未破案件")."""
-    return pos == 0 or text[pos - 1] in _BOUNDARY_CHARS or end == len(text) or text[end] in _BOUNDARY_CHARS
+    return (
+        pos == 0
+        or text[pos - 1] in _BOUNDARY_CHARS
+        or end == len(text)
+        or text[end] in _BOUNDARY_CHARS
+    )
 
 
 def _relative_year(word: str) -> int:
-    return {"今年": 0, "本年": 0, "去年": -1, "上年": -1, "上一年": -1, "前年": -2,
-            "明年": 1, "次年": 1}[word]
+    return {
+        "今年": 0,
+        "本年": 0,
+        "去年": -1,
+        "上年": -1,
+        "上一年": -1,
+        "前年": -2,
+        "明年": 1,
+        "次年": 1,
+    }[word]
 
 
 def _part(groups: dict[str, str | None], name: str) -> str | None:
     return groups.get(f"y_{name}") or groups.get(f"r_{name}") or groups.get(f"o_{name}")
 
 
-def _calendar_part(year: int, groups: dict[str, str | None], prefix: str) -> tuple[Period, bool] | None:
+def _calendar_part(
+    year: int, groups: dict[str, str | None], prefix: str
+) -> tuple[Period, bool] | None:
     """A year, or the half, quarter, months or day of it that the phrase names."""
     get = lambda name: groups.get(prefix + name)  # noqa: E731 - a local shorthand
     if not 1900 <= year <= 2100:
@@ -313,7 +351,7 @@ def _month_only(groups: dict[str, str | None], anchor: Anchor) -> tuple[Period, 
 
 
 def _years_back(groups: dict[str, str | None], anchor: Anchor) -> tuple[Period, bool] | None:
-    """"近五年", "十年来", "这十年": the calendar years that many back from the as-of date's year,
+    """ "近五年", "十年来", "这十年": the calendar years that many back from the as-of date's year,
     to the as-of date (a 2023 release's 十年来 starts on 2013-01-01), whatever year the
     release is from; the congress eras (十八大以来) are phrases of their own."""
     count = _small_number(groups["n"] or "")  # "" is no number: None

@@ -10,6 +10,7 @@ every classifier of the CC-CEDICT dictionary (``CL:`` notes), each marked as a c
 except after a lone small numeral (二道, 四面: words and names), or excluded (月, 点, 发 …: a
 calendar unit, the decimal point, or the start of a common word after a figure).
 """
+
 from __future__ import annotations
 
 import csv
@@ -20,9 +21,30 @@ from importlib import resources
 #: of these is dropped (DESIGN.md: dates are not quantities; durations are optional), except an
 #: aggregate scaled by 万/亿 such as 节约时间80万余小时. ``个多月`` keeps 多 inside the unit.
 TIME_UNITS: tuple[str, ...] = (
-    "个多月", "个余月", "个半月", "个多小时", "个小时", "个工作日", "个季度", "个星期", "个月",
-    "周年", "年度", "工作日", "小时", "分钟", "季度", "星期", "年", "月", "日", "号", "天",
-    "时", "秒", "周",
+    "个多月",
+    "个余月",
+    "个半月",
+    "个多小时",
+    "个小时",
+    "个工作日",
+    "个季度",
+    "个星期",
+    "个月",
+    "周年",
+    "年度",
+    "工作日",
+    "小时",
+    "分钟",
+    "季度",
+    "星期",
+    "年",
+    "月",
+    "日",
+    "号",
+    "天",
+    "时",
+    "秒",
+    "周",
 )
 
 #: Percentage symbols (value as written) and 成 (tenths: 三成 → 30%).
@@ -37,12 +59,79 @@ MONEY_UNITS: tuple[str, ...] = ("美元", "港元", "欧元", "元")
 
 #: Measure words of things counted. 件(次) is written with its parenthesis and reported as 件次.
 COUNT_UNITS: tuple[str, ...] = (
-    "平方公里", "平方千米", "平方米", "立方米", "人次", "件次", "户次", "家次", "架次", "车次",
-    "起次", "场次", "公顷", "公里", "千米", "公斤", "千克", "方面", "人天", "人日", "课时", "学时",
-    "人", "名", "位", "起", "件", "宗", "例", "次", "处", "家", "户", "所", "个", "条", "项",
-    "部", "辆", "台", "支", "座", "张", "路", "笔", "篇", "份", "种", "类", "场", "批", "套",
-    "间", "只", "头", "艘", "架", "枚", "把", "根", "块", "棵", "株", "栋", "幢", "轮", "组",
-    "吨", "克", "斤", "亩", "米", "方",
+    "平方公里",
+    "平方千米",
+    "平方米",
+    "立方米",
+    "人次",
+    "件次",
+    "户次",
+    "家次",
+    "架次",
+    "车次",
+    "起次",
+    "场次",
+    "公顷",
+    "公里",
+    "千米",
+    "公斤",
+    "千克",
+    "方面",
+    "人天",
+    "人日",
+    "课时",
+    "学时",
+    "人",
+    "名",
+    "位",
+    "起",
+    "件",
+    "宗",
+    "例",
+    "次",
+    "处",
+    "家",
+    "户",
+    "所",
+    "个",
+    "条",
+    "项",
+    "部",
+    "辆",
+    "台",
+    "支",
+    "座",
+    "张",
+    "路",
+    "笔",
+    "篇",
+    "份",
+    "种",
+    "类",
+    "场",
+    "批",
+    "套",
+    "间",
+    "只",
+    "头",
+    "艘",
+    "架",
+    "枚",
+    "把",
+    "根",
+    "块",
+    "棵",
+    "株",
+    "栋",
+    "幢",
+    "轮",
+    "组",
+    "吨",
+    "克",
+    "斤",
+    "亩",
+    "米",
+    "方",
 )
 
 #: The score unit: 安全指数91.3分 is a score, 提高2.4分 a change in points (kinds score and
@@ -65,8 +154,9 @@ def _classifier_rows() -> list[dict[str, str]]:
     uses = {row["use"] for row in rows}
     unknown = sorted(uses - {_COUNT, _NOT_AFTER_SMALL, _EXCLUDED})
     if unknown:
-        raise ValueError(f"{source}: unknown use {unknown}; use count, "
-                         f"not_after_small_numeral or excluded")
+        raise ValueError(
+            f"{source}: unknown use {unknown}; use count, not_after_small_numeral or excluded"
+        )
     return rows
 
 
@@ -74,13 +164,16 @@ _CLASSIFIER_ROWS = _classifier_rows()
 _CLASSIFIER_USES = {row["classifier"]: row["use"] for row in _CLASSIFIER_ROWS}
 #: Classifiers that are no unit before some characters (通 in 通过, 通报): classifier → those.
 CLASSIFIER_NOT_BEFORE: dict[str, str] = {
-    row["classifier"]: row["not_before"] for row in _CLASSIFIER_ROWS if row["not_before"]}
+    row["classifier"]: row["not_before"] for row in _CLASSIFIER_ROWS if row["not_before"]
+}
 #: Classifiers of the dictionary table that count things (both non-excluded uses).
 CLASSIFIERS: tuple[str, ...] = tuple(
-    c for c, use in _CLASSIFIER_USES.items() if use != _EXCLUDED and c not in COUNT_UNITS)
+    c for c, use in _CLASSIFIER_USES.items() if use != _EXCLUDED and c not in COUNT_UNITS
+)
 #: Compounds of a classifier with 次 (辆次, 台次, 艘次): counts of trips or uses, one word.
 PER_TIME_UNITS: tuple[str, ...] = tuple(
-    c + "次" for c in (*COUNT_UNITS, *CLASSIFIERS) if len(c) == 1 and c != "次")
+    c + "次" for c in (*COUNT_UNITS, *CLASSIFIERS) if len(c) == 1 and c != "次"
+)
 
 #: Measure words that a small Chinese numeral (二 to 九, 两) does not count: with them it names a
 #: series of campaigns or networks (六场战役, 春夏秋冬四场攻势, 八张网) or a category system
@@ -89,15 +182,28 @@ PER_TIME_UNITS: tuple[str, ...] = tuple(
 #: annotations; names written with 大 (六大领域, 15大攻势) have no unit at all.
 #: The classifiers marked ``not_after_small_numeral`` join them (二道区, 四面八方, 两节).
 SMALL_NUMERAL_NAMES: frozenset[str] = frozenset(
-    {"场", "张", "类", *(c for c, use in _CLASSIFIER_USES.items() if use == _NOT_AFTER_SMALL)})
+    {"场", "张", "类", *(c for c, use in _CLASSIFIER_USES.items() if use == _NOT_AFTER_SMALL)}
+)
 #: 一 alone is mostly an article (一个, 一家, 一起案件); it counts only in 一倍 and 一个百分点.
 ONE_UNITS: frozenset[str] = frozenset({MULTIPLE_UNIT, *POINT_UNITS})
 
 #: Political formulae that read like counts but are slogans (DESIGN.md: slogans are not quantities).
 #: They are matched whole and skipped, like quoted names.
 SLOGANS: tuple[str, ...] = (
-    "五位一体", "四个全面", "四个意识", "四个自信", "两个维护", "两个确立", "两个一百年",
-    "三个代表", "四个服从", "三个务必", "八项规定", "两学一做", "三严三实", "一岗双责",
+    "五位一体",
+    "四个全面",
+    "四个意识",
+    "四个自信",
+    "两个维护",
+    "两个确立",
+    "两个一百年",
+    "三个代表",
+    "四个服从",
+    "三个务必",
+    "八项规定",
+    "两学一做",
+    "三严三实",
+    "一岗双责",
 )
 
 #: 成 is not "tenths" when it starts a word (成为, 成立, 成功, 成员, …).
@@ -112,12 +218,55 @@ _PERSONS = frozenset({"人", "名", "位", "人次", "户", "户次", "名次", 
 UNIT_FAMILIES: dict[str, frozenset[str]] = {
     "persons": _PERSONS,
     #: every classifier compound with 次 (辆次, 艘次) counts occurrences, except of persons
-    "events": frozenset({"件", "起", "宗", "例", "次", "件次", "起次", "批次", "场次", "笔", "期",
-                         "批", "场", "轮", "次数", "单", "案", "架次", "车次", "家次", "遍", "趟",
-                         "通", "桩", *(u for u in PER_TIME_UNITS if u not in _PERSONS)}),
+    "events": frozenset(
+        {
+            "件",
+            "起",
+            "宗",
+            "例",
+            "次",
+            "件次",
+            "起次",
+            "批次",
+            "场次",
+            "笔",
+            "期",
+            "批",
+            "场",
+            "轮",
+            "次数",
+            "单",
+            "案",
+            "架次",
+            "车次",
+            "家次",
+            "遍",
+            "趟",
+            "通",
+            "桩",
+            *(u for u in PER_TIME_UNITS if u not in _PERSONS),
+        }
+    ),
     "money": frozenset(MONEY_UNITS),
-    "measurements": frozenset({"平方公里", "平方千米", "平方米", "立方米", "公顷", "公里", "千米",
-                               "公斤", "千克", "吨", "克", "斤", "亩", "米", "方"}),
+    "measurements": frozenset(
+        {
+            "平方公里",
+            "平方千米",
+            "平方米",
+            "立方米",
+            "公顷",
+            "公里",
+            "千米",
+            "公斤",
+            "千克",
+            "吨",
+            "克",
+            "斤",
+            "亩",
+            "米",
+            "方",
+        }
+    ),
     "percent": frozenset({*PERCENT_UNITS, "%"}),
     "scores": frozenset({SCORE_UNIT}),
 }

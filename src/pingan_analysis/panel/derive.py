@@ -16,6 +16,7 @@ and are never pooled; ``measure`` names which one a row is. A change over a peri
 year is annualised by compounding, (1 + c)^(1/years) − 1; a change over a year or less is read
 as year on year (同比, the releases' usual comparison) and is already annual.
 """
+
 from __future__ import annotations
 
 import logging
@@ -52,12 +53,21 @@ class CrimeMeasure:
 #: The crime measures, in order of preference when one must be chosen: police incidents are
 #: recorded closest to the event, occurred cases furthest from it.
 CRIME_MEASURES: tuple[CrimeMeasure, ...] = (
-    CrimeMeasure("criminal_police_incidents", "police incidents", "刑事警情",
-                 "calls to the police classed as criminal"),
-    CrimeMeasure("criminal_cases_filed", "filed cases", "刑事案件立案",
-                 "cases the police placed on file"),
-    CrimeMeasure("criminal_cases_occurred", "occurred cases", "刑事发案",
-                 "cases occurring, as the political-legal organs count them"),
+    CrimeMeasure(
+        "criminal_police_incidents",
+        "police incidents",
+        "刑事警情",
+        "calls to the police classed as criminal",
+    ),
+    CrimeMeasure(
+        "criminal_cases_filed", "filed cases", "刑事案件立案", "cases the police placed on file"
+    ),
+    CrimeMeasure(
+        "criminal_cases_occurred",
+        "occurred cases",
+        "刑事发案",
+        "cases occurring, as the political-legal organs count them",
+    ),
 )
 CRIME_MEASURE_BY_INDICATOR: dict[str, CrimeMeasure] = {m.indicator: m for m in CRIME_MEASURES}
 
@@ -98,24 +108,60 @@ def _per_unit(count: float, denominator: float) -> float:
 
 POPULATION = "resident population"
 RATES: tuple[Rate, ...] = (
-    Rate("grid_workers", "grid_workers_per_10k", "per 10k residents",
-         measure="grid_workers / resident population × 10000", denominator=POPULATION,
-         reference=_population, compute=_per_10k, increasing=True),
-    Rate("grid_cells", "residents_per_grid", "residents per grid cell",
-         measure="resident population / grid_cells", denominator=POPULATION,
-         reference=_population, compute=_residents_per, increasing=False),
-    Rate("grid_cells", "grid_cells_per_km2", "per km2",
-         measure="grid_cells / land area (km²)", denominator="land area",
-         reference=_land_area, compute=_per_unit, increasing=True),
-    Rate("video_surveillance_points", "video_surveillance_points_per_10k", "per 10k residents",
-         measure="video_surveillance_points / resident population × 10000",
-         denominator=POPULATION, reference=_population, compute=_per_10k, increasing=True),
-    Rate("mediators", "mediators_per_10k", "per 10k residents",
-         measure="mediators / resident population × 10000", denominator=POPULATION,
-         reference=_population, compute=_per_10k, increasing=True),
+    Rate(
+        "grid_workers",
+        "grid_workers_per_10k",
+        "per 10k residents",
+        measure="grid_workers / resident population × 10000",
+        denominator=POPULATION,
+        reference=_population,
+        compute=_per_10k,
+        increasing=True,
+    ),
+    Rate(
+        "grid_cells",
+        "residents_per_grid",
+        "residents per grid cell",
+        measure="resident population / grid_cells",
+        denominator=POPULATION,
+        reference=_population,
+        compute=_residents_per,
+        increasing=False,
+    ),
+    Rate(
+        "grid_cells",
+        "grid_cells_per_km2",
+        "per km2",
+        measure="grid_cells / land area (km²)",
+        denominator="land area",
+        reference=_land_area,
+        compute=_per_unit,
+        increasing=True,
+    ),
+    Rate(
+        "video_surveillance_points",
+        "video_surveillance_points_per_10k",
+        "per 10k residents",
+        measure="video_surveillance_points / resident population × 10000",
+        denominator=POPULATION,
+        reference=_population,
+        compute=_per_10k,
+        increasing=True,
+    ),
+    Rate(
+        "mediators",
+        "mediators_per_10k",
+        "per 10k residents",
+        measure="mediators / resident population × 10000",
+        denominator=POPULATION,
+        reference=_population,
+        compute=_per_10k,
+        increasing=True,
+    ),
 )
 DERIVED_INDICATORS: tuple[str, ...] = (
-    *(rate.derived for rate in RATES), *(f"{crime}_annualised" for crime in CRIME_MEASURE_BY_INDICATOR),
+    *(rate.derived for rate in RATES),
+    *(f"{crime}_annualised" for crime in CRIME_MEASURE_BY_INDICATOR),
 )
 
 
@@ -134,13 +180,17 @@ def measure_of(indicator: str) -> str:
 
 def _interval_map(row: pd.Series, function: Callable[[float], float], increasing: bool) -> dict:
     """``function`` applied to value and interval ends; open or infinite ends stay open."""
+
     def at(end: float) -> float:
         result = function(end) if pd.notna(end) else np.nan
         return result if np.isfinite(result) else np.nan
 
     lower, upper = at(row["lower"]), at(row["upper"])
-    return {"value": at(row["value"]), "lower": lower if increasing else upper,
-            "upper": upper if increasing else lower}
+    return {
+        "value": at(row["value"]),
+        "lower": lower if increasing else upper,
+        "upper": upper if increasing else lower,
+    }
 
 
 def _rate_rows(reconciled: pd.DataFrame, reference: pd.DataFrame) -> Iterator[dict]:
@@ -151,16 +201,28 @@ def _rate_rows(reconciled: pd.DataFrame, reference: pd.DataFrame) -> Iterator[di
         for _, row in counts[counts["indicator"] == rate.source].iterrows():
             found = rate.reference(reference, row["city_zh"], row["period_end"])
             if found is None:
-                log.warning("no %s for %s in the reference table: %s left out",
-                            rate.denominator, row["city_zh"], rate.derived)
+                log.warning(
+                    "no %s for %s in the reference table: %s left out",
+                    rate.denominator,
+                    row["city_zh"],
+                    rate.derived,
+                )
                 continue
             yield _rate_row(row, rate, found)
 
 
 def _rate_row(row: pd.Series, rate: Rate, found: ReferenceValue) -> dict:
     values = _interval_map(row, lambda count: rate.compute(count, found.value), rate.increasing)
-    return {**row.to_dict(), **values, "indicator": rate.derived, "kind": "count",
-            "unit": rate.unit, "measure": rate.measure, "reference": found.key, "note": found.note}
+    return {
+        **row.to_dict(),
+        **values,
+        "indicator": rate.derived,
+        "kind": "count",
+        "unit": rate.unit,
+        "measure": rate.measure,
+        "reference": found.key,
+        "note": found.note,
+    }
 
 
 def period_years(period_start: str, period_end: str) -> float | None:
@@ -177,14 +239,22 @@ def annualise(change_pct: float, years: float) -> float:
 
 
 def _annualised_rows(reconciled: pd.DataFrame) -> Iterator[dict]:
-    crimes = reconciled[(reconciled["kind"] == "change_pct")
-                        & reconciled["indicator"].isin(list(CRIME_MEASURE_BY_INDICATOR))]
+    crimes = reconciled[
+        (reconciled["kind"] == "change_pct")
+        & reconciled["indicator"].isin(list(CRIME_MEASURE_BY_INDICATOR))
+    ]
     for _, row in crimes.iterrows():
         years = period_years(row["period_start"], row["period_end"])
         if years is None or row["value"] <= -100:
-            log.warning("%s %s %s: change %s over period %s..%s cannot be annualised",
-                        row["city_zh"], row["indicator"], row["release_ids"], row["value"],
-                        row["period_start"], row["period_end"])
+            log.warning(
+                "%s %s %s: change %s over period %s..%s cannot be annualised",
+                row["city_zh"],
+                row["indicator"],
+                row["release_ids"],
+                row["value"],
+                row["period_start"],
+                row["period_end"],
+            )
             continue
         yield _annualised_row(row, years)
 
@@ -192,10 +262,21 @@ def _annualised_rows(reconciled: pd.DataFrame) -> Iterator[dict]:
 def _annualised_row(row: pd.Series, years: float) -> dict:
     year_on_year = years * YEAR_DAYS <= YEAR_ON_YEAR_MAX_DAYS
     span = 1.0 if year_on_year else years
-    note = ("period of a year or less: read as year on year, already annual" if year_on_year
-            else f"compounded over {years:.2f} years")
-    values = _interval_map(row, lambda change: annualise(change, span) if change > -100 else np.nan,
-                           increasing=True)
-    return {**row.to_dict(), **values, "indicator": f"{row['indicator']}_annualised",
-            "kind": "change_pct", "unit": "%", "reference": "",
-            "measure": measure_of(row["indicator"]), "note": note}
+    note = (
+        "period of a year or less: read as year on year, already annual"
+        if year_on_year
+        else f"compounded over {years:.2f} years"
+    )
+    values = _interval_map(
+        row, lambda change: annualise(change, span) if change > -100 else np.nan, increasing=True
+    )
+    return {
+        **row.to_dict(),
+        **values,
+        "indicator": f"{row['indicator']}_annualised",
+        "kind": "change_pct",
+        "unit": "%",
+        "reference": "",
+        "measure": measure_of(row["indicator"]),
+        "note": note,
+    }

@@ -14,6 +14,7 @@ Every file is byte-for-byte reproducible: rows arrive sorted, numbers are writte
 significant digits, the Stata header carries a fixed time stamp, nothing records the build time;
 each file is written to a temporary file in its folder and renamed over the old one.
 """
+
 from __future__ import annotations
 
 import csv
@@ -45,7 +46,8 @@ STATA_BOOLEAN_LABELS: dict[int, str] = {0: "false", 1: "true"}
 #: The licence of the derived tables (the release texts are government publications, kept for
 #: research; see the project's LICENSE files).
 DATA_LICENSE: dict[str, str] = {
-    "name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0",
+    "name": "CC-BY-4.0",
+    "title": "Creative Commons Attribution 4.0",
     "path": "https://creativecommons.org/licenses/by/4.0/",
 }
 
@@ -63,19 +65,35 @@ class CsvResource:
 
 def _resource(table: str) -> CsvResource:
     declared = TABLES[table]
-    return CsvResource(table.replace("_", "-"), Path(declared.file).name, declared,
-                       declared.description)
+    return CsvResource(
+        table.replace("_", "-"), Path(declared.file).name, declared, declared.description
+    )
 
 
 #: The tables of data/processed, in the order data flows, and the panel's copy for Excel
 #: (UTF-8 with BOM and CRLF line ends).
 RESOURCES: tuple[CsvResource, ...] = (
-    *(_resource(name) for name in ("corpus", "dropped_blocks", "corrections_report", "mentions", "indicators",
-                                   "validation_failures", "indicators_valid", "panel",
-                                   "panel_sources")),
-    CsvResource("panel-excel", "panel_excel.csv", PANEL,
-                "The panel for Excel: same rows as panel.csv, UTF-8 with BOM and CRLF line ends",
-                excel=True),
+    *(
+        _resource(name)
+        for name in (
+            "corpus",
+            "dropped_blocks",
+            "corrections_report",
+            "mentions",
+            "indicators",
+            "validation_failures",
+            "indicators_valid",
+            "panel",
+            "panel_sources",
+        )
+    ),
+    CsvResource(
+        "panel-excel",
+        "panel_excel.csv",
+        PANEL,
+        "The panel for Excel: same rows as panel.csv, UTF-8 with BOM and CRLF line ends",
+        excel=True,
+    ),
 )
 BINARY_PANELS: tuple[tuple[str, str, str, str], ...] = (
     ("panel-parquet", "panel.parquet", "parquet", "application/vnd.apache.parquet"),
@@ -91,13 +109,20 @@ def write_panel_files(panel: pd.DataFrame, processed_dir: Path, codebook: Path) 
     frame = typed(text, PANEL.name)
     write_bytes_atomic(processed_dir / "panel.parquet", parquet_bytes(frame))
     write_bytes_atomic(processed_dir / "panel.dta", stata_bytes(frame))
-    write_bytes_atomic(processed_dir / "datapackage.json", datapackage_bytes(processed_dir, codebook))
+    write_bytes_atomic(
+        processed_dir / "datapackage.json", datapackage_bytes(processed_dir, codebook)
+    )
 
 
 def panel_text(panel: pd.DataFrame) -> pd.DataFrame:
     """Every cell as the CSV writes it: numbers to 15 significant digits, booleans true/false."""
-    return pd.DataFrame({column: [format_cell(_python(cell)) for cell in panel[column]]
-                         for column in panel.columns}, dtype=str)
+    return pd.DataFrame(
+        {
+            column: [format_cell(_python(cell)) for cell in panel[column]]
+            for column in panel.columns
+        },
+        dtype=str,
+    )
 
 
 def _python(cell: object) -> object:
@@ -118,23 +143,39 @@ def csv_bytes(text: pd.DataFrame, excel: bool = False) -> bytes:
 def parquet_schema(table: Table) -> pa.Schema:
     """The Arrow schema of a table: dates as ``date32``, categories as dictionaries, each
     field's description, label and unit in its metadata."""
-    return pa.schema([pa.field(column.name, _arrow_type(column), metadata={
-        "description": column.description, "label": column.label, "unit": column.unit,
-    }) for column in table.columns])
+    return pa.schema(
+        [
+            pa.field(
+                column.name,
+                _arrow_type(column),
+                metadata={
+                    "description": column.description,
+                    "label": column.label,
+                    "unit": column.unit,
+                },
+            )
+            for column in table.columns
+        ]
+    )
 
 
 def _arrow_type(column: Column) -> pa.DataType:
     if column.categorical:
         return pa.dictionary(pa.int32(), pa.string())
-    return {"integer": pa.int64(), "number": pa.float64(), "boolean": pa.bool_(),
-            "date": pa.date32()}.get(column.type, pa.string())
+    return {
+        "integer": pa.int64(),
+        "number": pa.float64(),
+        "boolean": pa.bool_(),
+        "date": pa.date32(),
+    }.get(column.type, pa.string())
 
 
 def parquet_bytes(frame: pd.DataFrame) -> bytes:
     """The typed panel as Parquet, with :func:`parquet_schema`."""
     schema = parquet_schema(PANEL)
-    dates = {column.name: frame[column.name].dt.date for column in PANEL.columns
-             if column.type == "date"}
+    dates = {
+        column.name: frame[column.name].dt.date for column in PANEL.columns if column.type == "date"
+    }
     arrow = pa.Table.from_pandas(frame.assign(**dates), schema=schema, preserve_index=False)
     buffer = io.BytesIO()
     pq.write_table(arrow, buffer)
@@ -149,8 +190,9 @@ def stata_bytes(frame: pd.DataFrame) -> bytes:
     for column in PANEL.columns:
         values = frame[column.name]
         if column.allowed is not None and len(frame):  # (pandas cannot label an empty one)
-            columns[column.name] = pd.Categorical(values.astype(object).where(values.notna()),
-                                                  categories=list(column.allowed))
+            columns[column.name] = pd.Categorical(
+                values.astype(object).where(values.notna()), categories=list(column.allowed)
+            )
         elif column.type == "boolean":
             columns[column.name] = values.astype("int8")
         elif column.type == "string":
@@ -160,7 +202,10 @@ def stata_bytes(frame: pd.DataFrame) -> bytes:
     stata = pd.DataFrame(columns)
     buffer = io.BytesIO()
     stata.to_stata(
-        buffer, write_index=False, version=118, time_stamp=STATA_TIME_STAMP,
+        buffer,
+        write_index=False,
+        version=118,
+        time_stamp=STATA_TIME_STAMP,
         data_label="pingan-analysis panel",
         convert_dates={c.name: "td" for c in PANEL.columns if c.type == "date"},
         convert_strl=[c.name for c in PANEL.columns if c.type == "string" and not c.categorical],
@@ -171,32 +216,43 @@ def stata_bytes(frame: pd.DataFrame) -> bytes:
 
 
 def datapackage_bytes(processed_dir: Path, codebook: Path) -> bytes:
-    return (json.dumps(datapackage(processed_dir, codebook), ensure_ascii=False, indent=2)
-            + "\n").encode("utf-8")
+    return (
+        json.dumps(datapackage(processed_dir, codebook), ensure_ascii=False, indent=2) + "\n"
+    ).encode("utf-8")
 
 
 def datapackage(processed_dir: Path, codebook: Path) -> dict:
     """A Frictionless (tabular) Data Package describing the tables present in ``processed_dir``."""
-    resources = [_table_resource(processed_dir, resource) for resource in RESOURCES
-                 if (processed_dir / resource.path).is_file()]
-    resources += [_binary_resource(processed_dir, *spec) for spec in BINARY_PANELS
-                  if (processed_dir / spec[1]).is_file()]
+    resources = [
+        _table_resource(processed_dir, resource)
+        for resource in RESOURCES
+        if (processed_dir / resource.path).is_file()
+    ]
+    resources += [
+        _binary_resource(processed_dir, *spec)
+        for spec in BINARY_PANELS
+        if (processed_dir / spec[1]).is_file()
+    ]
     return {
         "profile": "data-package",
         "name": "pingan-analysis-processed",
         "title": "Ping An (平安建设) figures of Chinese cities' releases: extracted, validated, "
-                 "reconciled",
+        "reconciled",
         "description": "Tables built by `pingan run` from data/raw (release texts, manifest, "
-                       "reference population and area). panel.csv is plain UTF-8 (no BOM); "
-                       "panel_excel.csv is the same table with BOM and CRLF for Excel; "
-                       "panel.parquet and panel.dta hold the typed panel.",
+        "reference population and area). panel.csv is plain UTF-8 (no BOM); "
+        "panel_excel.csv is the same table with BOM and CRLF for Excel; "
+        "panel.parquet and panel.dta hold the typed panel.",
         "version": version("pingan-analysis"),
         "licenses": [DATA_LICENSE],
         "sources": [
-            {"title": "Government releases listed in data/raw/releases.csv (texts in "
-                      "data/raw/releases/)"},
-            {"title": "data/raw/reference/population.csv: census and year-end resident "
-                      "population, land area, each row with its source"},
+            {
+                "title": "Government releases listed in data/raw/releases.csv (texts in "
+                "data/raw/releases/)"
+            },
+            {
+                "title": "data/raw/reference/population.csv: census and year-end resident "
+                "population, land area, each row with its source"
+            },
         ],
         "indicators": indicator_list(codebook),
         "resources": resources,
@@ -205,44 +261,70 @@ def datapackage(processed_dir: Path, codebook: Path) -> dict:
 
 def indicator_list(codebook: Path) -> list[dict]:
     """The codebook's indicators, then the derived ones with their formula."""
-    listed: list[dict[str, object]] = [{"id": i.id, "name_zh": i.name_zh, "name_en": i.name_en, "domain": i.domain,
-               "unit": i.unit, "kinds": sorted(i.kinds), "description": i.description}
-              for i in load_codebook(codebook).indicators]
+    listed: list[dict[str, object]] = [
+        {
+            "id": i.id,
+            "name_zh": i.name_zh,
+            "name_en": i.name_en,
+            "domain": i.domain,
+            "unit": i.unit,
+            "kinds": sorted(i.kinds),
+            "description": i.description,
+        }
+        for i in load_codebook(codebook).indicators
+    ]
     rates = {rate.derived: rate for rate in RATES}
     for derived in DERIVED_INDICATORS:
         rate = rates.get(derived)
-        listed.append({
-            "id": derived, "derived": True,
-            "unit": rate.unit if rate else "%",
-            "kinds": ["count"] if rate else ["change_pct"],
-            "description": rate.measure if rate else
-            f"{measure_of(derived)}: change per year, (1 + c)^(1/years) − 1 over periods longer "
-            "than a year; year-on-year changes as they are",
-        })
+        listed.append(
+            {
+                "id": derived,
+                "derived": True,
+                "unit": rate.unit if rate else "%",
+                "kinds": ["count"] if rate else ["change_pct"],
+                "description": rate.measure
+                if rate
+                else f"{measure_of(derived)}: change per year, (1 + c)^(1/years) − 1 over periods longer "
+                "than a year; year-on-year changes as they are",
+            }
+        )
     return listed
 
 
 def _table_resource(processed_dir: Path, resource: CsvResource) -> dict:
     path = processed_dir / resource.path
     header = pd.read_csv(path, dtype=str, nrows=0, encoding="utf-8-sig").columns
-    schema: dict = {"fields": [_field(resource, column) for column in header],
-                    "missingValues": [""]}
+    schema: dict = {
+        "fields": [_field(resource, column) for column in header],
+        "missingValues": [""],
+    }
     if resource.table.primary_key:
         schema["primaryKey"] = list(resource.table.primary_key)
     return {
-        "name": resource.name, "path": resource.path, "title": resource.title,
-        "profile": "tabular-data-resource", "format": "csv", "mediatype": "text/csv",
+        "name": resource.name,
+        "path": resource.path,
+        "title": resource.title,
+        "profile": "tabular-data-resource",
+        "format": "csv",
+        "mediatype": "text/csv",
         "encoding": "utf-8",
-        "dialect": {"delimiter": ",", "lineTerminator": "\r\n" if resource.excel else "\n",
-                    "quoteChar": '"', "doubleQuote": True, "header": True},
-        **_file_facts(path), "schema": schema,
+        "dialect": {
+            "delimiter": ",",
+            "lineTerminator": "\r\n" if resource.excel else "\n",
+            "quoteChar": '"',
+            "doubleQuote": True,
+            "header": True,
+        },
+        **_file_facts(path),
+        "schema": schema,
     }
 
 
 def _field(resource: CsvResource, name: str) -> dict:
     if name not in resource.table.names:
-        log.warning("%s: column %s is not declared in pingan_analysis.registry", resource.path,
-                    name)
+        log.warning(
+            "%s: column %s is not declared in pingan_analysis.registry", resource.path, name
+        )
         return {"name": name, "type": "string", "description": "(not yet described)"}
     return frictionless_field(resource.table.column(name))
 
@@ -250,15 +332,26 @@ def _field(resource: CsvResource, name: str) -> dict:
 def frictionless_field(column: Column) -> dict:
     """A column as a Frictionless Table Schema field: type, title (the label), description,
     and the constraints its declaration states."""
-    field: dict[str, object] = {"name": column.name, "type": column.type, "title": column.label,
-                   "description": column.description}
+    field: dict[str, object] = {
+        "name": column.name,
+        "type": column.type,
+        "title": column.label,
+        "description": column.description,
+    }
     if column.type == "boolean":
         field.update(trueValues=[BOOLEAN_TEXT[0]], falseValues=[BOOLEAN_TEXT[1]])
-    constraints = {key: value for key, value in (
-        ("required", column.required or None), ("unique", column.unique or None),
-        ("enum", list(column.allowed) if column.allowed is not None else None),
-        ("pattern", column.pattern), ("minimum", column.minimum),
-        ("exclusiveMinimum", column.above)) if value is not None}
+    constraints = {
+        key: value
+        for key, value in (
+            ("required", column.required or None),
+            ("unique", column.unique or None),
+            ("enum", list(column.allowed) if column.allowed is not None else None),
+            ("pattern", column.pattern),
+            ("minimum", column.minimum),
+            ("exclusiveMinimum", column.above),
+        )
+        if value is not None
+    }
     if constraints:
         field["constraints"] = constraints
     return field
@@ -267,10 +360,16 @@ def frictionless_field(column: Column) -> dict:
 def _binary_resource(processed_dir: Path, name: str, file: str, fmt: str, mediatype: str) -> dict:
     """A typed copy of the panel: a file resource (``type: file``), checked by its size and
     hash; its schema is the file's own (Parquet) or its labels (Stata)."""
-    return {"name": name, "path": file, "type": "file", "profile": "data-resource",
-            "format": fmt, "mediatype": mediatype,
-            "description": "the panel, typed: same rows and columns as panel.csv",
-            **_file_facts(processed_dir / file)}
+    return {
+        "name": name,
+        "path": file,
+        "type": "file",
+        "profile": "data-resource",
+        "format": fmt,
+        "mediatype": mediatype,
+        "description": "the panel, typed: same rows and columns as panel.csv",
+        **_file_facts(processed_dir / file),
+    }
 
 
 def _file_facts(path: Path) -> dict:

@@ -19,6 +19,7 @@ figure is an interval (``lower``..``upper``, open ends empty); the merged row ke
 Changes are signed first: a decline is negative and its interval flips ([-upper, -lower]);
 ``change_multiple`` rows become ``change_pct`` rows ("提高N倍" +N×100%, "是…的N倍" +(N−1)×100%).
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -30,8 +31,20 @@ from pingan_analysis.registry import PANEL_COLUMNS
 MERGE_KEY: list[str] = ["city_zh", "period_start", "period_end", "indicator", "kind"]
 RECONCILED_COLUMNS: tuple[str, ...] = (*PANEL_COLUMNS, "domain", "sources", "corrected")
 TEXT_COLUMNS: tuple[str, ...] = (
-    "release_id", "unit", "qualifier", "kind", "direction", "period_start", "period_end",
-    "modality", "indicator", "multiple_form", "domain", "city_zh", "city_en", "province",
+    "release_id",
+    "unit",
+    "qualifier",
+    "kind",
+    "direction",
+    "period_start",
+    "period_end",
+    "modality",
+    "indicator",
+    "multiple_form",
+    "domain",
+    "city_zh",
+    "city_en",
+    "province",
     "admin_level",
 )
 NUMBER_COLUMNS: tuple[str, ...] = ("value", "lower", "upper")
@@ -108,8 +121,14 @@ def _with_precision(figures: pd.DataFrame) -> pd.DataFrame:
     lo = figures["lower"].fillna(-np.inf)
     hi = figures["upper"].fillna(np.inf)
     ranked = figures.assign(
-        lo=lo, hi=hi, width=hi - lo, rank=figures["qualifier"].map(QUALIFIER_RANK).fillna(9),
-        source=figures["release_id"] + ":" + figures["start"].astype(str) + "-"
+        lo=lo,
+        hi=hi,
+        width=hi - lo,
+        rank=figures["qualifier"].map(QUALIFIER_RANK).fillna(9),
+        source=figures["release_id"]
+        + ":"
+        + figures["start"].astype(str)
+        + "-"
         + figures["end"].astype(str),
     )
     return ranked.sort_values([*MERGE_KEY, "width", "rank", "release_id", "start"], kind="stable")
@@ -129,28 +148,35 @@ def _spans(figures: pd.DataFrame) -> pd.DataFrame:
     intervals overlap counts with their intersection (one fact, stated more or less precisely),
     one whose intervals do not with their hull, and only different releases can conflict."""
     per_release = figures.groupby([*MERGE_KEY, "release_id"], sort=False).agg(
-        lo_max=("lo", "max"), hi_min=("hi", "min"), lo_min=("lo", "min"), hi_max=("hi", "max"))
+        lo_max=("lo", "max"), hi_min=("hi", "min"), lo_min=("lo", "min"), hi_max=("hi", "max")
+    )
     apart = per_release["lo_max"] > per_release["hi_min"]
     per_release["lo"] = per_release["lo_min"].where(apart, per_release["lo_max"])
     per_release["hi"] = per_release["hi_max"].where(apart, per_release["hi_min"])
     sources = per_release.groupby(level=MERGE_KEY, sort=False)
     grouped = figures.groupby(MERGE_KEY, sort=False)
-    return pd.DataFrame({
-        "lo_max": sources["lo"].max(), "hi_min": sources["hi"].min(),
-        "lo_min": grouped["lo"].min(), "hi_max": grouped["hi"].max(),
-    })
+    return pd.DataFrame(
+        {
+            "lo_max": sources["lo"].max(),
+            "hi_min": sources["hi"].min(),
+            "lo_min": grouped["lo"].min(),
+            "hi_max": grouped["hi"].max(),
+        }
+    )
 
 
 def _provenance(figures: pd.DataFrame) -> pd.DataFrame:
     ordered = figures.sort_values([*MERGE_KEY, "release_id", "start"], kind="stable")
     grouped = ordered.groupby(MERGE_KEY, sort=False)
-    return pd.DataFrame({
-        "n_sources": grouped["release_id"].nunique(),
-        "release_ids": grouped["release_id"].agg(lambda ids: ";".join(sorted(set(ids)))),
-        "sources": grouped["source"].agg(";".join),
-        # true when data/raw/corrections.csv changed any source mention
-        "corrected": grouped["corrected"].agg(lambda flags: bool((flags == "true").any())),
-    })
+    return pd.DataFrame(
+        {
+            "n_sources": grouped["release_id"].nunique(),
+            "release_ids": grouped["release_id"].agg(lambda ids: ";".join(sorted(set(ids)))),
+            "sources": grouped["source"].agg(";".join),
+            # true when data/raw/corrections.csv changed any source mention
+            "corrected": grouped["corrected"].agg(lambda flags: bool((flags == "true").any())),
+        }
+    )
 
 
 def _open(ends: pd.Series) -> pd.Series:
@@ -165,7 +191,10 @@ def _finish(merged: pd.DataFrame) -> pd.DataFrame:
     clipped = merged["value"].clip(lower=lo, upper=hi)
     out = merged.assign(
         value=merged["value"].where(conflict, clipped),
-        lower=_open(lo), upper=_open(hi), conflict=conflict.astype(bool), reference="",
+        lower=_open(lo),
+        upper=_open(hi),
+        conflict=conflict.astype(bool),
+        reference="",
         n_sources=merged["n_sources"].astype(int),
     )
     ordered = out.sort_values(MERGE_KEY, kind="stable")

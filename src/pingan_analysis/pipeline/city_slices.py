@@ -5,6 +5,7 @@ a release of another city leaves the slice byte for byte as it was, so the profi
 Rows keep their order and every column; a city without rows gets the header alone. Stdlib
 only (``csv``): cutting a national table takes a second or two, with no pandas start-up.
 """
+
 from __future__ import annotations
 
 import csv
@@ -22,8 +23,10 @@ def run_step(step: Step, ctx: StepContext) -> None:
     # the lists of names that ``slice_steps`` gives the step
     cities = [str(city) for city in cast("list[str]", step.params["cities"])]
     for table in cast("list[str]", step.params["tables"]):
-        write_slices(ctx.tree / f"processed/{table}",
-                     {city: ctx.tree / city_slice(city, str(table)) for city in cities})
+        write_slices(
+            ctx.tree / f"processed/{table}",
+            {city: ctx.tree / city_slice(city, str(table)) for city in cities},
+        )
 
 
 def write_slices(table: Path, targets: dict[str, Path]) -> None:
@@ -35,8 +38,9 @@ def write_slices(table: Path, targets: dict[str, Path]) -> None:
             raise DataError(
                 f"{table.name} has no {CITY_COLUMN} column, so it cannot be cut per city",
                 where=str(table),
-                fix="a per-city notebook (\"per_city\": true) may list among its inputs only "
-                f"tables with a {CITY_COLUMN} column; read the others in a cross-city notebook")
+                fix='a per-city notebook ("per_city": true) may list among its inputs only '
+                f"tables with a {CITY_COLUMN} column; read the others in a cross-city notebook",
+            )
         column = header.index(CITY_COLUMN)
         rows: dict[str, list[list[str]]] = {city: [] for city in targets}
         for row in reader:

@@ -6,6 +6,7 @@ the panel step writes (and that derives from the table declarations), so the dic
 co-author reads is the one a Frictionless tool reads. The documentation site renders the
 same declarations for developers; this page travels with the reports and opens offline.
 """
+
 from __future__ import annotations
 
 import json
@@ -35,10 +36,17 @@ def write_data_dictionary(paths: ProjectPaths, processed_dir: Path, reports_dir:
     tables = [resource for resource in package.get("resources", []) if "schema" in resource]
     files = [resource for resource in package.get("resources", []) if "schema" not in resource]
     indicators = package.get("indicators", [])
-    page = render("data_dictionary.html.j2", title="Data dictionary", root="", package=package,
-                  tables=tables, files=files,
-                  reported=[i for i in indicators if not i.get("derived")],
-                  derived=[i for i in indicators if i.get("derived")], codebook=CODEBOOK_COPY)
+    page = render(
+        "data_dictionary.html.j2",
+        title="Data dictionary",
+        root="",
+        package=package,
+        tables=tables,
+        files=files,
+        reported=[i for i in indicators if not i.get("derived")],
+        derived=[i for i in indicators if i.get("derived")],
+        codebook=CODEBOOK_COPY,
+    )
     reports_dir.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(paths.codebook, reports_dir / CODEBOOK_COPY)
     target = reports_dir / PAGE

@@ -5,6 +5,7 @@ package source, the lock file, a notebook's cells without outputs), its paramete
 input file. Comparing two mappings gives both the answer (stale or not) and the reasons.
 Stdlib only: an unchanged ``pingan run`` computes these and stops, without heavy imports.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -44,9 +45,12 @@ def files_under(folder: Path) -> list[Path]:
     if not folder.is_dir():
         return []
     return sorted(
-        p for p in folder.rglob("*")
-        if p.is_file() and not any(part.startswith(".") or part == "__pycache__"
-                                   for part in p.relative_to(folder).parts)
+        p
+        for p in folder.rglob("*")
+        if p.is_file()
+        and not any(
+            part.startswith(".") or part == "__pycache__" for part in p.relative_to(folder).parts
+        )
     )
 
 
@@ -87,13 +91,19 @@ def notebook_digest(path: Path) -> str:
     except FileNotFoundError:
         return MISSING
     cells = [
-        [cell.get("cell_type"), _joined(cell.get("source", "")),
-         sorted(cell.get("metadata", {}).get("tags", []))]
+        [
+            cell.get("cell_type"),
+            _joined(cell.get("source", "")),
+            sorted(cell.get("metadata", {}).get("tags", [])),
+        ]
         for cell in nb.get("cells", [])
     ]
     meta = nb.get("metadata", {})
-    kept = {"cells": cells, "kernel": meta.get("kernelspec", {}).get("name"),
-            "pingan": meta.get("pingan")}
+    kept = {
+        "cells": cells,
+        "kernel": meta.get("kernelspec", {}).get("name"),
+        "pingan": meta.get("pingan"),
+    }
     return text_digest(json.dumps(kept, sort_keys=True, ensure_ascii=False))
 
 
@@ -105,8 +115,11 @@ def changes(old: Mapping[str, str], new: Mapping[str, str]) -> list[str]:
     """Why ``new`` differs from ``old``: one phrase per added, removed or changed label."""
     reasons = [f"{name} is new" for name in new if name not in old]
     reasons += [f"{name} is gone" for name in old if name not in new]
-    reasons += [f"{name} is missing" if new[name] == MISSING else f"{name} changed"
-                for name in new if name in old and old[name] != new[name]]
+    reasons += [
+        f"{name} is missing" if new[name] == MISSING else f"{name} changed"
+        for name in new
+        if name in old and old[name] != new[name]
+    ]
     return reasons
 
 

@@ -5,6 +5,7 @@ from CDNs; the package's ``templates/notebook.html.j2`` drops those blocks and a
 stylesheet, navigation and provenance footer. Images are inlined (outputs already are;
 ``embed_images`` does Markdown's).
 """
+
 from __future__ import annotations
 
 import logging
@@ -33,14 +34,24 @@ class _DropAltTextNotice(logging.Filter):
 log.addFilter(_DropAltTextNotice())
 
 
-def export_html(nb: nbformat.NotebookNode, target: Path, provenance: Mapping[str, str], *,
-                title: str, hide_code: bool) -> Path:
+def export_html(
+    nb: nbformat.NotebookNode,
+    target: Path,
+    provenance: Mapping[str, str],
+    *,
+    title: str,
+    hide_code: bool,
+) -> Path:
     """Write ``nb`` as HTML with a provenance footer; ``hide_code`` leaves inputs out."""
     exporter = HTMLExporter(
-        template_name="lab", template_file=TEMPLATE_NAME,
+        template_name="lab",
+        template_file=TEMPLATE_NAME,
         extra_loaders=[FileSystemLoader(TEMPLATES_DIR)],
-        exclude_input=hide_code, exclude_input_prompt=hide_code, exclude_output_prompt=hide_code,
-        embed_images=True, log=log,
+        exclude_input=hide_code,
+        exclude_input_prompt=hide_code,
+        exclude_output_prompt=hide_code,
+        embed_images=True,
+        log=log,
     )
     resources = {"metadata": {"name": title}, "provenance": dict(provenance)}
     body, _ = exporter.from_notebook_node(nb, resources=resources)

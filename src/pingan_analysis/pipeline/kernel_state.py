@@ -10,6 +10,7 @@ warnings filters (their once-only registries emptied), the root logger, matplotl
 Modules stay imported: that is what makes the kernel warm. Stdlib at import; matplotlib and
 pandas are imported by :func:`remember`, as any notebook here would import them.
 """
+
 from __future__ import annotations
 
 import logging
@@ -38,12 +39,19 @@ def remember() -> None:
     """Record the kernel's state before its first notebook."""
     global _start
     import matplotlib
-    import matplotlib.pyplot  # noqa: F401 (the inline backend sets its rcParams on import)
+    import matplotlib.pyplot
     import pandas  # noqa: F401
 
     root = logging.getLogger()
-    _start = _Start(os.getcwd(), list(sys.path), dict(os.environ), list(warnings.filters),
-                    root.level, list(root.handlers), matplotlib.rcParams.copy())
+    _start = _Start(
+        os.getcwd(),
+        list(sys.path),
+        dict(os.environ),
+        list(warnings.filters),
+        root.level,
+        list(root.handlers),
+        matplotlib.rcParams.copy(),
+    )
 
 
 def reset(cwd: str) -> None:

@@ -12,13 +12,14 @@ it through :func:`raw_data_lock`, so none of them runs while another, or a run, 
 The lock is re-entrant within a process, so that :func:`pingan_analysis.pipeline.runner.run`
 can take it whether or not its caller (the CLI) already holds it.
 """
+
 from __future__ import annotations
 
 import fcntl
 import os
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from pingan_analysis.config import ProjectPaths
@@ -77,11 +78,12 @@ def _acquire(root: Path, info: Path) -> int:
 def _record_holder(info: Path, command: str) -> None:
     """Write our pid, start time and command into ``.pingan/lock`` (for the refusal message)."""
     info.parent.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds")
+    stamp = datetime.now(UTC).astimezone().isoformat(timespec="seconds")
     command_word = command.replace(" ", "_")
     temporary = info.with_name(f".{info.name}.{os.getpid()}")
-    temporary.write_text(f"pid={os.getpid()} started={stamp} command={command_word}\n",
-                         encoding="utf-8")
+    temporary.write_text(
+        f"pid={os.getpid()} started={stamp} command={command_word}\n", encoding="utf-8"
+    )
     os.replace(temporary, info)
 
 

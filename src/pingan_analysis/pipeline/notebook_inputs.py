@@ -9,6 +9,7 @@ literals naming a processed file (``"data/processed/panel.csv"``). What is found
 the notebook's inputs; a processed read its metadata does not declare is reported, as OWID's
 etl refuses undeclared dependencies (here the run goes on, with the read counted). Stdlib only.
 """
+
 from __future__ import annotations
 
 import ast
@@ -21,7 +22,8 @@ log = logging.getLogger(__name__)
 
 #: Loader → the processed file it reads (``load_indicators`` with ``valid_only=False``: indicators.csv).
 PROCESSED_LOADERS: Mapping[str, str] = {
-    "load_panel": "panel.csv", "load_mentions": "mentions.csv",
+    "load_panel": "panel.csv",
+    "load_mentions": "mentions.csv",
     "load_indicators": "indicators_valid.csv",
 }
 #: Loader → the raw input it reads.
@@ -69,15 +71,22 @@ def report_undeclared(notebook: str, declared: Iterable[str], found: NotebookRea
     declared = list(declared)
     missing = [name for name in found.processed if name not in declared]
     if missing:
-        log.warning("%s reads %s but its metadata does not declare %s: counted as inputs, so it "
-                    "reruns when they change; declare them in the notebook's metadata "
-                    '("pingan": {"inputs": %s})', notebook, ", ".join(missing),
-                    "it" if len(missing) == 1 else "them",
-                    str(list(dict.fromkeys([*declared, *missing]))).replace("'", '"'))
+        log.warning(
+            "%s reads %s but its metadata does not declare %s: counted as inputs, so it "
+            "reruns when they change; declare them in the notebook's metadata "
+            '("pingan": {"inputs": %s})',
+            notebook,
+            ", ".join(missing),
+            "it" if len(missing) == 1 else "them",
+            str(list(dict.fromkeys([*declared, *missing]))).replace("'", '"'),
+        )
     elif not declared and not found.processed and not found.raw:
-        log.warning("%s declares no inputs and reads no table through the loaders: it reruns "
-                    "only when the notebook itself changes; declare what it reads in its "
-                    'metadata ("pingan": {"inputs": ["panel.csv"]})', notebook)
+        log.warning(
+            "%s declares no inputs and reads no table through the loaders: it reruns "
+            "only when the notebook itself changes; declare what it reads in its "
+            'metadata ("pingan": {"inputs": ["panel.csv"]})',
+            notebook,
+        )
     return missing
 
 

@@ -13,6 +13,7 @@ have (:mod:`pingan_analysis.pipeline.kernel_state`): a fresh namespace, executio
 the process state notebooks change put back; imported modules stay. A kernel that died is
 replaced. The executed notebooks and HTML are those of fresh kernels, timings apart.
 """
+
 from __future__ import annotations
 
 import subprocess
@@ -78,7 +79,10 @@ class KernelPool:
         alive = manager is not None and manager.has_kernel and run_sync(manager.is_alive)()
         if manager is not None and alive:
             if manager.ipykernel:
-                return manager, f"__import__({KERNEL_STATE!r}, fromlist=['reset']).reset({str(cwd)!r})"
+                return (
+                    manager,
+                    f"__import__({KERNEL_STATE!r}, fromlist=['reset']).reset({str(cwd)!r})",
+                )
             # not a Python kernel: it cannot be reset, so each notebook gets a new one
             run_sync(manager.shutdown_kernel)(now=True)
         elif manager is not None:  # it died (a notebook ended the process): clear up after it
@@ -110,8 +114,10 @@ class _WarmClient(PapermillNotebookClient):
                 content = reply["content"]
                 raise StepFailedError(
                     f"a warm kernel could not be reset: {content.get('ename')}: "
-                    f"{content.get('evalue')}", where=KERNEL_STATE,
-                    fix="rerun; if it persists, report it with the output of --verbose")
+                    f"{content.get('evalue')}",
+                    where=KERNEL_STATE,
+                    fix="rerun; if it persists, report it with the output of --verbose",
+                )
         return client
 
     # nbclient binds the blocking wrapper to its own coroutine at class creation.
@@ -122,18 +128,37 @@ class WarmKernelEngine(NBClientEngine):
     """papermill's nbclient engine, executing in the caller's warm kernel (``kernels=``)."""
 
     @classmethod
-    def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False,
-                                 stdout_file=None, stderr_file=None, start_timeout=60,
-                                 execution_timeout=None, **kwargs):
+    def execute_managed_notebook(
+        cls,
+        nb_man,
+        kernel_name,
+        log_output=False,
+        stdout_file=None,
+        stderr_file=None,
+        start_timeout=60,
+        execution_timeout=None,
+        **kwargs,
+    ):
         kernels: KernelPool = kwargs.pop("kernels")
         kwargs = remove_args(["input_path", "kernel_manager_class"], **kwargs)
         safe_kwargs = remove_args(["timeout", "startup_timeout"], **kwargs)
         cwd = Path(kwargs["resources"]["metadata"]["path"])
         manager, prologue = kernels.lease(kernel_name, cwd)
-        client = _WarmClient(nb_man, km=manager, prologue=prologue, **merge_kwargs(
-            safe_kwargs, timeout=execution_timeout or kwargs.get("timeout"),
-            startup_timeout=start_timeout, kernel_name=kernel_name, log=papermill_logger,
-            log_output=log_output, stdout_file=stdout_file, stderr_file=stderr_file))
+        client = _WarmClient(
+            nb_man,
+            km=manager,
+            prologue=prologue,
+            **merge_kwargs(
+                safe_kwargs,
+                timeout=execution_timeout or kwargs.get("timeout"),
+                startup_timeout=start_timeout,
+                kernel_name=kernel_name,
+                log=papermill_logger,
+                log_output=log_output,
+                stdout_file=stdout_file,
+                stderr_file=stderr_file,
+            ),
+        )
         try:
             return client.execute()
         finally:
@@ -155,13 +180,19 @@ def run_notebook_step(step: Step, ctx: StepContext) -> None:
         failed = _relocated(nbformat.read(executed, as_version=4), ctx)
         ctx.failed_dir.mkdir(parents=True, exist_ok=True)
         nbformat.write(failed, ctx.failed_dir / f"{step.name}.ipynb")
-        export_html(failed, ctx.failed_dir / f"{step.name}.html", footer,
-                    title=f"{step.title} (failed)", hide_code=False)
+        export_html(
+            failed,
+            ctx.failed_dir / f"{step.name}.html",
+            footer,
+            title=f"{step.title} (failed)",
+            hide_code=False,
+        )
         raise _failure(step, failed, error) from None
     nb = _relocated(nb, ctx)
     nbformat.write(nb, executed)
-    export_html(nb, ctx.tree / f"reports/html/{step.name}.html", footer,
-                title=step.title, hide_code=True)
+    export_html(
+        nb, ctx.tree / f"reports/html/{step.name}.html", footer, title=step.title, hide_code=True
+    )
 
 
 def execute(step: Step, ctx: StepContext, output: Path) -> nbformat.NotebookNode:
@@ -180,17 +211,24 @@ def execute(step: Step, ctx: StepContext, output: Path) -> nbformat.NotebookNode
     (ctx.tree.reports / "figures").mkdir(parents=True, exist_ok=True)
     kernels = ctx.session.shared("kernels", lambda: KernelPool(ctx.verbose))
     return papermill.execute_notebook(
-        str(step.notebook), str(output), parameters=parameters, engine_name=WARM_ENGINE,
-        progress_bar=ctx.verbose, log_output=ctx.verbose,
-        resources={"metadata": {"path": str(ctx.work_dir)}}, kernels=kernels,
+        str(step.notebook),
+        str(output),
+        parameters=parameters,
+        engine_name=WARM_ENGINE,
+        progress_bar=ctx.verbose,
+        log_output=ctx.verbose,
+        resources={"metadata": {"path": str(ctx.work_dir)}},
+        kernels=kernels,
     )
 
 
 def _relocated(nb: nbformat.NotebookNode, ctx: StepContext) -> nbformat.NotebookNode:
     """Point the recorded parameters at the live folders the staged ones are about to become."""
     live = ctx.paths
-    moves = {str(ctx.tree.processed): str(live.processed_dir),
-             str(ctx.tree.reports): str(live.reports_dir)}
+    moves = {
+        str(ctx.tree.processed): str(live.processed_dir),
+        str(ctx.tree.reports): str(live.reports_dir),
+    }
     for cell in nb.cells:
         if INJECTED_TAG in cell.metadata.get("tags", []):
             cell.source = _replaced(cell.source, moves)
@@ -209,7 +247,9 @@ def _replaced(text: str, moves: dict[str, str]) -> str:
     return text
 
 
-def _failure(step: Step, nb: nbformat.NotebookNode, error: PapermillExecutionError) -> StepFailedError:
+def _failure(
+    step: Step, nb: nbformat.NotebookNode, error: PapermillExecutionError
+) -> StepFailedError:
     """The error a user reads: which notebook, which of its cells, what it raised."""
     assert step.notebook is not None, "only a notebook step runs a notebook"
     params = ", ".join(f"{k}={v}" for k, v in step.params.items())
@@ -225,10 +265,14 @@ def _failure(step: Step, nb: nbformat.NotebookNode, error: PapermillExecutionErr
 
 def _source_cell_number(nb: nbformat.NotebookNode) -> int | str:
     """1-based number of the failing cell in the notebook as written (papermill's cells left out)."""
-    own = [c for c in nb.cells
-           if not {ERROR_MARKER_TAG, INJECTED_TAG} & set(c.metadata.get("tags", []))]
+    own = [
+        c
+        for c in nb.cells
+        if not {ERROR_MARKER_TAG, INJECTED_TAG} & set(c.metadata.get("tags", []))
+    ]
     for number, cell in enumerate(own, start=1):
         if cell.metadata.get("papermill", {}).get("exception") or any(
-                o.get("output_type") == "error" for o in cell.get("outputs", [])):
+            o.get("output_type") == "error" for o in cell.get("outputs", [])
+        ):
             return number
     return "?"

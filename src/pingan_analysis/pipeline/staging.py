@@ -7,6 +7,7 @@ into its place, delete the marker. A run killed before the marker leaves the liv
 they were (the next run deletes the leftover staging folder); one killed after it is finished
 by the next run (:func:`recover` rolls forward). Callers hold the project lock.
 """
+
 from __future__ import annotations
 
 import errno
@@ -163,15 +164,20 @@ def _copy_error(error: OSError, source: str) -> ResourceError:
         return ResourceError(
             f"the disk is full: copying the outputs into a staging folder failed at {source}; "
             "the staging folder was removed and the last good outputs are unchanged",
-            where=str(Path(source).parent), fix="free some disk space, then run again")
+            where=str(Path(source).parent),
+            fix="free some disk space, then run again",
+        )
     return ResourceError(
         f"copying the outputs into a staging folder failed at {source}: "
         f"{error.strerror or error}; the staging folder was removed",
-        where=source, fix="check that file's permissions and the disk, then run again")
+        where=source,
+        fix="check that file's permissions and the disk, then run again",
+    )
 
 
-def _copy(source: Path, target: Path,
-          ignore: Callable[[str, list[str]], Iterable[str]] | None) -> None:
+def _copy(
+    source: Path, target: Path, ignore: Callable[[str, list[str]], Iterable[str]] | None
+) -> None:
     if source.exists():
         shutil.copytree(source, target, ignore=ignore, copy_function=_copy_file)
     else:
@@ -183,8 +189,9 @@ def _children(folder: Path) -> list[Path]:
 
 
 def write_state(stage: Stage, records: dict[str, dict]) -> None:
-    stage.state_file.write_text(json.dumps({"steps": records}, indent=1, sort_keys=True),
-                                encoding="utf-8")
+    stage.state_file.write_text(
+        json.dumps({"steps": records}, indent=1, sort_keys=True), encoding="utf-8"
+    )
 
 
 def read_state(paths: ProjectPaths) -> dict[str, dict]:

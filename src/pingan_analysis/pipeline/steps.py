@@ -12,6 +12,7 @@ A per-city notebook reads its own city's slice of the tables it declares
 only when that city's rows do: a new release reruns the data steps, the cross-city notebooks and
 the profile of the release's city, not every city's.
 """
+
 from __future__ import annotations
 
 import csv
@@ -135,9 +136,17 @@ def dependency_map(plan: list[Step]) -> dict[str, list[str]]:
     for step in plan:
         for name in step.writes:
             writers.setdefault(name, []).append(step.name)
-    return {step.name: list(dict.fromkeys(
-        writer for name in step.reads for writer in writers.get(name, ()) if writer != step.name))
-        for step in plan}
+    return {
+        step.name: list(
+            dict.fromkeys(
+                writer
+                for name in step.reads
+                for writer in writers.get(name, ())
+                if writer != step.name
+            )
+        )
+        for step in plan
+    }
 
 
 def _processed(*names: str) -> tuple[str, ...]:
@@ -150,40 +159,92 @@ def data_steps(paths: ProjectPaths) -> list[Step]:
     # The researcher's corrections are applied by the corpus step, after extraction.
     corrections = paths.raw_dir / "corrections.csv"
     return [
-        Step("corpus", "pingan_analysis.pipeline.stages:corpus", sources=(*raw, corrections),
-             writes=_processed("mentions.csv", "indicators.csv", "corpus.csv",
-                               "dropped_blocks.csv", "corrections_report.csv")),
-        Step("validate", "pingan_analysis.pipeline.stages:validate", sources=(*raw, paths.reference_dir),
-             reads=_processed("mentions.csv", "indicators.csv"),
-             writes=_processed("validation_failures.csv", "indicators_valid.csv",
-                               "validation_summary.json")),
+        Step(
+            "corpus",
+            "pingan_analysis.pipeline.stages:corpus",
+            sources=(*raw, corrections),
+            writes=_processed(
+                "mentions.csv",
+                "indicators.csv",
+                "corpus.csv",
+                "dropped_blocks.csv",
+                "corrections_report.csv",
+            ),
+        ),
+        Step(
+            "validate",
+            "pingan_analysis.pipeline.stages:validate",
+            sources=(*raw, paths.reference_dir),
+            reads=_processed("mentions.csv", "indicators.csv"),
+            writes=_processed(
+                "validation_failures.csv", "indicators_valid.csv", "validation_summary.json"
+            ),
+        ),
         # datapackage.json describes (sizes, sha256) every processed table, and the codebook.
-        Step("panel", "pingan_analysis.pipeline.stages:panel", sources=(paths.reference_dir, paths.codebook),
-             reads=_processed("indicators_valid.csv", "mentions.csv", "indicators.csv",
-                              "corpus.csv", "dropped_blocks.csv", "validation_failures.csv"),
-             writes=_processed("panel.csv", "panel_excel.csv", "panel.parquet", "panel.dta",
-                               "panel_sources.csv", "datapackage.json")),
-        Step("validation_report", "pingan_analysis.pipeline.stages:validation_report", sources=(paths.manifest, paths.codebook),
-             reads=_processed("mentions.csv", "indicators.csv", "validation_failures.csv",
-                              "indicators_valid.csv", "validation_summary.json"),
-             writes=("reports/validation.html",), title="Validation report",
-             report="reports/validation.html"),
-        Step("reader_pages", "pingan_analysis.pipeline.reader_pages:run_step",
-             sources=(*raw, paths.raw_dir / "corrections.csv"),
-             reads=_processed("mentions.csv", "indicators.csv", "dropped_blocks.csv",
-                              "validation_failures.csv"),
-             writes=reader_pages(paths.manifest)),
-        Step("data_dictionary", "pingan_analysis.pipeline.data_dictionary:run_step",
-             sources=(paths.codebook,), reads=_processed("datapackage.json"),
-             writes=("reports/data_dictionary.html", "reports/codebook.csv"),
-             title="Data dictionary", report="reports/data_dictionary.html"),
+        Step(
+            "panel",
+            "pingan_analysis.pipeline.stages:panel",
+            sources=(paths.reference_dir, paths.codebook),
+            reads=_processed(
+                "indicators_valid.csv",
+                "mentions.csv",
+                "indicators.csv",
+                "corpus.csv",
+                "dropped_blocks.csv",
+                "validation_failures.csv",
+            ),
+            writes=_processed(
+                "panel.csv",
+                "panel_excel.csv",
+                "panel.parquet",
+                "panel.dta",
+                "panel_sources.csv",
+                "datapackage.json",
+            ),
+        ),
+        Step(
+            "validation_report",
+            "pingan_analysis.pipeline.stages:validation_report",
+            sources=(paths.manifest, paths.codebook),
+            reads=_processed(
+                "mentions.csv",
+                "indicators.csv",
+                "validation_failures.csv",
+                "indicators_valid.csv",
+                "validation_summary.json",
+            ),
+            writes=("reports/validation.html",),
+            title="Validation report",
+            report="reports/validation.html",
+        ),
+        Step(
+            "reader_pages",
+            "pingan_analysis.pipeline.reader_pages:run_step",
+            sources=(*raw, paths.raw_dir / "corrections.csv"),
+            reads=_processed(
+                "mentions.csv", "indicators.csv", "dropped_blocks.csv", "validation_failures.csv"
+            ),
+            writes=reader_pages(paths.manifest),
+        ),
+        Step(
+            "data_dictionary",
+            "pingan_analysis.pipeline.data_dictionary:run_step",
+            sources=(paths.codebook,),
+            reads=_processed("datapackage.json"),
+            writes=("reports/data_dictionary.html", "reports/codebook.csv"),
+            title="Data dictionary",
+            report="reports/data_dictionary.html",
+        ),
     ]
 
 
 def reader_pages(manifest: Path) -> tuple[str, ...]:
     """``reports/releases/<release_id>.html`` of every release in the manifest."""
-    return tuple(f"reports/releases/{row['release_id'].strip()}.html"
-                 for row in _manifest_rows(manifest) if (row.get("release_id") or "").strip())
+    return tuple(
+        f"reports/releases/{row['release_id'].strip()}.html"
+        for row in _manifest_rows(manifest)
+        if (row.get("release_id") or "").strip()
+    )
 
 
 def notebook_steps(paths: ProjectPaths) -> list[Step]:
@@ -194,8 +255,12 @@ def notebook_steps(paths: ProjectPaths) -> list[Step]:
     """
     from pingan_analysis.pipeline.notebook_inputs import inferred_reads, report_undeclared
 
-    known = {w.partition("/")[2] for step in data_steps(paths) for w in step.writes
-             if w.startswith("processed/")}
+    known = {
+        w.partition("/")[2]
+        for step in data_steps(paths)
+        for w in step.writes
+        if w.startswith("processed/")
+    }
     raw_sources = {"manifest": paths.manifest, "reference": paths.reference_dir}
     steps: list[Step] = []
     for notebook in sorted(paths.notebooks_dir.glob(NOTEBOOK_GLOB)):
@@ -208,14 +273,32 @@ def notebook_steps(paths: ProjectPaths) -> list[Step]:
         sources = tuple(raw_sources[kind] for kind in found.raw)
         title = _title(nb) or notebook.stem
         if pingan.get("per_city"):
-            steps += [_notebook_step(paths, notebook, f"{notebook.stem}_{slug(city)}",
-                                     tuple(city_slice(city, name) for name in inputs),
-                                     {"city": city}, f"{title}: {city}", city_folder(city),
-                                     sources)
-                      for city in manifest_cities(paths.manifest)]
+            steps += [
+                _notebook_step(
+                    paths,
+                    notebook,
+                    f"{notebook.stem}_{slug(city)}",
+                    tuple(city_slice(city, name) for name in inputs),
+                    {"city": city},
+                    f"{title}: {city}",
+                    city_folder(city),
+                    sources,
+                )
+                for city in manifest_cities(paths.manifest)
+            ]
         else:
-            steps.append(_notebook_step(paths, notebook, notebook.stem, _processed(*inputs), {},
-                                        title, "processed", sources))
+            steps.append(
+                _notebook_step(
+                    paths,
+                    notebook,
+                    notebook.stem,
+                    _processed(*inputs),
+                    {},
+                    title,
+                    "processed",
+                    sources,
+                )
+            )
     return steps
 
 
@@ -227,9 +310,15 @@ def slice_steps(notebooks: list[Step]) -> list[Step]:
         return []
     cities = sorted({str(step.params["city"]) for step in per_city})
     tables = sorted({name.rpartition("/")[2] for step in per_city for name in step.reads})
-    return [Step(SLICES_STEP, SLICES_RUNNER, reads=_processed(*tables),
-                 writes=tuple(city_slice(city, table) for city in cities for table in tables),
-                 params={"cities": cities, "tables": tables})]
+    return [
+        Step(
+            SLICES_STEP,
+            SLICES_RUNNER,
+            reads=_processed(*tables),
+            writes=tuple(city_slice(city, table) for city in cities for table in tables),
+            params={"cities": cities, "tables": tables},
+        )
+    ]
 
 
 def city_folder(city: str) -> str:
@@ -242,20 +331,40 @@ def city_slice(city: str, table: str) -> str:
     return f"{city_folder(city)}/{table}"
 
 
-
-def _notebook_step(paths: ProjectPaths, notebook: Path, name: str, reads: tuple[str, ...],
-                   params: dict[str, object], title: str, data: str,
-                   sources: tuple[Path, ...] = ()) -> Step:
+def _notebook_step(
+    paths: ProjectPaths,
+    notebook: Path,
+    name: str,
+    reads: tuple[str, ...],
+    params: dict[str, object],
+    title: str,
+    data: str,
+    sources: tuple[Path, ...] = (),
+) -> Step:
     html = f"reports/html/{name}.html"
-    return Step(name, NOTEBOOK_RUNNER, sources=(paths.codebook, *sources), reads=reads,
-                writes=(f"reports/notebooks/{name}.ipynb", html), params=params,
-                notebook=notebook, title=title, report=html, data=data)
+    return Step(
+        name,
+        NOTEBOOK_RUNNER,
+        sources=(paths.codebook, *sources),
+        reads=reads,
+        writes=(f"reports/notebooks/{name}.ipynb", html),
+        params=params,
+        notebook=notebook,
+        title=title,
+        report=html,
+        data=data,
+    )
 
 
 def manifest_cities(manifest: Path) -> list[str]:
     """The distinct English city names of the manifest (UTF-8 or GB18030), sorted."""
-    return sorted({row["city_en"].strip() for row in _manifest_rows(manifest)
-                   if (row.get("city_en") or "").strip()})
+    return sorted(
+        {
+            row["city_en"].strip()
+            for row in _manifest_rows(manifest)
+            if (row.get("city_en") or "").strip()
+        }
+    )
 
 
 def _manifest_rows(manifest: Path) -> list[dict[str, str]]:

@@ -6,6 +6,7 @@ needs nothing beside it. The exported notebooks use ``notebook.html.j2`` (an nbc
 template) with the same stylesheet. Autoescape is on: a value is escaped unless a template
 marks it otherwise, so release text and user-supplied fields always show as text.
 """
+
 from __future__ import annotations
 
 from functools import cache
@@ -19,9 +20,14 @@ TEMPLATES_DIR = Path(__file__).resolve().parent
 
 @cache
 def environment() -> Environment:
-    env = Environment(loader=FileSystemLoader(TEMPLATES_DIR), autoescape=True,
-                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-                      keep_trailing_newline=True)
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES_DIR),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
     env.filters["web_url"] = web_url
     env.filters["thousands"] = thousands
     env.filters["number"] = number
@@ -90,9 +96,10 @@ def signed(value: str, kind: str, unit: str) -> str:
     except ValueError:
         return value
     arrow, word = ("▼", "down") if amount < 0 else ("▲", "up") if amount > 0 else ("", "unchanged")
-    size = {"change_pct": f"{number(str(abs(amount)))}%",
-            "change_pp": f"{number(str(abs(amount)))} pp"}.get(kind) \
-        or with_unit(number(str(abs(amount))), unit)
+    size = {
+        "change_pct": f"{number(str(abs(amount)))}%",
+        "change_pp": f"{number(str(abs(amount)))} pp",
+    }.get(kind) or with_unit(number(str(abs(amount))), unit)
     return f"{arrow} {size} {word}".strip()
 
 

@@ -6,6 +6,7 @@ reader page, and the figures on which sources disagree. One self-contained file 
 package's templates (the shared stylesheet inlined, no scripts, nothing from the network);
 autoescape, so markup inside a release shows as text.
 """
+
 from __future__ import annotations
 
 import json
@@ -24,22 +25,39 @@ from pingan_analysis.datasets import processed_folder, read_text_table
 from pingan_analysis.exceptions import DataError
 from pingan_analysis.templates import interval, render, signed
 from pingan_analysis.validate.run import (
-    FAILURES_FILE, SUMMARY_FILE, TABLE_ORDER, VALID_INDICATORS_FILE, WARNING_CHECKS,
-    ValidationResult, describe, validate_tables,
+    FAILURES_FILE,
+    SUMMARY_FILE,
+    TABLE_ORDER,
+    VALID_INDICATORS_FILE,
+    WARNING_CHECKS,
+    ValidationResult,
+    describe,
+    validate_tables,
 )
 
 REPORT_FILE = "validation.html"
 CONFLICT_COLUMNS: tuple[str, ...] = (
-    "city_zh", "indicator", "kind", "period_start", "period_end", "value", "lower", "upper",
-    "release_ids", "sources",
+    "city_zh",
+    "indicator",
+    "kind",
+    "period_start",
+    "period_end",
+    "value",
+    "lower",
+    "upper",
+    "release_ids",
+    "sources",
 )
 
 
 # --- tables (shared with notebooks/03_validation.ipynb) ------------------------------------------
 
+
 def load_summary(processed_dir: str | Path | None = None) -> dict:
     """``validation_summary.json`` of ``processed_dir``."""
-    return json.loads(_required(processed_folder(processed_dir) / SUMMARY_FILE).read_text(encoding="utf-8"))
+    return json.loads(
+        _required(processed_folder(processed_dir) / SUMMARY_FILE).read_text(encoding="utf-8")
+    )
 
 
 def load_failures(processed_dir: str | Path | None = None) -> pd.DataFrame:
@@ -58,8 +76,9 @@ def check_counts(processed_dir: str | Path | None = None) -> pd.DataFrame:
         rows += [(table, counts["rows_checked"], counts["rows_failed"], *item) for item in found]
         if not found:
             rows.append((table, counts["rows_checked"], 0, "", 0, ""))
-    return pd.DataFrame(rows, columns=["table", "rows_checked", "rows_failed", "check", "count",
-                                       "severity"])
+    return pd.DataFrame(
+        rows, columns=["table", "rows_checked", "rows_failed", "check", "count", "severity"]
+    )
 
 
 def quarantined(processed_dir: str | Path | None = None) -> pd.DataFrame:
@@ -67,12 +86,19 @@ def quarantined(processed_dir: str | Path | None = None) -> pd.DataFrame:
     failed (with the failing values) and their source sentence."""
     failures = load_failures(processed_dir)
     chosen = failures[(failures["table"] == "indicators") & ~failures["check"].isin(WARNING_CHECKS)]
-    described = chosen.assign(failed=chosen["check"] + " (" + chosen["column"] + " = "
-                              + chosen["value"] + ")")
-    grouped = described.groupby(["release_id", "row"], sort=False).agg(
-        failed=("failed", "; ".join), sentence=("sentence", "first")).reset_index()
-    return grouped.assign(row=grouped["row"].astype(int)).sort_values("row", kind="stable") \
+    described = chosen.assign(
+        failed=chosen["check"] + " (" + chosen["column"] + " = " + chosen["value"] + ")"
+    )
+    grouped = (
+        described.groupby(["release_id", "row"], sort=False)
+        .agg(failed=("failed", "; ".join), sentence=("sentence", "first"))
+        .reset_index()
+    )
+    return (
+        grouped.assign(row=grouped["row"].astype(int))
+        .sort_values("row", kind="stable")
         .reset_index(drop=True)
+    )
 
 
 def conflicts(processed_dir: str | Path | None = None) -> pd.DataFrame:
@@ -86,49 +112,62 @@ def conflicts(processed_dir: str | Path | None = None) -> pd.DataFrame:
     panel = read_text_table(folder / "panel.csv")
     disputed = panel[panel["conflict"].str.lower() == "true"]
     sources = read_text_table(_required(folder / VALID_INDICATORS_FILE))
-    return disputed.assign(sources=[_sources_of(row, sources) for row in disputed.itertuples()]) \
-        [list(CONFLICT_COLUMNS)].reset_index(drop=True)
+    return disputed.assign(sources=[_sources_of(row, sources) for row in disputed.itertuples()])[
+        list(CONFLICT_COLUMNS)
+    ].reset_index(drop=True)
 
 
 def _sources_of(row: Any, indicators: pd.DataFrame) -> str:
     """What each release merged into a panel row (an ``itertuples`` row) states:
     `release: text — sentence`, one line each."""
-    return "\n".join(f"{m.release_id}: {m.text} — {m.sentence}"
-                     for m in _source_rows(row, indicators).itertuples())
+    return "\n".join(
+        f"{m.release_id}: {m.text} — {m.sentence}"
+        for m in _source_rows(row, indicators).itertuples()
+    )
 
 
 def _source_rows(row: Any, indicators: pd.DataFrame) -> pd.DataFrame:
     """The valid indicator rows merged into a panel row (an ``itertuples`` row)."""
     kinds = {row.kind, "change_multiple"} if row.kind == "change_pct" else {row.kind}
-    match = indicators[(indicators["city_zh"] == row.city_zh)
-                       & (indicators["indicator"] == row.indicator)
-                       & indicators["kind"].isin(kinds)
-                       & (indicators["period_start"] == row.period_start)
-                       & (indicators["period_end"] == row.period_end)
-                       & indicators["release_id"].isin(row.release_ids.split(";"))]
+    match = indicators[
+        (indicators["city_zh"] == row.city_zh)
+        & (indicators["indicator"] == row.indicator)
+        & indicators["kind"].isin(kinds)
+        & (indicators["period_start"] == row.period_start)
+        & (indicators["period_end"] == row.period_end)
+        & indicators["release_id"].isin(row.release_ids.split(";"))
+    ]
     return match
 
 
 def _required(path: Path) -> Path:
     if not path.is_file():
-        raise DataError(f"no {path.name}: the tables have not been validated", where=str(path),
-                        fix="run `pingan validate` (or `pingan run`) first")
+        raise DataError(
+            f"no {path.name}: the tables have not been validated",
+            where=str(path),
+            fix="run `pingan validate` (or `pingan run`) first",
+        )
     return path
 
 
 # --- the HTML report -----------------------------------------------------------------------------
+
 
 def write_validation_report(paths: ProjectPaths, processed_dir: Path, reports_dir: Path) -> Path:
     """Write ``reports_dir/validation.html`` from the validation outputs of ``processed_dir``."""
     spans = _failure_spans(processed_dir)
     failures = load_failures(processed_dir)
     page = render(
-        "validation.html.j2", title=f"Validation: {paths.root.name}", root="",
-        project=paths.root.name, summary=load_summary(processed_dir),
+        "validation.html.j2",
+        title=f"Validation: {paths.root.name}",
+        root="",
+        project=paths.root.name,
+        summary=load_summary(processed_dir),
         conflicts=_conflict_count(processed_dir),
         failing=_grouped(failures[~failures["check"].isin(WARNING_CHECKS)], spans),
         warnings=_grouped(failures[failures["check"].isin(WARNING_CHECKS)], spans),
-        disputed=_disputed(processed_dir))
+        disputed=_disputed(processed_dir),
+    )
     target = reports_dir / REPORT_FILE
     with atomic_text_writer(target) as handle:
         handle.write(page)
@@ -143,24 +182,43 @@ def _failure_spans(processed_dir: Path) -> dict[tuple[str, int], tuple[str, int,
         path = processed_dir / file
         if path.is_file():
             rows = read_text_table(path)[["release_id", "start", "end"]]
-            spans.update({(table, row): (r.release_id, int(r.start), int(r.end))
-                          for row, r in enumerate(rows.itertuples(index=False))})
+            spans.update(
+                {
+                    (table, row): (r.release_id, int(r.start), int(r.end))
+                    for row, r in enumerate(rows.itertuples(index=False))
+                }
+            )
     return spans
 
 
-def _grouped(failures: pd.DataFrame,
-             spans: dict[tuple[str, int], tuple[str, int, int]]) -> list[dict]:
+def _grouped(
+    failures: pd.DataFrame, spans: dict[tuple[str, int], tuple[str, int, int]]
+) -> list[dict]:
     """One entry per check, the most frequent first: what it asks, then every row that failed
     it, each with the link to its characters and its sentence split around the failing value."""
     checks = []
     for check, rows in sorted(failures.groupby("check"), key=lambda item: (-len(item[1]), item[0])):
-        ordered = rows.assign(table_order=rows["table"].map(TABLE_ORDER.index),
-                              row_number=rows["row"].astype(int)) \
-            .sort_values(["table_order", "row_number"])
-        checks.append({"name": check, "description": describe(check), "rows": [
-            {"table": r.table, "release_id": r.release_id, "row": r.row_number, "column": r.column,
-             "value": r.value, "href": _href(spans.get((r.table, r.row_number))),
-             **_marked(r.sentence, r.value)} for r in ordered.itertuples()]})
+        ordered = rows.assign(
+            table_order=rows["table"].map(TABLE_ORDER.index), row_number=rows["row"].astype(int)
+        ).sort_values(["table_order", "row_number"])
+        checks.append(
+            {
+                "name": check,
+                "description": describe(check),
+                "rows": [
+                    {
+                        "table": r.table,
+                        "release_id": r.release_id,
+                        "row": r.row_number,
+                        "column": r.column,
+                        "value": r.value,
+                        "href": _href(spans.get((r.table, r.row_number))),
+                        **_marked(r.sentence, r.value),
+                    }
+                    for r in ordered.itertuples()
+                ],
+            }
+        )
     return checks
 
 
@@ -183,13 +241,25 @@ def _disputed(processed_dir: Path) -> list[dict]:
         return []
     panel = read_text_table(folder / "panel.csv")
     sources = read_text_table(_required(folder / VALID_INDICATORS_FILE))
-    return [{"city": r.city_zh, "indicator": r.indicator, "kind": r.kind,
-             "period": f"{r.period_start} – {r.period_end}",
-             "value": f"{signed(r.value, r.kind, r.unit)}; sources allow {interval(r.lower, r.upper, r.unit)}",
-             "sources": [{"release_id": m.release_id, "text": m.text, "sentence": m.sentence,
-                          "href": mention_href(m.release_id, int(m.start), int(m.end), from_dir="")}
-                         for m in _source_rows(r, sources).itertuples()]}
-            for r in panel[panel["conflict"].str.lower() == "true"].itertuples()]
+    return [
+        {
+            "city": r.city_zh,
+            "indicator": r.indicator,
+            "kind": r.kind,
+            "period": f"{r.period_start} – {r.period_end}",
+            "value": f"{signed(r.value, r.kind, r.unit)}; sources allow {interval(r.lower, r.upper, r.unit)}",
+            "sources": [
+                {
+                    "release_id": m.release_id,
+                    "text": m.text,
+                    "sentence": m.sentence,
+                    "href": mention_href(m.release_id, int(m.start), int(m.end), from_dir=""),
+                }
+                for m in _source_rows(r, sources).itertuples()
+            ],
+        }
+        for r in panel[panel["conflict"].str.lower() == "true"].itertuples()
+    ]
 
 
 def _marked(sentence: str, value: str) -> dict[str, str]:
@@ -198,7 +268,7 @@ def _marked(sentence: str, value: str) -> dict[str, str]:
     at = sentence.find(value) if value else -1
     if at < 0:
         return {"before": sentence, "marked": "", "after": ""}
-    return {"before": sentence[:at], "marked": value, "after": sentence[at + len(value):]}
+    return {"before": sentence[:at], "marked": value, "after": sentence[at + len(value) :]}
 
 
 def validate_project(paths: ProjectPaths) -> ValidationResult:
@@ -217,4 +287,3 @@ def validate_project(paths: ProjectPaths) -> ValidationResult:
                 shutil.copyfile(paths.processed_dir / name, work / name)
         result = validate_tables(paths, work)
         return replace(result, report=write_validation_report(paths, work, paths.reports_dir))
-

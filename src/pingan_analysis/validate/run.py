@@ -11,6 +11,7 @@ The checks are the schemas' (pandera, :mod:`pingan_analysis.schemas`) and the co
 below, which need more than the row: the release text, the codebook, the reference table. A
 warning (a city the reference table does not know) is listed but quarantines nothing.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -22,20 +23,27 @@ from pathlib import Path
 
 import pandas as pd
 
-from pingan_analysis.corpus.codebook import Codebook, load_codebook
 from pingan_analysis.config import ProjectPaths
-from pingan_analysis.csvio import atomic_text_writer, read_csv_text, write_csv_rows
-from pingan_analysis.exceptions import DataError
+from pingan_analysis.corpus.codebook import Codebook, load_codebook
 from pingan_analysis.corpus.ingest import decode_bytes
 from pingan_analysis.corpus.manifest import read_manifest
 from pingan_analysis.corpus.reference import load_reference
+from pingan_analysis.csvio import atomic_text_writer, read_csv_text, write_csv_rows
+from pingan_analysis.exceptions import DataError
 from pingan_analysis.extract.units import unit_family
-from pingan_analysis.schemas import (
-    MENTION_NUMBER_COLUMNS, IndicatorsSchema, MentionsSchema, SchemaFailure, describe_check,
-    table_failures,
-)
 from pingan_analysis.registry import (
-    FAILURE_COLUMNS, INDICATORS_TABLE_COLUMNS, MENTIONS_TABLE_COLUMNS, VALID_INDICATORS_COLUMNS,
+    FAILURE_COLUMNS,
+    INDICATORS_TABLE_COLUMNS,
+    MENTIONS_TABLE_COLUMNS,
+    VALID_INDICATORS_COLUMNS,
+)
+from pingan_analysis.schemas import (
+    MENTION_NUMBER_COLUMNS,
+    IndicatorsSchema,
+    MentionsSchema,
+    SchemaFailure,
+    describe_check,
+    table_failures,
 )
 
 FAILURES_FILE = "validation_failures.csv"
@@ -92,14 +100,20 @@ class ValidationResult:
 
     def __str__(self) -> str:
         tables = {name: self.summary["tables"][name] for name in TABLE_ORDER}
-        checked = ", ".join(f"{table['rows_checked']} {name} rows" for name, table in tables.items())
-        lines = [f"validated {checked}",
-                 f"quarantined {self.rows_quarantined} indicator rows "
-                 f"(left out of {VALID_INDICATORS_FILE}); "
-                 f"{self.summary['targets_kept']} targets kept and marked"]
+        checked = ", ".join(
+            f"{table['rows_checked']} {name} rows" for name, table in tables.items()
+        )
+        lines = [
+            f"validated {checked}",
+            f"quarantined {self.rows_quarantined} indicator rows "
+            f"(left out of {VALID_INDICATORS_FILE}); "
+            f"{self.summary['targets_kept']} targets kept and marked",
+        ]
         for name, table in tables.items():
             lines += [f"  {name}: {count} × {check}" for check, count in table["failures"].items()]
-            lines += [f"  {name}: warning {count} × {check}" for check, count in table["warnings"].items()]
+            lines += [
+                f"  {name}: warning {count} × {check}" for check, count in table["warnings"].items()
+            ]
         if (self.processed_dir / FAILURES_FILE).is_file():
             lines.append(f"failures: {self.processed_dir / FAILURES_FILE}")
         if self.report:
@@ -109,25 +123,38 @@ class ValidationResult:
 
 # --- context checks ----------------------------------------------------------------------------
 
+
 def _release_known(frame: pd.DataFrame, context: Context) -> pd.Series:
     files = dict(zip(context.manifest["release_id"], context.manifest["file"], strict=True))
-    return pd.Series([files.get(rid) == doc for rid, doc in zip(frame["release_id"], frame["doc"], strict=True)],
-                     index=frame.index, dtype=bool)
+    return pd.Series(
+        [files.get(rid) == doc for rid, doc in zip(frame["release_id"], frame["doc"], strict=True)],
+        index=frame.index,
+        dtype=bool,
+    )
 
 
 def _offsets_in_release(frame: pd.DataFrame, context: Context) -> pd.Series:
-    return pd.Series([_span(context.texts.get(rid), start, end) is not None
-                      for rid, start, end in zip(frame["release_id"], frame["start"], frame["end"], strict=True)],
-                     index=frame.index, dtype=bool)
+    return pd.Series(
+        [
+            _span(context.texts.get(rid), start, end) is not None
+            for rid, start, end in zip(
+                frame["release_id"], frame["start"], frame["end"], strict=True
+            )
+        ],
+        index=frame.index,
+        dtype=bool,
+    )
 
 
 def _text_matches_release(frame: pd.DataFrame, context: Context) -> pd.Series:
     """True where the text equals the release's characters at the offsets (or the offsets are
     out of range, which offsets_in_release reports)."""
     passes = []
-    for rid, start, end, text in zip(frame["release_id"], frame["start"], frame["end"], frame["text"], strict=True):
+    for rid, start, end, text in zip(
+        frame["release_id"], frame["start"], frame["end"], frame["text"], strict=True
+    ):
         span = _span(context.texts.get(rid), start, end)
-        passes.append(span is None or context.texts[rid][span[0]:span[1]] == text)
+        passes.append(span is None or context.texts[rid][span[0] : span[1]] == text)
     return pd.Series(passes, index=frame.index, dtype=bool)
 
 
@@ -143,15 +170,27 @@ def _indicator_in_codebook(frame: pd.DataFrame, context: Context) -> pd.Series:
 
 
 def _kind_fits_codebook(frame: pd.DataFrame, context: Context) -> pd.Series:
-    return pd.Series([ind not in context.codebook or kind in context.codebook[ind].kinds
-                      for ind, kind in zip(frame["indicator"], frame["kind"], strict=True)],
-                     index=frame.index, dtype=bool)
+    return pd.Series(
+        [
+            ind not in context.codebook or kind in context.codebook[ind].kinds
+            for ind, kind in zip(frame["indicator"], frame["kind"], strict=True)
+        ],
+        index=frame.index,
+        dtype=bool,
+    )
 
 
 def _unit_fits_codebook(frame: pd.DataFrame, context: Context) -> pd.Series:
-    return pd.Series([ind not in context.codebook or unit_fits(unit, kind, context.codebook[ind].unit)
-                      for ind, kind, unit in zip(frame["indicator"], frame["kind"], frame["unit"], strict=True)],
-                     index=frame.index, dtype=bool)
+    return pd.Series(
+        [
+            ind not in context.codebook or unit_fits(unit, kind, context.codebook[ind].unit)
+            for ind, kind, unit in zip(
+                frame["indicator"], frame["kind"], frame["unit"], strict=True
+            )
+        ],
+        index=frame.index,
+        dtype=bool,
+    )
 
 
 def unit_fits(unit: str, kind: str, codebook_unit: str) -> bool:
@@ -176,34 +215,65 @@ def _city_known_to_reference(frame: pd.DataFrame, context: Context) -> pd.Series
 
 
 MENTION_CHECKS: tuple[ContextCheck, ...] = (
-    ContextCheck("release_known", "release_id",
-                 "The release id names a release of the manifest, and doc is its file.",
-                 _release_known),
-    ContextCheck("offsets_in_release", "start",
-                 "The offsets are whole numbers inside the release text.", _offsets_in_release),
-    ContextCheck("text_matches_release", "text",
-                 "The text is exactly the release's characters at the offsets.",
-                 _text_matches_release),
+    ContextCheck(
+        "release_known",
+        "release_id",
+        "The release id names a release of the manifest, and doc is its file.",
+        _release_known,
+    ),
+    ContextCheck(
+        "offsets_in_release",
+        "start",
+        "The offsets are whole numbers inside the release text.",
+        _offsets_in_release,
+    ),
+    ContextCheck(
+        "text_matches_release",
+        "text",
+        "The text is exactly the release's characters at the offsets.",
+        _text_matches_release,
+    ),
 )
 INDICATOR_CHECKS: tuple[ContextCheck, ...] = (
     *MENTION_CHECKS,
-    ContextCheck("indicator_in_codebook", "indicator", "The indicator is an id of the codebook.",
-                 _indicator_in_codebook),
-    ContextCheck("kind_fits_codebook", "kind",
-                 "The figure's kind is one the codebook lists for its indicator.", _kind_fits_codebook),
-    ContextCheck("unit_fits_codebook", "unit", " ".join((unit_fits.__doc__ or "").split()),
-                 _unit_fits_codebook),
-    ContextCheck("release_fields_match_manifest", "city_zh",
-                 "City, province, level and publication date are those of the release's manifest row.",
-                 _release_fields_match_manifest),
+    ContextCheck(
+        "indicator_in_codebook",
+        "indicator",
+        "The indicator is an id of the codebook.",
+        _indicator_in_codebook,
+    ),
+    ContextCheck(
+        "kind_fits_codebook",
+        "kind",
+        "The figure's kind is one the codebook lists for its indicator.",
+        _kind_fits_codebook,
+    ),
+    ContextCheck(
+        "unit_fits_codebook",
+        "unit",
+        " ".join((unit_fits.__doc__ or "").split()),
+        _unit_fits_codebook,
+    ),
+    ContextCheck(
+        "release_fields_match_manifest",
+        "city_zh",
+        "City, province, level and publication date are those of the release's manifest row.",
+        _release_fields_match_manifest,
+    ),
 )
 MANIFEST_CHECKS: tuple[ContextCheck, ...] = (
-    ContextCheck("city_known_to_reference", "city_zh",
-                 "The city is in the reference table (population, area); a new city is listed as "
-                 "a warning until its reference rows are added.", _city_known_to_reference),
+    ContextCheck(
+        "city_known_to_reference",
+        "city_zh",
+        "The city is in the reference table (population, area); a new city is listed as "
+        "a warning until its reference rows are added.",
+        _city_known_to_reference,
+    ),
 )
-TABLE_CHECKS = {"mentions": (MentionsSchema, MENTION_CHECKS),
-                "indicators": (IndicatorsSchema, INDICATOR_CHECKS)}
+TABLE_CHECKS = {
+    "mentions": (MentionsSchema, MENTION_CHECKS),
+    "indicators": (IndicatorsSchema, INDICATOR_CHECKS),
+}
 
 
 def describe(check: str) -> str:
@@ -216,25 +286,38 @@ def describe(check: str) -> str:
 
 # --- validation --------------------------------------------------------------------------------
 
+
 def validate_tables(paths: ProjectPaths, processed_dir: Path) -> ValidationResult:
     """Validate the mentions and indicators tables of ``processed_dir`` against their schemas,
     the release texts, the codebook and the reference table; write the failures, the summary
     and the valid indicators there. Structural problems raise DataError first."""
     manifest = read_manifest(paths.manifest)
-    tables = {name: _read_table(processed_dir, name, columns)
-              for name, columns in (("mentions", MENTIONS_TABLE_COLUMNS),
-                                    ("indicators", INDICATORS_TABLE_COLUMNS))}
-    context = Context(manifest, load_codebook(paths.codebook),
-                      frozenset(load_reference(paths.population)["city_zh"]),
-                      _release_texts(paths, manifest))
-    failures = pd.concat([_manifest_failures(manifest, context),
-                          *(_table_failures(name, table, context) for name, table in tables.items())],
-                         ignore_index=True)
+    tables = {
+        name: _read_table(processed_dir, name, columns)
+        for name, columns in (
+            ("mentions", MENTIONS_TABLE_COLUMNS),
+            ("indicators", INDICATORS_TABLE_COLUMNS),
+        )
+    }
+    context = Context(
+        manifest,
+        load_codebook(paths.codebook),
+        frozenset(load_reference(paths.population)["city_zh"]),
+        _release_texts(paths, manifest),
+    )
+    failures = pd.concat(
+        [
+            _manifest_failures(manifest, context),
+            *(_table_failures(name, table, context) for name, table in tables.items()),
+        ],
+        ignore_index=True,
+    )
     failures = _ordered(failures)
     indicators = tables["indicators"]
     quarantined = _quarantined_rows(failures, "indicators")
     valid = indicators.drop(index=sorted(quarantined)).assign(
-        is_target=lambda t: (t["modality"] == "target").map({True: "true", False: "false"}))
+        is_target=lambda t: (t["modality"] == "target").map({True: "true", False: "false"})
+    )
     summary = _summary(failures, {"manifest": manifest, **tables}, valid)
     _write_outputs(processed_dir, failures, valid, summary)
     return ValidationResult(processed_dir, summary)
@@ -243,8 +326,11 @@ def validate_tables(paths: ProjectPaths, processed_dir: Path) -> ValidationResul
 def _read_table(processed_dir: Path, name: str, columns: tuple[str, ...]) -> pd.DataFrame:
     path = processed_dir / f"{name}.csv"
     if not path.is_file():
-        raise DataError(f"no {name} table", where=str(path),
-                        fix="run `pingan run` first: it builds the processed tables")
+        raise DataError(
+            f"no {name} table",
+            where=str(path),
+            fix="run `pingan run` first: it builds the processed tables",
+        )
     return read_csv_text(path, columns, what=f"{name} table").frame[list(columns)]
 
 
@@ -252,18 +338,25 @@ def _release_texts(paths: ProjectPaths, manifest: pd.DataFrame) -> dict[str, str
     """Every release's decoded text; a file missing, refused or changed since it was added is
     structural (the raw corpus is never edited)."""
     texts = {}
-    for release_id, file, sha256 in zip(manifest["release_id"], manifest["file"], manifest["sha256"], strict=True):
+    for release_id, file, sha256 in zip(
+        manifest["release_id"], manifest["file"], manifest["sha256"], strict=True
+    ):
         path = paths.releases_dir / file
         try:
             data = path.read_bytes()
         except OSError as error:
-            raise DataError(f"the text of release {release_id} cannot be read ({error.strerror})",
-                            where=str(path), fix="restore data/raw/releases/ from git") from error
+            raise DataError(
+                f"the text of release {release_id} cannot be read ({error.strerror})",
+                where=str(path),
+                fix="restore data/raw/releases/ from git",
+            ) from error
         if hashlib.sha256(data).hexdigest() != sha256:
-            raise DataError(f"the text of release {release_id} changed: its sha256 is not the "
-                            "manifest's", where=str(path),
-                            fix="restore the original file from git (raw texts are never edited); "
-                                "add a corrected text as a new release")
+            raise DataError(
+                f"the text of release {release_id} changed: its sha256 is not the manifest's",
+                where=str(path),
+                fix="restore the original file from git (raw texts are never edited); "
+                "add a corrected text as a new release",
+            )
         texts[release_id] = decode_bytes(data, str(path))
     return texts
 
@@ -285,13 +378,16 @@ def _table_failures(name: str, table: pd.DataFrame, context: Context) -> pd.Data
     return _failure_frame(name, table, failures, sentences)
 
 
-def _context_failures(frame: pd.DataFrame, checks: tuple[ContextCheck, ...],
-                      context: Context) -> list[SchemaFailure]:
+def _context_failures(
+    frame: pd.DataFrame, checks: tuple[ContextCheck, ...], context: Context
+) -> list[SchemaFailure]:
     failures = []
     for check in checks:
         failing = frame.index[~check.passes(frame, context)]
-        failures += [SchemaFailure(int(row), check.column, check.name, str(frame.at[row, check.column]))
-                     for row in failing]
+        failures += [
+            SchemaFailure(int(row), check.column, check.name, str(frame.at[row, check.column]))
+            for row in failing
+        ]
     return failures
 
 
@@ -303,13 +399,24 @@ def _sentence_around(texts: dict[str, str], row: pd.Series) -> str:
         return ""
     start = max(text.rfind(end, 0, span[0]) for end in SENTENCE_ENDS) + 1
     ends = [found for end in SENTENCE_ENDS if (found := text.find(end, span[1])) >= 0]
-    return text[start:min(ends) + 1 if ends else len(text)].strip()
+    return text[start : min(ends) + 1 if ends else len(text)].strip()
 
 
-def _failure_frame(name: str, table: pd.DataFrame, failures: list[SchemaFailure],
-                   sentences: dict[int, str]) -> pd.DataFrame:
-    rows = [(name, table.at[f.row, "release_id"], f.row, f.column, f.check, f.value,
-             sentences.get(f.row, "")) for f in failures]
+def _failure_frame(
+    name: str, table: pd.DataFrame, failures: list[SchemaFailure], sentences: dict[int, str]
+) -> pd.DataFrame:
+    rows = [
+        (
+            name,
+            table.at[f.row, "release_id"],
+            f.row,
+            f.column,
+            f.check,
+            f.value,
+            sentences.get(f.row, ""),
+        )
+        for f in failures
+    ]
     return pd.DataFrame(rows, columns=list(FAILURE_COLUMNS), dtype=object)
 
 
@@ -317,9 +424,12 @@ def _ordered(failures: pd.DataFrame) -> pd.DataFrame:
     """Failures in a fixed order (table, row, column, check), so the file is byte-identical
     across runs."""
     order = failures["table"].map({name: i for i, name in enumerate(TABLE_ORDER)})
-    return (failures.assign(_order=order)
-            .sort_values(["_order", "row", "column", "check"], kind="stable")
-            .drop(columns="_order").reset_index(drop=True))
+    return (
+        failures.assign(_order=order)
+        .sort_values(["_order", "row", "column", "check"], kind="stable")
+        .drop(columns="_order")
+        .reset_index(drop=True)
+    )
 
 
 def _quarantined_rows(failures: pd.DataFrame, table: str) -> set[int]:
@@ -347,12 +457,16 @@ def _summary(failures: pd.DataFrame, tables: dict[str, pd.DataFrame], valid: pd.
     }
 
 
-def _write_outputs(processed_dir: Path, failures: pd.DataFrame, valid: pd.DataFrame,
-                   summary: dict) -> None:
+def _write_outputs(
+    processed_dir: Path, failures: pd.DataFrame, valid: pd.DataFrame, summary: dict
+) -> None:
     with atomic_text_writer(processed_dir / FAILURES_FILE) as handle:
         write_csv_rows(handle, FAILURE_COLUMNS, failures.itertuples(index=False))
     with atomic_text_writer(processed_dir / VALID_INDICATORS_FILE) as handle:
-        write_csv_rows(handle, VALID_INDICATORS_COLUMNS,
-                       valid[list(VALID_INDICATORS_COLUMNS)].itertuples(index=False))
+        write_csv_rows(
+            handle,
+            VALID_INDICATORS_COLUMNS,
+            valid[list(VALID_INDICATORS_COLUMNS)].itertuples(index=False),
+        )
     with atomic_text_writer(processed_dir / SUMMARY_FILE) as handle:
         handle.write(json.dumps(summary, indent=2, ensure_ascii=False, sort_keys=True) + "\n")
