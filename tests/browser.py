@@ -30,6 +30,16 @@ CHROMIUM_FLAGS = (
 )
 
 
+#: URL schemes that never leave the machine: the page's files, inline data, and the in-memory
+#: blobs a page's own scripts create (the interactive tables' bundled code makes them).
+LOCAL_SCHEMES = ("file:", "data:", "blob:")
+
+
+def network_requests(urls: list[str]) -> list[str]:
+    """The requests among ``urls`` that would go to the network."""
+    return [url for url in urls if not url.startswith(LOCAL_SCHEMES)]
+
+
 def find_chromium() -> str | None:
     for name in ("/usr/bin/chromium", "chromium", "chromium-browser"):
         found = shutil.which(name)

@@ -13,7 +13,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from browser import Chromium, find_chromium
+from browser import Chromium, find_chromium, network_requests
 
 WIDTH = 1280
 
@@ -55,7 +55,7 @@ def main(reports: Path) -> int:
     with tempfile.TemporaryDirectory() as profile, Chromium(chromium, Path(profile)) as browser:
         for name, url, full_page in shots:
             page = browser.screenshot(url, out / f"{name}.png", width=WIDTH, full_page=full_page)
-            online = [u for u in page.requests if not u.startswith(("file:", "data:"))]
+            online = network_requests(page.requests)
             for problem in [*page.problems, *(f"network request: {u}" for u in online)]:
                 print(f"{name}: {problem}", file=sys.stderr)
                 failed += 1

@@ -21,6 +21,7 @@ from pingan_analysis.panel.derive import DERIVED_INDICATORS
 from pingan_analysis.panel.exports import RESOURCES, STATA_BOOLEAN_LABELS, csv_bytes, datapackage
 from pingan_analysis.registry import (
     CORPUS_COLUMNS,
+    CORRECTION_REPORT_COLUMNS,
     DROPPED_COLUMNS,
     FAILURE_COLUMNS,
     INDICATORS_TABLE_COLUMNS,
@@ -134,6 +135,7 @@ def test_the_datapackage_describes_every_column_of_every_table(processed: Path) 
         ("validation_failures.csv", FAILURE_COLUMNS),
         ("corpus.csv", CORPUS_COLUMNS),
         ("dropped_blocks.csv", DROPPED_COLUMNS),
+        ("corrections_report.csv", CORRECTION_REPORT_COLUMNS),
         ("indicators_valid.csv", VALID_INDICATORS_COLUMNS),
     ]:
         _write_header(processed / name, columns)

@@ -17,7 +17,7 @@ from pingan_analysis.config import ProjectPaths
 from pingan_analysis.pipeline import runner
 from pingan_analysis.pipeline.steps import data_steps
 
-from browser import Chromium, find_chromium, set_window
+from browser import Chromium, find_chromium, network_requests, set_window
 from pipeline_fakes import built_project, frozen_package, new_project
 
 CHROMIUM = find_chromium()
@@ -51,16 +51,12 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> ProjectPaths:
         return built_project(tmp_path_factory.getbasetemp(), tmp_path_factory.mktemp("b") / "p")
 
 
-def _offline(urls: list[str]) -> list[str]:
-    return [u for u in urls if not u.startswith(("file://", "data:"))]
-
-
 def test_index_loads_offline_without_errors_and_links_every_report(
     browser: Chromium, built: ProjectPaths
 ) -> None:
     page = browser.load((built.reports_dir / "index.html").as_uri(), CHECKS)
     assert page.problems == []
-    assert _offline(page.requests) == []
+    assert network_requests(page.requests) == []
     links = page.values["links"]
     for name in (
         "html/01_count.html",
@@ -78,7 +74,7 @@ def test_report_loads_offline_with_images_and_without_code(
 ) -> None:
     page = browser.load((built.reports_dir / "html" / f"{name}.html").as_uri(), CHECKS)
     assert page.problems == []
-    assert _offline(page.requests) == []
+    assert network_requests(page.requests) == []
     assert all(page.values["images"])
     assert page.values["code_inputs"] == 0
     assert page.values["footer"] is True
@@ -96,7 +92,7 @@ def test_the_harness_sees_failed_requests_and_script_errors(
         "<script>throw new Error('boom')</script></body></html>"
     )
     page = browser.load(bad.as_uri())
-    assert _offline(page.requests) == ["http://127.0.0.1:9/require.js"]
+    assert network_requests(page.requests) == ["http://127.0.0.1:9/require.js"]
     assert any("request failed" in p for p in page.problems)
     assert any("boom" in p for p in page.problems)
     assert sum("request failed" in p for p in page.problems) == 2
@@ -140,7 +136,7 @@ def test_every_page_loads_offline_without_errors_or_overflow(
     assert sum(n.startswith("releases/") for n in names) == 5
     for page, result in loaded.items():
         assert result.problems == [], page.name
-        assert _offline(result.requests) == [], page.name
+        assert network_requests(result.requests) == [], page.name
         assert result.values["overflow"] <= 0, f"{page.name} is wider than {WIDTH} px"
 
 

@@ -14,7 +14,7 @@ import pytest
 from pingan_analysis.config import ProjectPaths
 from pingan_analysis.pipeline import index_page, runner
 
-from pipeline_fakes import fake_plan  # built: a fixture
+from pipeline_fakes import built, fake_plan  # noqa: F401 (built: a fixture taken by name)
 
 
 class _Rows(HTMLParser):

@@ -13,7 +13,8 @@ from pingan_analysis.config import ProjectPaths
 from pingan_analysis.exceptions import StepFailedError
 from pingan_analysis.pipeline import runner
 
-from pipeline_fakes import (  # built: a fixture
+from pipeline_fakes import (
+    built,  # noqa: F401 (a fixture the tests take by name)
     fake_plan,
     frozen_package,
     new_project,

@@ -26,9 +26,10 @@ from pingan_analysis.pipeline import runner, staging
 from pingan_analysis.pipeline.lock import project_lock
 from pingan_analysis.pipeline.steps import Step
 
-from pipeline_fakes import (  # built: a fixture
+from pipeline_fakes import (
     STARTED,
     add_release,
+    built,  # noqa: F401 (a fixture the tests take by name)
     fake_data_steps,
     fake_plan,
     frozen_package,
