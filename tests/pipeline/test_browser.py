@@ -12,8 +12,8 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from pingan_analysis.analysis.links import parse_sources
 from pingan_analysis.config import ProjectPaths
+from pingan_analysis.links import parse_sources
 from pingan_analysis.pipeline import runner
 from pingan_analysis.pipeline.steps import data_steps
 

@@ -26,8 +26,8 @@ from scipy import stats
 
 from pingan_analysis.analysis import formatting as fmt
 from pingan_analysis.analysis.figures import city_label, set_theme
-from pingan_analysis.analysis.links import parse_sources
 from pingan_analysis.analysis.tables import links
+from pingan_analysis.links import parse_sources
 from pingan_analysis.panel.derive import CRIME_MEASURE_BY_INDICATOR, CRIME_MEASURES
 
 DENSITY_INDICATOR = "grid_workers_per_10k"

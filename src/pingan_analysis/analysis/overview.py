@@ -9,9 +9,9 @@ from matplotlib import pyplot as plt
 
 from pingan_analysis.analysis import formatting as fmt
 from pingan_analysis.analysis.figures import SEQUENTIAL_MAP, set_theme
-from pingan_analysis.analysis.links import parse_sources
 from pingan_analysis.analysis.tables import links
 from pingan_analysis.corpus.codebook import Codebook
+from pingan_analysis.links import parse_sources
 from pingan_analysis.panel.derive import DERIVED_INDICATORS
 
 #: The heat map shows indicators at least this many cities report: the ones a reader can compare.

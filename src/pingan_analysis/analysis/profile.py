@@ -20,7 +20,6 @@ import pandas as pd
 
 from pingan_analysis.analysis import formatting as fmt
 from pingan_analysis.analysis.figures import set_theme
-from pingan_analysis.analysis.links import mention_href, parse_sources, release_href
 from pingan_analysis.analysis.summaries import processed_table
 from pingan_analysis.analysis.tables import link, links, marked
 from pingan_analysis.config import project_paths
@@ -28,6 +27,7 @@ from pingan_analysis.corpus.codebook import DOMAINS, Codebook, load_codebook
 from pingan_analysis.datasets import processed_folder
 from pingan_analysis.escaping import html_text
 from pingan_analysis.exceptions import DataError, UsageError
+from pingan_analysis.links import mention_href, parse_sources, release_href
 from pingan_analysis.panel.reconcile import signed_changes
 from pingan_analysis.pipeline.steps import slug
 

@@ -14,9 +14,9 @@ import seaborn as sns
 
 from pingan_analysis.analysis import formatting as fmt
 from pingan_analysis.analysis.figures import save_figure, set_theme
-from pingan_analysis.analysis.links import release_href
 from pingan_analysis.analysis.tables import link
 from pingan_analysis.datasets import processed_folder, read_text_table, typed
+from pingan_analysis.links import release_href
 
 
 def processed_table(name: str, processed_dir: str | Path | None = None) -> pd.DataFrame:

@@ -15,10 +15,10 @@ import pandas as pd
 
 from pingan_analysis.analysis import formatting as fmt
 from pingan_analysis.analysis import overview
-from pingan_analysis.analysis.links import mention_href
 from pingan_analysis.analysis.summaries import processed_table
 from pingan_analysis.analysis.tables import link, marked
 from pingan_analysis.datasets import load_panel, processed_folder
+from pingan_analysis.links import mention_href
 from pingan_analysis.validate import report
 
 #: Validated tables whose rows are mentions, so a failing row has a span to link.

@@ -238,18 +238,6 @@ def cities_without_population(manifest: pd.DataFrame, reference: pd.DataFrame) -
     return pd.DataFrame(rows, columns=list(MISSING_COLUMNS))
 
 
-def project_cities_without_population(root: Path | None = None) -> pd.DataFrame:
-    """:func:`cities_without_population` of a project (default: the one found from the working
-    directory), for notebooks and the index page."""
-    from pingan_analysis.config import ProjectPaths, find_project_root
-    from pingan_analysis.corpus.manifest import read_manifest
-
-    paths = ProjectPaths(root or find_project_root())
-    return cities_without_population(
-        read_manifest(paths.manifest), load_reference(paths.population)
-    )
-
-
 def add_reference_row(paths: ProjectPaths, fields: dict[str, str]) -> dict[str, str]:
     """Append one sourced row to ``data/raw/reference/population.csv`` (``pingan reference add``).
 

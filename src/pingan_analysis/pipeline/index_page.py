@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from pingan_analysis.analysis.links import parse_sources
 from pingan_analysis.config import ProjectPaths
+from pingan_analysis.links import parse_sources
 from pingan_analysis.pipeline.digests import CODE_LABELS, short
 from pingan_analysis.pipeline.provenance import DISTRIBUTION
 from pingan_analysis.templates import interval, period, render, signed

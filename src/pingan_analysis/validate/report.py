@@ -18,11 +18,11 @@ from typing import Any
 
 import pandas as pd
 
-from pingan_analysis.analysis.links import mention_href
 from pingan_analysis.config import ProjectPaths
 from pingan_analysis.csvio import atomic_text_writer
 from pingan_analysis.datasets import processed_folder, read_text_table
 from pingan_analysis.exceptions import DataError
+from pingan_analysis.links import mention_href
 from pingan_analysis.templates import interval, render, signed
 from pingan_analysis.validate.run import (
     FAILURES_FILE,

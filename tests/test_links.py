@@ -9,14 +9,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pingan_analysis.analysis.links import (
+from pingan_analysis.exceptions import DataError
+from pingan_analysis.links import (
     SourceRef,
     format_sources,
     mention_href,
     parse_sources,
     release_href,
 )
-from pingan_analysis.exceptions import DataError
 
 release_ids = st.from_regex(
     r"[a-z]{2,10}-20[0-9]{2}-[01][0-9]-[0-3][0-9]-[0-9a-f]{8}", fullmatch=True
