@@ -7,7 +7,14 @@ from importlib import resources
 
 import pytest
 
-from pingan_analysis.corpus.gazetteer import Place, place_names, places, resolve_place, slug
+from pingan_analysis.corpus.gazetteer import (
+    Place,
+    divisions_within,
+    place_names,
+    places,
+    resolve_place,
+    slug,
+)
 from pingan_analysis.exceptions import DataError
 from pingan_analysis.registry import ADMIN_LEVELS
 
@@ -123,3 +130,21 @@ def test_slug_keeps_syllable_boundaries_and_drops_diacritics() -> None:
         and slug("Lüliang") == "luliang"
         and slug("Shan County") == "shan-county"
     )
+
+
+def test_divisions_within_a_prefecture_are_its_districts_and_counties() -> None:
+    inside = divisions_within("包头市")
+    assert {"昆都仑区", "青山区", "固阳县"} <= inside
+    assert "包头市" not in inside and "呼和浩特市" not in inside
+
+
+def test_divisions_within_a_municipality_and_a_province_reach_the_counties() -> None:
+    assert "和平区" in divisions_within("天津市")
+    assert {"沈阳市", "和平区"} <= divisions_within("辽宁省")
+
+
+def test_divisions_within_leaves_out_two_character_names_and_unknown_places() -> None:
+    assert all(len(name) >= 3 for name in divisions_within("山西省"))
+    assert divisions_within("三原县") == frozenset()  # no division below a county in the table
+    assert divisions_within("不存在的地方") == frozenset()
+    assert divisions_within("") == frozenset()

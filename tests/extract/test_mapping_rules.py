@@ -196,3 +196,40 @@ def test_a_negated_keyword_is_not_its_figure() -> None:
 def test_a_tier_is_not_the_total_of_any_indicator() -> None:
     assert ids("全县建成2个县级公共法律服务中心") == [("2个", "")]
     assert ids("全县建成公共法律服务中心12个") == [("12个", "public_legal_service_centres")]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # 从…的不足…增加到: a baseline's time and qualifier stand between keyword and figure
+        (
+            "全县监控探头由五年前的不足300个增加到4100个",
+            [("300个", "video_surveillance_points"), ("4100个", "video_surveillance_points")],
+        ),
+        # a clause of place, time and 共有 goes on about the noun of the clause before
+        ("像他这样的网格员,全县目前共有860名", [("860名", "grid_workers")]),
+        ("说起网格员,铜川市现有1350名", [("1350名", "grid_workers")]),
+    ],
+)
+def test_a_clause_without_a_subject_of_its_own_takes_the_one_before(
+    sentence: str, expected: list[tuple[str, str]]
+) -> None:
+    assert ids(sentence) == expected
+
+
+def test_a_verb_alone_carries_the_object_before_into_its_stage() -> None:
+    # 排查 screens disputes, 化解 resolves them: only the resolved ones are disputes_resolved
+    assert ids("全镇调解组织排查矛盾纠纷3120件,成功化解3050件") == [
+        ("3120件", ""),
+        ("3050件", "disputes_resolved"),
+    ]
+    # 破获 after 立案: the case count solved, not filed
+    assert ids("全市刑事案件立案5200起,破获3100起") == [
+        ("5200起", "criminal_cases_filed"),
+        ("3100起", "criminal_cases_solved"),
+    ]
+
+
+def test_a_verb_alone_does_not_carry_an_indicator_that_knows_no_stages() -> None:
+    accepted, concluded = ids("两级法院受理执行案件1.2万件,执结1.1万件")
+    assert accepted[1] != "" and concluded[1] != accepted[1]

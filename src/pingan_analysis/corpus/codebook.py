@@ -45,6 +45,8 @@ STAGE_CUES: dict[str, tuple[str, ...]] = {
     "concluded": ("审结", "办结", "结案", "执结", "审执结"),
     "prosecuted": ("起诉", "公诉", "批捕", "逮捕"),
     "dismantled": ("打掉", "摧毁", "铲除", "打垮"),
+    "screened": ("排查",),
+    "resolved": ("化解", "调处", "调解", "调结"),
 }
 NO_CUE = "none"
 STAGES: tuple[str, ...] = (*STAGE_CUES, NO_CUE)

@@ -152,6 +152,24 @@ def places() -> tuple[Place, ...]:
     return tuple(d.place for d in _gazetteer().divisions)
 
 
+@cache
+def divisions_within(name: str) -> frozenset[str]:
+    """The official names of the divisions inside the one ``name`` names: a prefecture's districts
+    and counties, a province's prefectures and counties. Names of three characters or more only:
+    two-character ones (城区, 矿区, 郊区) are common nouns too. Empty when ``name`` names no single
+    division, or one with none below it in the table (a county: streets and towns are not in it).
+
+    A figure of one of these in a release about ``name`` is a part of the place's figure, not it.
+    """
+    text = re.sub(r"\s+", "", name or "")
+    gazetteer = _gazetteer()
+    found = gazetteer.lookup(text) if text else []
+    if len(found) != 1:
+        return frozenset()
+    inside = gazetteer.children[found[0].code]
+    return frozenset(d.name_zh for d in inside if len(d.name_zh) >= 3)
+
+
 def source() -> str:
     """Where the divisions come from, for provenance notes: package, version and file."""
     return f"{SOURCE_PACKAGE} {_source_version()} resources/adcodes.csv"

@@ -35,6 +35,7 @@ from pingan_analysis.corpus.codebook import (
     Keyword,
     core_ids,
 )
+from pingan_analysis.corpus.gazetteer import place_names
 from pingan_analysis.extract.units import PER_TIME_UNITS, unit_family
 
 #: Characters that end a clause for subject finding. 、 is not one: it joins the nouns of a
@@ -68,8 +69,19 @@ _COMPARED = r"[^,;。]{0,12}?(?=下降|上升|提高|提升|增长|增加|减少
 _PREDICATE_WORDS = re.compile(
     r"同比|环比|分别|下降|上升|提高|提升|增长|增加|减少|降低|降至|升至|达到|保持在|稳定在|保持|突破|超过|累计|总计|共计"
     r"|合计|年均|月均|日均|全年|全部|实现|连续|位居|排名|总数|总量|人数|数量"
+    r"|不足|不到|不少于|不低于|低于|高于|年前|从|由"
     rf"|较{_COMPARED}|比{_COMPARED}|" + "|".join("达为是共均有超逾近约了已占居在数的")
 )
+#: Scope words (全市, 目前), and verbs at a clause's end that act on an object named before
+#: ("受理…，办结…件", "成功化解"): a clause of these and a figure has no subject of its own.
+_SCOPE_WORDS = re.compile(
+    r"全[省市县区州盟旗镇乡]|[我本][省市县区州旗]|目前|当前|现有|共有|成功|依法|先后|当场|直接"
+)
+_DEEDS = r"化解|调处|调解|办结|审结|执结|结案|受理|破获|侦破|查处|抓获|打掉|起诉|批捕|排查|办理|处置|接待"
+_DEEDS_AT_END = re.compile(rf"(?:{_DEEDS})+$")
+#: Last characters of official division names, and the longest name looked for.
+_PLACE_GENERICS = frozenset("省市县区旗州盟")
+MAX_PLACE_CHARS = 9
 #: The most subject characters a keyword may leave before the figure and still name its subject
 #: ("视频监控共享平台3.1万路"); a longer rest is a noun phrase of its own ("审结合同诈骗…案件13件").
 MAX_HEAD_GAP = 4
@@ -233,8 +245,12 @@ def _subjects(
     lead = sentence[start : quantity.start]
     if index and start == quantities[index - 1].end and _LINKS.match(lead):
         return [previous[-1]]
-    if _subjectless(lead):
-        return [previous[-1]] if index else [_previous_clause(sentence, start)]
+    deeds = _deeds_without_subject(lead)
+    if deeds is not None:
+        before = previous[-1] if index else _previous_clause(sentence, start)
+        if deeds:  # "审结、执结20.86万件": the verb may name it alone
+            return [_Subject(start, quantity.start, "left"), before]
+        return [before]
     shared = _shared_subject(sentence, start, quantity.start)
     left = (
         [_Subject(start, shared.end_of_list, "left", combined=True), shared.first]
@@ -244,11 +260,42 @@ def _subjects(
     return [*left, _Subject(quantity.end, clause_end(sentence, quantity.end), "right")]
 
 
-def _subjectless(lead: str) -> bool:
-    """A clause that says only when and how much ("10月达到", "是上年同期的"): it goes on
-    about the subject of the clause before."""
-    rest = _TIME_AND_LINK_WORDS.sub("", _PREDICATE_WORDS.sub("", lead))
-    return len(_CJK.findall(rest)) <= 1
+def _deeds_without_subject(lead: str) -> str | None:
+    """``None`` when a clause names a subject of its own; else the verbs it ends with ("" for
+    none). A clause that says only where, when and how much ("10月达到", "是上年同期的",
+    "银川市目前共有", "总数突破"), or only what was done to the object of the clause before
+    ("成功化解", "审结、执结"), goes on about the subject of the clause before."""
+    rest = _TIME_AND_LINK_WORDS.sub("", _PREDICATE_WORDS.sub("", _without_places(lead)))
+    rest = _SCOPE_WORDS.sub("", rest)
+    deeds = _DEEDS_AT_END.search(rest)
+    if deeds:
+        rest = rest[: deeds.start()]
+    return (deeds.group() if deeds else "") if len(_CJK.findall(rest)) <= 1 else None
+
+
+def _without_places(text: str) -> str:
+    """``text`` without the official names of divisions in it (银川市, 昆都仑区)."""
+    names = _official_place_names()
+    cuts = []
+    for end, char in enumerate(text, 1):
+        if char in _PLACE_GENERICS:
+            start = next(
+                (s for s in range(max(0, end - MAX_PLACE_CHARS), end - 2) if text[s:end] in names),
+                None,
+            )
+            if start is not None:
+                cuts.append((start, end))
+    for start, end in reversed(cuts):
+        text = text[:start] + text[end:]
+    return text
+
+
+@lru_cache(maxsize=1)
+def _official_place_names() -> frozenset[str]:
+    """Official names of three characters or more (two-character ones such as 城区 are nouns)."""
+    return frozenset(
+        name for name in place_names() if len(name) >= 3 and name[-1] in _PLACE_GENERICS
+    )
 
 
 def _previous_clause(sentence: str, start_of_this: int) -> _Subject:
@@ -371,6 +418,7 @@ def _best(
     sort = unit_family(quantity.unit) if kind in _COUNTED_KINDS else None
     per_time = kind == "count" and quantity.unit in _PER_TIME
     once = quantity.unit[:-1]  # 件次 fits an indicator counted in 件
+    deed_stage = _carried_over_a_deed(sentence, subject, quantity)
     # nearest the figure first: once a head fits, only heads as near can still win or tie
     for start, end, indicator, keyword in heads:
         nearness = end if left else -start
@@ -390,6 +438,8 @@ def _best(
             continue
         if _narrowed(sentence, subject, quantity, start, indicator, keyword):
             continue
+        if deed_stage is not None and deed_stage not in indicator.stages:
+            continue  # "受理执行案件…，执结7.21万件": only an indicator with stages tells them apart
         if indicator.stages:
             if cue is None:
                 cue = stage_cue(sentence, subject, quantity)
@@ -453,11 +503,30 @@ def _core_ids() -> frozenset[str]:
     return core_ids()
 
 
+def _carried_over_a_deed(sentence: str, subject: _Subject, quantity: QuantitySpan) -> str | None:
+    """The stage of the verb of a figure's own clause when its subject is an earlier clause's
+    object ("排查矛盾纠纷6271件，成功化解6105件": resolved); "" for a verb of no known stage;
+    ``None`` when the subject is not carried over a verb."""
+    own = clause_start(sentence, quantity.start)
+    if subject.end >= own:
+        return None
+    deeds = _deeds_without_subject(sentence[own : quantity.start])
+    if not deeds:
+        return None
+    cues = _CUES.findall(deeds)
+    return _CUE_STAGE[cues[-1]] if cues else ""
+
+
 def stage_cue(sentence: str, subject: _Subject, quantity: QuantitySpan) -> str:
     """The stage (codebook ``STAGE_CUES``) of the cue nearest the figure in its subject's clause:
     the last cue before the subject's end (before the figure for a noun after it), else the
     first after it; ``none`` when the clause has no cue."""
     pivot = subject.end if subject.side == "left" else min(subject.start, quantity.start)
+    own = clause_start(sentence, quantity.start)
+    if subject.end < own:  # a subject of an earlier clause: this clause's verb comes first
+        cue = _CUES.search(sentence, own, quantity.start)
+        if cue:
+            return _CUE_STAGE[cue.group()]
     first = clause_start(sentence, min(subject.start, quantity.start))
     last = clause_end(sentence, max(pivot, quantity.end))
     before = [m.group() for m in _CUES.finditer(sentence, first, pivot)]
