@@ -233,3 +233,55 @@ def test_a_verb_alone_carries_the_object_before_into_its_stage() -> None:
 def test_a_verb_alone_does_not_carry_an_indicator_that_knows_no_stages() -> None:
     accepted, concluded = ids("两级法院受理执行案件1.2万件,执结1.1万件")
     assert accepted[1] != "" and concluded[1] != accepted[1]
+
+
+def test_the_noun_a_measure_word_counts_ends_at_a_verb() -> None:
+    # communities that set up a branch, villages that were divided: not grid cells
+    assert ids("在48个社区成立网格党支部") == [("48个", "")]
+    assert ids("全县12个乡镇、310个村(社区)共划分网格960个") == [
+        ("12个", ""),
+        ("310个", ""),
+        ("960个", "grid_cells"),
+    ]
+
+
+def test_a_total_after_an_addition_is_the_stock() -> None:
+    assert ids("全区新增监控探头900个,总数突破3.2万个") == [
+        ("900个", ""),
+        ("3.2万个", "video_surveillance_points"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "从分项看,群众对社会治安的满意度为94.1%,对执法司法公正的满意度为92.5%",
+        "在具体领域中,群众对社会治安状况的满意度为95.0%",
+        "全市破获刑事案件3100起,其中,东城区破获刑事案件800起",
+    ],
+)
+def test_a_frame_of_parts_narrows_the_rest_of_its_sentence(sentence: str) -> None:
+    found = ids(sentence)
+    assert found[-1][1] == "" and all(indicator == "" for _, indicator in found[1:])
+
+
+def test_qizhong_opening_a_sentence_frames_nothing() -> None:
+    assert ids("其中,在扫黑除恶方面,全市共打掉涉黑组织6个") == [
+        ("6个", "gang_organizations_dismantled")
+    ]
+
+
+def test_satisfaction_with_political_legal_work_is_public_satisfaction() -> None:
+    assert ids("全区群众对政法工作的满意度为95.1%") == [("95.1%", "public_satisfaction")]
+    assert ids("受援群众对法律援助服务的满意度为98.7%") == [("98.7%", "")]
+
+
+def test_a_district_of_the_releases_place_reports_a_part() -> None:
+    sentence = "全市群众安全感为98.2%,昆都仑区群众安全感达99.0%"
+    quantities = find_quantities(sentence)
+    inside = frozenset({"昆都仑区", "青山区"})
+    mapped = map_sentence(sentence, quantities, CODEBOOK, inside)
+    assert [i.id if i else "" for i, _ in mapped] == ["public_sense_of_security", ""]
+    # without the release's place, the district is not known to be inside it
+    alone = map_sentence(sentence, quantities, CODEBOOK)
+    assert [i.id if i else "" for i, _ in alone] == ["public_sense_of_security"] * 2

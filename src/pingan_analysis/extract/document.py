@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 
 from pingan_analysis.corpus.codebook import Codebook, Indicator, load_codebook
+from pingan_analysis.corpus.gazetteer import divisions_within
 from pingan_analysis.corpus.ingest import Document, ingest_file, split_sentences
 from pingan_analysis.extract.grammar import Quantity, find_quantities
 from pingan_analysis.extract.indicators import clause_end, clause_start, map_sentence
@@ -45,12 +46,14 @@ LEAD_CHARS = 6
 
 @dataclass(frozen=True)
 class ReleaseContext:
-    """What the manifest says about a release: its id, publication date and reporting period."""
+    """What the manifest says about a release: its id, publication date, reporting period and
+    the place it is about (``city_zh``: its districts' figures are parts, not the place's)."""
 
     release_id: str
     published: date | None
     period_start: date | None
     period_end: date | None
+    place: str = ""
 
     @classmethod
     def from_manifest_row(cls, row: Mapping[str, str]) -> ReleaseContext:
@@ -64,6 +67,7 @@ class ReleaseContext:
             day(row["published"]),
             day(row["period_start"]),
             day(row["period_end"]),
+            row.get("city_zh", ""),
         )
 
 
@@ -83,7 +87,8 @@ def extract_document(
     context, the publication date is read off the text (a byline or dateline) and figures
     without a period phrase get no period.
     """
-    walk = _Walk(doc, _anchor(doc, context), codebook or load_codebook())
+    sub_units = divisions_within(context.place) if context else frozenset()
+    walk = _Walk(doc, _anchor(doc, context), codebook or load_codebook(), sub_units)
     for index, paragraph in enumerate(doc.paragraphs):
         walk.enter_paragraph(index)
         for start, end in split_sentences(doc.text, paragraph.start, paragraph.end):
@@ -108,6 +113,8 @@ class _Walk:
     doc: Document
     anchor: Anchor
     codebook: Codebook
+    #: Official names of the divisions inside the release's place (their figures are parts).
+    sub_units: frozenset[str]
     #: The period phrase of a reporter's question ("自去年9月以来,…请介绍一下相关情况?"): it
     #: dates the answer that follows, until the next question or a section heading.
     lead: list[PeriodPhrase] = field(default_factory=list)
@@ -128,7 +135,7 @@ class _Walk:
         mentions = []
         if quantities:
             source = self._original(start, end)
-            mapped = map_sentence(text, quantities, self.codebook)
+            mapped = map_sentence(text, quantities, self.codebook, self.sub_units)
             mentions = [
                 (self._mention(start, text, quantity, indicator, phrases, subject), source)
                 for quantity, (indicator, subject) in zip(quantities, mapped, strict=True)

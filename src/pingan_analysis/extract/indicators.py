@@ -153,7 +153,9 @@ SUBTYPE_MODIFIERS = (
     "行政",
 )
 _SUBTYPE_BEFORE = re.compile("(?:" + "|".join(SUBTYPE_MODIFIERS) + ")$")
-_SUBTYPE_IN = re.compile("|".join(SUBTYPE_MODIFIERS))
+#: Names of indicators defined as a part (专职网格员): 其中 and sub-units leave them their figure.
+#: 刑事/民事/行政 name a kind of case (破获刑事案件), not a part of a total.
+_PART_NAMES = re.compile(r"专职|兼职|微|[省市区县乡镇村]级")
 #: Tier words narrow every indicator, core or not: a tier's figure is never the place's total.
 _TIER_BEFORE = re.compile(r"[省市区县乡镇村]级$")
 #: 其中 opens a part of the figure before it: a total's indicator does not carry it.
@@ -165,22 +167,43 @@ _ADDITION = re.compile(
 #: Sub-units of the place named before a keyword ("9个区县（市）群众安全感均在97%以上"): the
 #: figure is theirs, not the place's.
 _SUB_UNITS = re.compile(r"区县|县区|县市区|县（市、?区）|分区")
+#: A clause that frames the rest of its sentence (up to ; or the full stop) as parts: "其中,",
+#: "从分项看,", "分区来看,", "在具体领域中,". The figures after it are sub-items, not the total.
+_PART_FRAME = re.compile(
+    r"(?:其中|从?分(?:项|区|类|领域|地区|县区|区县|街镇)(?:来?看|而言)?|在?具体领域(?:中|上|里|来看)?"
+    r"|从?各(?:区|县|区县|县区|街镇|乡镇|街道|地)(?:来?看|而言)?)"
+)
+_DIGIT = re.compile(r"\d")
+_SEGMENT_START = re.compile(r"(?s:.*)[;\n]")
+#: Verbs between a measure word and a keyword: the noun the measure word counts ended before
+#: them ("65个社区成立网格党支部": 社区, not 网格).
+_VERB_AFTER_NOUN = re.compile(
+    r"成立|建立|设立|组建|开展|划分|配备|配齐|实现|覆盖|开通|安装|建成|打造|推行|选派|派驻|部署|共划分"
+)
+#: Words of a figure's own clause that make it the stock after an addition ("新增…1800个,
+#: 总数突破6.5万个"): the total, not what was added.
+_TOTAL_AFTER_ADDITION = re.compile(r"总数|总量|总计|总规模|累计|共有|现有|合计|达到")
 #: A subject as written is cut to this many characters nearest the figure.
 MAX_SUBJECT_CHARS = 24
 
 
 def map_sentence(
-    sentence: str, quantities: Sequence[QuantitySpan], codebook: Codebook
+    sentence: str,
+    quantities: Sequence[QuantitySpan],
+    codebook: Codebook,
+    sub_units: frozenset[str] = frozenset(),
 ) -> list[tuple[Indicator | None, str]]:
     """The indicator of each quantity of a sentence (``None`` where none or a tie), with the
-    subject as written (:func:`subject_text`; empty when the figure has none)."""
+    subject as written (:func:`subject_text`; empty when the figure has none). ``sub_units``:
+    names of the divisions inside the release's place
+    (:func:`~pingan_analysis.corpus.gazetteer.divisions_within`), whose figures are parts."""
     subjects: list[_Subject] = []
     result: list[Indicator | None] = []
     for index, quantity in enumerate(quantities):
         indicator, subject, tried = None, None, []
         for subject in _subjects(sentence, quantities, index, subjects):
             tried.append(subject)
-            found, indicator = _best(sentence, subject, quantity, codebook)
+            found, indicator = _best(sentence, subject, quantity, codebook, sub_units)
             if found:
                 break
         if indicator is None:  # the subject as written: the first place it was looked for
@@ -273,10 +296,14 @@ def _deeds_without_subject(lead: str) -> str | None:
     return (deeds.group() if deeds else "") if len(_CJK.findall(rest)) <= 1 else None
 
 
-def _without_places(text: str) -> str:
-    """``text`` without the official names of divisions in it (银川市, 昆都仑区)."""
-    names = _official_place_names()
-    cuts = []
+def _names_one_of(text: str, names: frozenset[str]) -> bool:
+    """``text`` holds one of the official division ``names`` (昆都仑区 of 包头市's)."""
+    return bool(names) and bool(_place_spans(text, names))
+
+
+def _place_spans(text: str, names: frozenset[str]) -> list[tuple[int, int]]:
+    """Where official division names of ``names`` stand in ``text``, the longest at each end."""
+    spans = []
     for end, char in enumerate(text, 1):
         if char in _PLACE_GENERICS:
             start = next(
@@ -284,8 +311,13 @@ def _without_places(text: str) -> str:
                 None,
             )
             if start is not None:
-                cuts.append((start, end))
-    for start, end in reversed(cuts):
+                spans.append((start, end))
+    return spans
+
+
+def _without_places(text: str) -> str:
+    """``text`` without the official names of divisions in it (银川市, 昆都仑区)."""
+    for start, end in reversed(_place_spans(text, _official_place_names())):
         text = text[:start] + text[end:]
     return text
 
@@ -400,7 +432,11 @@ def _conjunct_spans(text: str, offset: int) -> list[tuple[int, int]]:
 
 
 def _best(
-    sentence: str, subject: _Subject, quantity: QuantitySpan, codebook: Codebook
+    sentence: str,
+    subject: _Subject,
+    quantity: QuantitySpan,
+    codebook: Codebook,
+    sub_units: frozenset[str] = frozenset(),
 ) -> tuple[bool, Indicator | None]:
     """The most specific indicator named nearest the figure within its subject.
 
@@ -436,7 +472,9 @@ def _best(
             continue
         if keyword.context and not _context_found(sentence, start, keyword):
             continue
-        if _narrowed(sentence, subject, quantity, start, indicator, keyword):
+        if not left and _counts_another_noun(sentence, subject, end, indicator):
+            continue
+        if _narrowed(sentence, subject, quantity, start, indicator, keyword, sub_units):
             continue
         if deed_stage is not None and deed_stage not in indicator.stages:
             continue  # "受理执行案件…，执结7.21万件": only an indicator with stages tells them apart
@@ -467,6 +505,7 @@ def _narrowed(
     head_start: int,
     indicator: Indicator,
     keyword: Keyword,
+    sub_units: frozenset[str] = frozenset(),
 ) -> bool:
     """The figure is a part of what the keyword names, an addition to a stock, or of a target
     the keyword does not name: a sub-type or tier word just before the keyword, 其中 or a
@@ -479,7 +518,11 @@ def _narrowed(
     (``data/core_indicators.csv``, ``not_this``); the rest of the codebook names parts too."""
     first = clause_start(sentence, min(subject.start, quantity.start))
     lead = sentence[first:head_start]
-    if indicator.stock and _ADDITION.search(lead):
+    if (
+        indicator.stock
+        and _ADDITION.search(lead)
+        and not _total_after_addition(sentence, subject, quantity)
+    ):
         return True
     if head_start and sentence[head_start - 1] == "不":
         return True  # 不起诉 2915人: the persons not prosecuted
@@ -493,9 +536,52 @@ def _narrowed(
     if _SUBTYPE_BEFORE.search(sentence, max(0, head_start - 2), head_start):
         return True
     # under 其中 only an indicator defined as the part (专职网格员) carries it
-    return bool(_PART_OF in lead or _SUB_UNITS.search(lead)) and not _SUBTYPE_IN.search(
-        indicator.name_zh
+    part = (
+        _PART_OF in lead
+        or _SUB_UNITS.search(lead)
+        or _names_one_of(lead, sub_units)
+        or _after_part_frame(sentence, first)
     )
+    return bool(part) and not _PART_NAMES.search(indicator.name_zh)
+
+
+def _counts_another_noun(
+    sentence: str, subject: _Subject, head_end: int, indicator: Indicator
+) -> bool:
+    """A core id's keyword after (or starting with) a verb, in the noun phrase after a measure
+    word: the figure
+    counts the noun before the verb ("65个社区成立网格党支部": communities, not grid cells). The
+    core ids count the thing itself (``data/core_indicators.csv``); the rest of the codebook also
+    counts units that have it ("1400个社区均配备了法律顾问")."""
+    return (
+        indicator.id in _core_ids()
+        and sentence[subject.start - 1 : subject.start] != "的"
+        and _VERB_AFTER_NOUN.search(sentence, subject.start + 1, head_end) is not None
+    )
+
+
+def _total_after_addition(sentence: str, subject: _Subject, quantity: QuantitySpan) -> bool:
+    """The figure's own clause, after the clause of its subject, says it is the total."""
+    own = clause_start(sentence, quantity.start)
+    return (
+        subject.end < own
+        and _TOTAL_AFTER_ADDITION.search(sentence, own, quantity.start) is not None
+    )
+
+
+def _after_part_frame(sentence: str, clause_begin: int) -> bool:
+    """A clause of its own before ``clause_begin``, in the same part of the sentence (up to ;),
+    frames what follows as parts (:data:`_PART_FRAME`). A bare 其中 does so only after a figure
+    of the sentence: opening a sentence or paragraph, it may point back to anything."""
+    segment = _SEGMENT_START.match(sentence, 0, clause_begin)
+    pos = segment.end() if segment else 0
+    while pos < clause_begin:
+        end = clause_end(sentence, pos)
+        frame = sentence[pos:end].strip(" “”")
+        if _PART_FRAME.fullmatch(frame) and (frame != _PART_OF or _DIGIT.search(sentence, 0, pos)):
+            return True
+        pos = end + 1
+    return False
 
 
 @lru_cache(maxsize=1)
