@@ -76,7 +76,7 @@ def ids(sentence: str, codebook=CODEBOOK) -> list[tuple[str, str]]:
         ),
         (
             "该市现有专职人民调解员860名、网格员1.2万名",
-            [("860名", "mediators"), ("1.2万名", "grid_workers")],
+            [("860名", "mediators_full_time"), ("1.2万名", "grid_workers")],
         ),
         # an addition is not the stock (see test_mapping_rules.py)
         ("累计新建高清视频监控点位3200个", [("3200个", "")]),

@@ -47,7 +47,7 @@ def test_a_keyword_that_names_the_part_keeps_it_under_qizhong() -> None:
     ("sentence", "expected"),
     [
         ("办理刑事法律援助案件730件、民事法律援助案件1210件", [("730件", ""), ("1210件", "")]),
-        ("划分微网格5200个", [("5200个", "")]),
+        ("划分微网格5200个", [("5200个", "micro_grids")]),  # its own id, not grid_cells
         ("划分基础网格640个", [("640个", "grid_cells")]),
     ],
 )
@@ -82,7 +82,7 @@ def test_satisfaction_with_an_object_the_keyword_does_not_name_is_not_public_sat
 
 
 def test_a_service_satisfaction_rate_is_not_public_satisfaction() -> None:
-    assert ids("热线办理群众满意率98.2%") == [("98.2%", "")]
+    assert ids("热线办理群众满意率98.2%") == [("98.2%", "hotline_satisfaction")]
 
 
 @pytest.mark.parametrize(
@@ -117,7 +117,7 @@ def test_a_more_specific_head_beats_a_context_keyword_of_equal_length() -> None:
     ("sentence", "expected"),
     [
         ("打掉涉黑组织4个", "gang_organizations_dismantled"),
-        ("起诉涉黑组织4个", ""),
+        ("起诉涉黑组织4个", "gang_organizations_prosecuted"),
         ("批捕恶势力犯罪集团7个", ""),
     ],
 )
@@ -141,13 +141,13 @@ def test_a_change_after_tisheng_goes_on_about_the_subject_before() -> None:
 
 def test_a_count_of_occurrences_is_not_a_head_count() -> None:
     # 户次 counts visits: not the grid workers (名) who made them
-    assert ids("网格员走访群众9.3万户次") == [("9.3万户次", "")]
+    assert ids("网格员走访群众9.3万户次") == [("9.3万户次", "grid_household_visits")]
 
 
 def test_a_mediators_keyword_naming_a_part_does_not_carry_a_part_under_qizhong() -> None:
     assert ids("全县人民调解员2400名,其中专职人民调解员350名") == [
         ("2400名", "mediators"),
-        ("350名", ""),
+        ("350名", "mediators_full_time"),  # the part's own id, not the total's
     ]
 
 
@@ -189,7 +189,7 @@ def test_suspects_of_one_case_type_keep_that_types_id() -> None:
 
 
 def test_a_negated_keyword_is_not_its_figure() -> None:
-    assert ids("依法不起诉640人") == [("640人", "")]
+    assert ids("依法不起诉640人") == [("640人", "persons_not_prosecuted")]
     assert ids("依法起诉640人") == [("640人", "persons_prosecuted")]
 
 
@@ -237,7 +237,7 @@ def test_a_verb_alone_does_not_carry_an_indicator_that_knows_no_stages() -> None
 
 def test_the_noun_a_measure_word_counts_ends_at_a_verb() -> None:
     # communities that set up a branch, villages that were divided: not grid cells
-    assert ids("在48个社区成立网格党支部") == [("48个", "")]
+    assert ids("在48个社区成立网格党支部") == [("48个", "grid_party_branches")]
     assert ids("全县12个乡镇、310个村(社区)共划分网格960个") == [
         ("12个", ""),
         ("310个", ""),
@@ -273,7 +273,7 @@ def test_qizhong_opening_a_sentence_frames_nothing() -> None:
 
 def test_satisfaction_with_political_legal_work_is_public_satisfaction() -> None:
     assert ids("全区群众对政法工作的满意度为95.1%") == [("95.1%", "public_satisfaction")]
-    assert ids("受援群众对法律援助服务的满意度为98.7%") == [("98.7%", "")]
+    assert ids("受援群众对法律援助服务的满意度为98.7%") == [("98.7%", "legal_aid_satisfaction")]
 
 
 def test_a_district_of_the_releases_place_reports_a_part() -> None:
@@ -285,3 +285,17 @@ def test_a_district_of_the_releases_place_reports_a_part() -> None:
     # without the release's place, the district is not known to be inside it
     alone = map_sentence(sentence, quantities, CODEBOOK)
     assert [i.id if i else "" for i, _ in alone] == ["public_sense_of_security"] * 2
+
+
+def test_after_fenbie_without_nouns_the_changes_follow_the_figures_before() -> None:
+    assert ids("全市发生生产安全事故41起、死亡37人,同比分别下降10.2%和8.1%") == [
+        ("41起", "production_safety_accidents"),
+        ("37人", "production_safety_deaths"),
+        ("10.2%", "production_safety_accidents"),
+        ("8.1%", "production_safety_deaths"),
+    ]
+
+
+def test_a_threshold_before_a_noun_measures_that_noun() -> None:
+    # 10万元(含)以上的案件: a class of cases, not an amount lost
+    assert ids("对损失金额10万元(含)以上的案件,由反诈中心统一研判") == [("10万元", "")]

@@ -56,7 +56,7 @@ _SHARE_KINDS = frozenset(("percent", "change_pp"))
 #: Words that can stand between a figure and the next without a subject of its own: the next
 #: figure counts the same thing ("152件367人", "536万处、新增30多万处").
 _LINKS = re.compile(r"^(?:[\s、和与及,;:共约近超逾达为有是了均]|其中|分别|新增|增加|累计|同比)*$")
-_AFTER_FIGURE = re.compile(r"(?:以上|以下|左右|多|余)?的(?=[\u4e00-\u9fff“])")
+_AFTER_FIGURE = re.compile(r"(?:\(含\)|（含）)?(?:以上|以下|左右|多|余)?的(?=[\u4e00-\u9fff“])")
 _BOTH = re.compile(r"[均都](?:为|达|是|有|超|在|保持)")
 _TIME_AND_LINK_WORDS = re.compile(
     r"\d+|其中|单月|逐月|逐年|全年|今年|去年|上年|同期|[年月日季度的之倍,、]"
@@ -212,6 +212,7 @@ def map_sentence(
         subjects.append(subject)
         result.append(indicator)
     _share_coordinated_heads(sentence, quantities, subjects, result)
+    _share_listed_figures(sentence, quantities, subjects, result)
     return [
         (indicator, subject_text(sentence, subject))
         for indicator, subject in zip(result, subjects, strict=True)
@@ -250,6 +251,35 @@ def _share_coordinated_heads(
             and quantities[index].unit == following.unit
         ):
             result[index] = result[index + 1]
+
+
+def _share_listed_figures(
+    sentence: str,
+    quantities: Sequence[QuantitySpan],
+    subjects: list[_Subject],
+    result: list[Indicator | None],
+) -> None:
+    """ "发生事故63起、死亡58人,同比分别下降12.5%和9.4%": after 分别 with no noun of its own, the
+    n-th change belongs to the n-th of the figures just before, if its indicator takes changes."""
+    first = 0
+    while first < len(quantities):
+        last = first
+        while last + 1 < len(quantities) and _LINKS.match(
+            sentence[quantities[last].end : quantities[last + 1].start]
+        ):
+            last += 1
+        size = last - first + 1
+        lead = sentence[_left_limit(sentence, quantities, first) : quantities[first].start]
+        if size >= 2 and first >= size and "分别" in lead and _deeds_without_subject(lead) == "":
+            for offset in range(size):
+                earlier = first - size + offset
+                indicator = result[earlier]
+                kind = quantities[first + offset].kind
+                subjects[first + offset] = subjects[earlier]
+                result[first + offset] = (
+                    indicator if indicator and kind in indicator.kinds else None
+                )
+        first = last + 1
 
 
 def _subjects(
