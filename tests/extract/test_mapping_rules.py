@@ -299,3 +299,12 @@ def test_after_fenbie_without_nouns_the_changes_follow_the_figures_before() -> N
 def test_a_threshold_before_a_noun_measures_that_noun() -> None:
     # 10万元(含)以上的案件: a class of cases, not an amount lost
     assert ids("对损失金额10万元(含)以上的案件,由反诈中心统一研判") == [("10万元", "")]
+
+
+def test_a_change_of_a_figure_without_an_indicator_has_none() -> None:
+    # persons prosecuted are not cases: neither they nor their change are the cases' id
+    assert ids("起诉严重暴力犯罪418人,同比下降12.2%") == [("418人", ""), ("12.2%", "")]
+    assert ids("破获刑事案件1200起,同比上升15%") == [
+        ("1200起", "criminal_cases_solved"),
+        ("15%", "criminal_cases_solved"),
+    ]

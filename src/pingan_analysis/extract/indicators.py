@@ -48,6 +48,7 @@ _BOUNDARY = re.compile("[" + "".join(sorted(CLAUSE_BOUNDARIES)) + "]")
 _LAST_BOUNDARY = re.compile("(?s:.*)" + _BOUNDARY.pattern)
 _SUBJECT_END = re.compile("[、" + "".join(sorted(CLAUSE_BOUNDARIES)) + "]")
 _COUNTED_KINDS = frozenset(("count", "amount"))
+_CHANGE_KINDS = frozenset(("change_pct", "change_pp", "change_multiple", "change_score"))
 #: Measure words of occurrences (人次, 户次, 件次): they count times, not heads or things, and fit
 #: an indicator counted in them or in their measure word (件次: 件).
 _PER_TIME = frozenset(PER_TIME_UNITS)
@@ -209,6 +210,11 @@ def map_sentence(
         if indicator is None:  # the subject as written: the first place it was looked for
             subject = next((s for s in tried if not s.combined and s.end > s.start), subject)
         assert subject is not None, "_subjects gives at least the subject right of the figure"
+        if index and subject == subjects[-1] and quantity.kind in _CHANGE_KINDS:
+            # "起诉…严重暴力犯罪418人,同比下降12.2%": the change of the figure before measures
+            # what it measures, and nothing when it has no indicator (persons are not cases)
+            before = result[-1]
+            indicator = before if before and quantity.kind in before.kinds else None
         subjects.append(subject)
         result.append(indicator)
     _share_coordinated_heads(sentence, quantities, subjects, result)
