@@ -83,6 +83,8 @@ _DEEDS_AT_END = re.compile(rf"(?:{_DEEDS})+$")
 #: Last characters of official division names, and the longest name looked for.
 _PLACE_GENERICS = frozenset("省市县区旗州盟")
 MAX_PLACE_CHARS = 9
+#: 涉 + a domain (涉企, 涉黑, 涉毒, 涉众) between a keyword and its figure: a kind of case.
+_DOMAIN_WORD = re.compile(r"涉[\u4e00-\u9fff]")
 #: The most subject characters a keyword may leave before the figure and still name its subject
 #: ("视频监控共享平台3.1万路"); a longer rest is a noun phrase of its own ("审结合同诈骗…案件13件").
 MAX_HEAD_GAP = 4
@@ -526,6 +528,8 @@ def _best(
             and _gap(sentence, end, subject.end) > MAX_HEAD_GAP
         ):
             continue
+        if left and _DOMAIN_WORD.search(sentence, end, subject.end):
+            continue  # 审结涉企案件: 涉 names a kind of case the keyword (审结) does not
         key = (nearness, keyword.length, len(keyword.head))
         if best_key is None or key > best_key:
             best_key, best, winner = key, {indicator.id}, indicator
