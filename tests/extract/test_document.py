@@ -221,3 +221,21 @@ def test_wechat_page_furniture_gives_no_figures() -> None:
     mentions = [mention.text for mention, _ in extract_document(ingest(text, "wechat.txt"))]
     assert mentions.count("436起") >= 1 and "210名" in mentions
     assert not {"3200件", "1500个", "860件"} & set(mentions)
+
+
+def test_a_part_after_a_semicolon_goes_on_about_the_subject_before_it() -> None:
+    text = "全县刑事案件立案数由2013年的2860起下降到2022年的1120起；年均下降约9.8%。\n"
+    context = ReleaseContext("county", date(2023, 3, 1), date(2013, 1, 1), date(2022, 12, 31))
+    rows = {m.text: m for m, _ in extract_document(ingest(text, "county.txt"), context)}
+    assert rows["9.8%"].indicator == rows["1120起"].indicator == "criminal_cases_filed"
+
+
+def test_a_district_of_the_manifests_place_reports_a_part() -> None:
+    text = "全市群众安全感为98.2%。其中，昆都仑区群众安全感达99.0%。\n"
+    for place, district_id in (("包头市", ""), ("", "public_sense_of_security")):
+        context = ReleaseContext(
+            "city", date(2024, 1, 5), date(2023, 1, 1), date(2023, 12, 31), place
+        )
+        rows = {m.text: m for m, _ in extract_document(ingest(text, "city.txt"), context)}
+        assert rows["98.2%"].indicator == "public_sense_of_security"
+        assert rows["99.0%"].indicator == district_id

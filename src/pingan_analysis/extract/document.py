@@ -123,6 +123,9 @@ class _Walk:
     carried: list[PeriodPhrase] = field(default_factory=list)
     heading_phrases: list[PeriodPhrase] = field(default_factory=list)
     in_plan_section: bool = False
+    #: The part of the sentence before this one, cut at ; (its text and figures): a part that
+    #: opens without a subject ("…下降63.2%;年均下降约10.5%") goes on about the last one's.
+    part_before: tuple[str, list[Quantity]] | None = None
 
     def sentence(self, start: int, end: int) -> list[tuple[Mention, str]]:
         """The mentions of the sentence ``doc.text[start:end]`` of the current paragraph."""
@@ -135,7 +138,7 @@ class _Walk:
         mentions = []
         if quantities:
             source = self._original(start, end)
-            mapped = map_sentence(text, quantities, self.codebook, self.sub_units)
+            mapped = self._map(text, quantities)
             mentions = [
                 (self._mention(start, text, quantity, indicator, phrases, subject), source)
                 for quantity, (indicator, subject) in zip(quantities, mapped, strict=True)
@@ -143,11 +146,23 @@ class _Walk:
         if phrases or self.carried:
             carried = [*reversed(phrases), *self.carried]
             self.carried = [p for p in carried if p.until] if ends else carried
+        self.part_before = None if ends else (text, quantities)
         return mentions
+
+    def _map(self, text: str, quantities: list[Quantity]) -> list[tuple[Indicator | None, str]]:
+        """The indicators of a sentence part's figures, read after the part before it."""
+        if self.part_before is None:
+            return map_sentence(text, quantities, self.codebook, self.sub_units)
+        before, earlier = self.part_before
+        shift = len(before)
+        moved = [q._replace(start=q.start + shift, end=q.end + shift) for q in quantities]
+        joined = map_sentence(before + text, [*earlier, *moved], self.codebook, self.sub_units)
+        return joined[len(earlier) :]
 
     def enter_paragraph(self, index: int) -> None:
         """Start paragraph ``index``: its sentences carry no phrase from the last paragraph."""
         self.carried = []
+        self.part_before = None
         paragraph = self.doc.paragraphs[index]
         text = self.doc.text[paragraph.start : paragraph.end]
         if _is_question(text):
