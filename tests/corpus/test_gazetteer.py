@@ -144,7 +144,14 @@ def test_divisions_within_a_municipality_and_a_province_reach_the_counties() -> 
 
 
 def test_divisions_within_leaves_out_two_character_names_and_unknown_places() -> None:
-    assert all(len(name) >= 3 for name in divisions_within("山西省"))
+    assert "城区" not in divisions_within("阳泉市")  # its 城区, 矿区 and 郊区 are common nouns
+    assert all(len(name) >= 3 for name in divisions_within("阳泉市"))
     assert divisions_within("三原县") == frozenset()  # no division below a county in the table
     assert divisions_within("不存在的地方") == frozenset()
     assert divisions_within("") == frozenset()
+
+
+def test_a_provinces_prefectures_are_named_by_their_short_forms_too() -> None:
+    inside = divisions_within("甘肃省")
+    assert {"兰州", "天水", "兰州市"} <= inside
+    assert "青山" not in divisions_within("包头市")  # a district's stem is a common word

@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 
 from pingan_analysis.corpus.codebook import load_codebook
+from pingan_analysis.corpus.gazetteer import divisions_within
 from pingan_analysis.extract.grammar import find_quantities
 from pingan_analysis.extract.indicators import map_sentence
 
@@ -308,3 +309,11 @@ def test_a_change_of_a_figure_without_an_indicator_has_none() -> None:
         ("1200起", "criminal_cases_solved"),
         ("15%", "criminal_cases_solved"),
     ]
+
+
+def test_a_provincial_release_names_its_cities_by_short_forms() -> None:
+    sentence = "天水群众安全感为98.9%"
+    quantities = find_quantities(sentence)
+    for place, expected in (("甘肃省", ""), ("天水市", "public_sense_of_security")):
+        mapped = map_sentence(sentence, quantities, CODEBOOK, divisions_within(place))
+        assert [i.id if i else "" for i, _ in mapped] == [expected]

@@ -154,10 +154,12 @@ def places() -> tuple[Place, ...]:
 
 @cache
 def divisions_within(name: str) -> frozenset[str]:
-    """The official names of the divisions inside the one ``name`` names: a prefecture's districts
-    and counties, a province's prefectures and counties. Names of three characters or more only:
-    two-character ones (城区, 矿区, 郊区) are common nouns too. Empty when ``name`` names no single
-    division, or one with none below it in the table (a county: streets and towns are not in it).
+    """The names of the divisions inside the one ``name`` names: a prefecture's districts and
+    counties, a province's prefectures and counties, by official names of three characters or
+    more (two-character ones such as 城区, 矿区, 郊区 are common nouns too), and a province's
+    prefectures also by their short forms (兰州, 天水: how a provincial report names its cities).
+    Empty when ``name`` names no single division, or one with none below it in the table (a
+    county: streets and towns are not in it).
 
     A figure of one of these in a release about ``name`` is a part of the place's figure, not it.
     """
@@ -166,8 +168,12 @@ def divisions_within(name: str) -> frozenset[str]:
     found = gazetteer.lookup(text) if text else []
     if len(found) != 1:
         return frozenset()
-    inside = gazetteer.children[found[0].code]
-    return frozenset(d.name_zh for d in inside if len(d.name_zh) >= 3)
+    place = found[0]
+    inside = gazetteer.children[place.code]
+    names = {d.name_zh for d in inside if len(d.name_zh) >= 3}
+    if place.admin_level == "province":
+        names.update(s for d in inside if d.admin_level == "prefecture" for s in d.short_forms)
+    return frozenset(names)
 
 
 def source() -> str:

@@ -335,8 +335,12 @@ def _deeds_without_subject(lead: str) -> str | None:
 
 
 def _names_one_of(text: str, names: frozenset[str]) -> bool:
-    """``text`` holds one of the official division ``names`` (昆都仑区 of 包头市's)."""
-    return bool(names) and bool(_place_spans(text, names))
+    """``text`` holds one of the division ``names`` (昆都仑区 of 包头市's, 天水 of 甘肃省's)."""
+    return bool(names) and any(
+        text[start : start + size] in names
+        for size in range(2, MAX_PLACE_CHARS + 1)
+        for start in range(len(text) - size + 1)
+    )
 
 
 def _place_spans(text: str, names: frozenset[str]) -> list[tuple[int, int]]:
