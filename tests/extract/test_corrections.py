@@ -143,6 +143,10 @@ def test_the_review_sheet_opens_in_excel_and_loads_back_as_corrections(
     statuses = [r["status"] for r in listed]
     assert statuses == sorted(statuses, key=["quarantined", "unmapped", "mapped"].index)
     assert {"unmapped", "mapped"} <= set(statuses)
+    # the subject a figure measures is shown, as the mentions table has it
+    mentions = {r["start"]: r for r in extracted}
+    assert all(r["subject"] == mentions[r["start"]]["subject"] for r in listed)
+    assert any(r["subject"] for r in listed)
     target = next(r for r in listed if r["status"] == "mapped")
     target.update(field="value", new_value="777", reason="typo in the release", author="RA")
     with sheet.open("w", encoding="utf-8-sig", newline="") as handle:

@@ -30,11 +30,10 @@ from pingan_analysis.extract.corrections import (
 )
 from pingan_analysis.registry import CORRECTION_COLUMNS, CORRECTION_FIELDS
 
-#: The mention fields the sheet shows for review: those a correction may set, less ``exclude``
-#: (an action, not a field) and ``subject`` (not shown on the sheet yet).
-SHOWN_FIELDS: tuple[str, ...] = tuple(
-    field for field in CORRECTION_FIELDS if field not in ("subject", "exclude")
-)
+#: The mention fields the sheet shows for review: those a correction may set (``subject`` too,
+#: the phrase the figure measures, which tells a reviewer why an indicator was or was not given),
+#: less ``exclude`` (an action, not a field).
+SHOWN_FIELDS: tuple[str, ...] = tuple(field for field in CORRECTION_FIELDS if field != "exclude")
 FILL_COLUMNS: tuple[str, ...] = ("field", "new_value", "reason", "author", "date")
 SHEET_COLUMNS: tuple[str, ...] = (
     "status",
