@@ -94,6 +94,11 @@ class Row:
     fields: dict[str, str]
 
 
+def _ratio(part: float, whole: float) -> float:
+    """``part / whole``, 0.0 for an empty whole (a set with nothing to count)."""
+    return part / whole if whole else 0.0
+
+
 @dataclass
 class Counts:
     """Match counts and per-field agreement of one release (or of all)."""
@@ -115,35 +120,35 @@ class Counts:
 
     @property
     def precision(self) -> float:
-        return self.matched / self.predicted if self.predicted else 0.0
+        return _ratio(self.matched, self.predicted)
 
     @property
     def recall(self) -> float:
-        return self.matched / self.gold if self.gold else 0.0
+        return _ratio(self.matched, self.gold)
 
     @property
     def f1(self) -> float:
         total = self.precision + self.recall
-        return 2 * self.precision * self.recall / total if total else 0.0
+        return _ratio(2 * self.precision * self.recall, total)
 
     def accuracy(self, name: str) -> float:
-        return self.agree[name] / self.matched if self.matched else 0.0
+        return _ratio(self.agree[name], self.matched)
 
     @property
     def number_accuracy(self) -> float:
-        return self.numbers_agree / self.matched if self.matched else 0.0
+        return _ratio(self.numbers_agree, self.matched)
 
     @property
     def coverage(self) -> float:
-        return self.covered / self.gold if self.gold else 0.0
+        return _ratio(self.covered, self.gold)
 
     @property
     def core_precision(self) -> float:
-        return self.core_correct / self.core_predicted if self.core_predicted else 0.0
+        return _ratio(self.core_correct, self.core_predicted)
 
     @property
     def core_recall(self) -> float:
-        return self.core_recalled / self.core_gold if self.core_gold else 0.0
+        return _ratio(self.core_recalled, self.core_gold)
 
     def add(self, other: Counts) -> None:
         for name in (
