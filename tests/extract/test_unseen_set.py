@@ -1,5 +1,6 @@
-"""Integrity of the project's own out-of-sample evaluation sets (``data/annotations/unseen/``,
-the development set, and ``data/annotations/heldout/``, the held-out set nobody tunes on).
+"""Integrity of the project's own annotated evaluation sets: ``data/annotations/unseen/`` and
+``data/annotations/heldout/`` (both development sets now) and ``data/annotations/tuning/``, written
+for tuning the indicator mapper (a development set from the start).
 
 The sets are data, so these tests hold each to its README: every release has its text (with the
 hash the manifest records) and a gold file the evaluator can read; every span's ``text`` is
@@ -63,10 +64,11 @@ class EvaluationSet:
 
 
 #: The minimums each README states. The unseen set carries its own copy of the contract; the
-#: held-out set, made after the package's copy existed, is held to the package's.
+#: held-out and tuning sets, made after the package's copy existed, are held to the package's.
 SETS = (
     EvaluationSet("unseen", ANNOTATIONS / "unseen" / "core_indicators.csv", 14, 320, 100),
     EvaluationSet("heldout", CORE_INDICATORS, 12, 300, 100),
+    EvaluationSet("tuning", CORE_INDICATORS, 12, 300, 100),
 )
 RELEASES = [
     pytest.param(evaluation_set, row["release_id"], id=f"{evaluation_set.name}-{row['release_id']}")
@@ -214,21 +216,35 @@ def test_core_list_is_the_contract(evaluation_set: EvaluationSet) -> None:
     assert evaluation_set.core.read_bytes() == CORE_INDICATORS.read_bytes()
 
 
+def _lines(evaluation_set: EvaluationSet) -> set[str]:
+    return {
+        line.strip()
+        for path in (evaluation_set.root / "releases").glob("*.txt")
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if len(line.strip()) >= 20
+    }
+
+
 def test_the_held_out_set_shares_no_release_or_sentence_with_the_development_set() -> None:
     """The held-out set was written afresh: no release, and no line of 20 or more characters,
     is in both sets."""
-
-    def lines(evaluation_set: EvaluationSet) -> set[str]:
-        return {
-            line.strip()
-            for path in (evaluation_set.root / "releases").glob("*.txt")
-            for line in path.read_text(encoding="utf-8").splitlines()
-            if len(line.strip()) >= 20
-        }
-
-    unseen, heldout = SETS
+    unseen, heldout, _ = SETS
     assert not (
         {r["release_id"] for r in unseen.manifest_rows}
         & {r["release_id"] for r in heldout.manifest_rows}
     )
-    assert not lines(unseen) & lines(heldout)
+    assert not _lines(unseen) & _lines(heldout)
+
+
+@pytest.mark.parametrize("earlier", SETS[:2], ids=[s.name for s in SETS[:2]])
+def test_the_tuning_set_shares_no_release_or_sentence_with_an_earlier_set(
+    earlier: EvaluationSet,
+) -> None:
+    """The tuning set was written afresh: no release, and no line of 20 or more characters, is
+    also in the unseen or the held-out set."""
+    tuning = SETS[2]
+    assert not (
+        {r["release_id"] for r in tuning.manifest_rows}
+        & {r["release_id"] for r in earlier.manifest_rows}
+    )
+    assert not _lines(tuning) & _lines(earlier)
