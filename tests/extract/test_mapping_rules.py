@@ -321,3 +321,22 @@ def test_a_provincial_release_names_its_cities_by_short_forms() -> None:
     for place, expected in (("甘肃省", ""), ("天水市", "public_sense_of_security")):
         mapped = map_sentence(sentence, quantities, CODEBOOK, divisions_within(place))
         assert [i.id if i else "" for i, _ in mapped] == [expected]
+
+
+def test_the_successful_share_of_a_figure_with_the_id_is_a_part_of_it() -> None:
+    assert ids("全市人民调解组织调解矛盾纠纷2.4万件,调解成功2.3万件") == [
+        ("2.4万件", "disputes_resolved"),
+        ("2.3万件", ""),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("查处涉校治安案件47起", ""),  # 涉校: cases near schools, a kind of public-order case
+        ("查处治安案件4700起", "public_order_cases"),
+        ("设置专属网格312个", "dedicated_grids"),  # a sub-type: not grid_cells
+    ],
+)
+def test_a_kind_before_a_core_keyword_narrows_it(sentence: str, expected: str) -> None:
+    assert ids(sentence)[0][1] == expected

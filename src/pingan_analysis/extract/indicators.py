@@ -154,11 +154,13 @@ SUBTYPE_MODIFIERS = (
     "镇级",
     "村级",
     "微",
+    "专属",
     "刑事",
     "民事",
     "行政",
 )
-_SUBTYPE_BEFORE = re.compile("(?:" + "|".join(SUBTYPE_MODIFIERS) + ")$")
+#: 涉 + one character just before a keyword (涉校治安案件, 涉企案件) names a kind of the keyword's.
+_SUBTYPE_BEFORE = re.compile("(?:" + "|".join(SUBTYPE_MODIFIERS) + r"|涉[\u4e00-\u9fff])$")
 #: Names of indicators defined as a part (专职网格员): 其中 and sub-units leave them their figure.
 #: 刑事/民事/行政 name a kind of case (破获刑事案件), not a part of a total.
 _PART_NAMES = re.compile(r"专职|兼职|微|[省市区县乡镇村]级")
@@ -215,6 +217,16 @@ def map_sentence(
         if indicator is None:  # the subject as written: the first place it was looked for
             subject = next((s for s in tried if not s.combined and s.end > s.start), subject)
         assert subject is not None, "_subjects gives at least the subject right of the figure"
+        if (
+            index
+            and indicator is not None
+            and result[-1] is indicator
+            and indicator.id in _core_ids()
+            and _carried_over_a_deed(sentence, subject, quantity) is not None
+        ):
+            # "调解矛盾纠纷2.71万件,调解成功2.68万件": the deed's share of the figure before,
+            # which already carries the id, is a part of it
+            indicator = None
         if index and subject == subjects[-1] and quantity.kind in _CHANGE_KINDS:
             # "起诉…严重暴力犯罪418人,同比下降12.2%": the change of the figure before measures
             # what it measures, and nothing when it has no indicator (persons are not cases)
