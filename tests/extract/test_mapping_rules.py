@@ -100,7 +100,7 @@ def test_a_service_satisfaction_rate_is_not_public_satisfaction() -> None:
         ),
         (
             "法院诉前调解案件成功4300件,调解成功率41%",
-            [("4300件", "court_entrusted_mediations"), ("41%", "")],
+            [("4300件", "court_entrusted_mediations"), ("41%", "court_mediation_success_rate")],
         ),
         # a clearance rate is the criminal-case one only when the sentence names criminal cases
         ("两抢一盗案件发案下降9%,破案率88%", [("9%", "robbery_theft_cases"), ("88%", "")]),
