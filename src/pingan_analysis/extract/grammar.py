@@ -79,6 +79,9 @@ _CONNECTORS = frozenset("、和及与")
 _CHINESE_NUMERALS = frozenset("零〇一二两三四五六七八九十百千万亿")
 #: 三四百, 两三个, 七八十万: two adjacent digits, then the multiplier both share.
 _ADJACENT = re.compile(r"([一二两三四五六七八])([二三四五六七八九])((?:十|百|千)?万?亿?)")
+#: The first characters of :data:`_ADJACENT`: a token starting otherwise (any Arabic figure) is
+#: not matched against it.
+_ADJACENT_FIRST = frozenset("一二两三四五六七八")
 _DIGIT_VALUES = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"两": 2}
 #: 前 glued to a number is a rank (前三名), but not in 目前, 当前, 此前, 之前, 以前, 提前, 日前.
 _TIME_BEFORE_QIAN = frozenset("目当此之以提日")
@@ -136,7 +139,7 @@ def find_quantities(text: str) -> list[Quantity]:
     for match in patterns.QUANTITY.finditer(text):
         skip, unit, time, pct = match.group("skip", "unit", "time", "pct")
         if skip is None and (unit or time or pct):  # a figure needs a unit
-            quantity = _read(text, match, previous, "%" if pct else _unit(match, unit, time))
+            quantity = _read(text, match, previous, "%" if pct else _unit(match, unit, time), pct)
             if quantity is not None and not (
                 text[quantity.start] in _CHINESE_NUMERALS and _in_name(text, quantity.start)
             ):
@@ -179,14 +182,18 @@ def names_holding_numerals() -> tuple[frozenset[str], tuple[int, ...]]:
 
 
 def _read(
-    text: str, match: re.Match[str], previous: Quantity | None, unit: str | None
+    text: str,
+    match: re.Match[str],
+    previous: Quantity | None,
+    unit: str | None,
+    pct: str | None,
 ) -> Quantity | None:
-    """The quantity of a candidate with its unit (see :func:`_unit`), or None if it is none."""
+    """The quantity of a candidate with its unit (see :func:`_unit`), or None if it is none;
+    ``pct`` is the candidate's 百分之 group."""
     if unit is None:
         return None
     if unit == SCORE_UNIT and not _score_number(text, match):
         return None
-    pct = match["pct"] is not None
     if pct:
         suffix_group = "pct_suffix"
         numeral = _percent_words(match)
@@ -242,12 +249,13 @@ def _percent_words(match: re.Match[str]) -> _Numeral | None:
 
 def _numeral(match: re.Match[str]) -> _Numeral | None:
     """The number of a candidate: a plain figure, a range, 数十/上亿 or a bare 万余."""
+    fuzzy, bare, second = match.group("fuzzy", "bare", "number2")
     try:
-        if match["fuzzy"] is not None:
+        if fuzzy is not None:
             return _fuzzy(match)
-        if match["bare"] is not None:
-            return _approximate(match.start(), parse_decimal(match["bare"]))
-        if match["number2"] is not None:
+        if bare is not None:
+            return _approximate(match.start(), parse_decimal(bare))
+        if second is not None:
             return _range(match)
         return _figure(match)
     except ValueError:
@@ -255,15 +263,19 @@ def _numeral(match: re.Match[str]) -> _Numeral | None:
 
 
 def _figure(match: re.Match[str]) -> _Numeral:
-    token, mult = match["number"], match["mult"] or ""
+    token, mult, approx1, approx2, approx3, about = match.group(
+        "number", "mult", "approx1", "approx2", "approx3", "about"
+    )
+    mult = mult or ""
     start = match.start("number")
-    adjacent = _ADJACENT.fullmatch(token) if not mult else None
-    if adjacent is not None:
-        return _adjacent(start, adjacent)
+    if not mult and token[0] in _ADJACENT_FIRST:
+        adjacent = _ADJACENT.fullmatch(token)
+        if adjacent is not None:
+            return _adjacent(start, adjacent)
     value = parse_decimal(token + mult)
-    if match["approx1"] or match["approx2"] or match["approx3"]:
+    if approx1 or approx2 or approx3:
         return _approximate(start, value)
-    if match["about"]:  # 五十来人: about fifty
+    if about:  # 五十来人: about fifty
         return _Numeral(start, value, "approx", None, None, False)
     small = token in _SMALL_CHINESE and not mult
     return _Numeral(start, value, "exact", value, value, small)
@@ -355,6 +367,9 @@ def _context(text: str, start: int) -> _Context:
     # BEFORE always matches: at worst the empty string at the number's start
     before = patterns.BEFORE.search(text, max(0, start - patterns.WINDOW), start)
     assert before is not None, "BEFORE matches the empty string"
+    if before.start() == start:  # no verb or qualifier word: the usual figure
+        connector_at = start - 1 if start and text[start - 1] in _CONNECTORS else -1
+        return _Context("", False, "", _glued(text, start), connector_at)
     up, down, to, lower, upper, approx = before.group(
         "up", "down", "to", "lower", "upper", "approx"
     )
