@@ -82,6 +82,7 @@ _DEEDS = r"化解|调处|调解|办结|审结|执结|结案|受理|破获|侦破
 _DEEDS_AT_END = re.compile(rf"(?:{_DEEDS})+$")
 #: Last characters of official division names, and the longest name looked for.
 _PLACE_GENERICS = frozenset("省市县区旗州盟")
+_PLACE_GENERIC = re.compile(f"[{''.join(sorted(_PLACE_GENERICS))}]")
 MAX_PLACE_CHARS = 9
 #: A share's keyword this short (满意度, 满意率, 安全感) names no object: after 对 it is the share of
 #: what 对 names. A longer one names its object itself (打击犯罪的满意度).
@@ -135,7 +136,8 @@ _SUBJECT_LEAD = re.compile(
     r"|先后|依法|全年|配备|配齐|建成|建立|设立|成立|组建|拥有|现有|共有|打造|培育|招募|发展"
     r"|共|均|已|还|并|对|在|有|将|为)+"
 )
-_SUBJECT_TAIL = re.compile(
+_SUBJECT_TAIL = re.compile(  # the lookahead on first characters skips other positions at once
+    r"(?=[\s“”、:较达为是共均有超逾近约了已占居在的上下位保减分合同增实年总排提日月比环稳突累逐降高])"
     r"(?:[\s“”、:]|同比|环比|分别|下降|上升|提高|增长|增加|减少|降低|达到|高达|保持在|稳定在|保持|突破|超过"
     r"|累计|总计|共计|合计|逐月|逐年|年均|月均|日均|实现|位居|排名|较[^,;。]{0,8}|比上年|比去年"
     r"|[达为是共均有超逾近约了已占居在的])+$"
@@ -361,14 +363,14 @@ def _names_one_of(text: str, names: frozenset[str]) -> bool:
 def _place_spans(text: str, names: frozenset[str]) -> list[tuple[int, int]]:
     """Where official division names of ``names`` stand in ``text``, the longest at each end."""
     spans = []
-    for end, char in enumerate(text, 1):
-        if char in _PLACE_GENERICS:
-            start = next(
-                (s for s in range(max(0, end - MAX_PLACE_CHARS), end - 2) if text[s:end] in names),
-                None,
-            )
-            if start is not None:
-                spans.append((start, end))
+    for generic in _PLACE_GENERIC.finditer(text):  # faster than testing every character
+        end = generic.end()
+        start = next(
+            (s for s in range(max(0, end - MAX_PLACE_CHARS), end - 2) if text[s:end] in names),
+            None,
+        )
+        if start is not None:
+            spans.append((start, end))
     return spans
 
 
