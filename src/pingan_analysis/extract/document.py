@@ -126,6 +126,9 @@ class _Walk:
     #: The part of the sentence before this one, cut at ; (its text and figures): a part that
     #: opens without a subject ("…下降63.2%;年均下降约10.5%") goes on about the last one's.
     part_before: tuple[str, list[Quantity]] | None = None
+    #: The text last read for phrases, and its phrases: a heading or a question is read on
+    #: entering its paragraph and again as the paragraph's (usually only) sentence.
+    _last_read: tuple[str, list[PeriodPhrase]] = ("", [])
 
     def sentence(self, start: int, end: int) -> list[tuple[Mention, str]]:
         """The mentions of the sentence ``doc.text[start:end]`` of the current paragraph."""
@@ -134,7 +137,7 @@ class _Walk:
         ends = text.endswith(FULL_STOPS)
         # a sentence without figures matters only for the phrases it carries on
         needed = quantities or not ends or "截" in text or "到" in text
-        phrases = find_phrases(text, self.anchor) if needed else []
+        phrases = self._phrases(text) if needed else []
         mentions = []
         if quantities:
             source = self._original(start, end)
@@ -166,7 +169,7 @@ class _Walk:
         paragraph = self.doc.paragraphs[index]
         text = self.doc.text[paragraph.start : paragraph.end]
         if _is_question(text):
-            phrases = find_phrases(text, self.anchor)
+            phrases = self._phrases(text)
             self.lead = [p for p in phrases if not (p.day or p.as_of)][:1]
         elif paragraph.is_heading and not text.endswith((":", ":")):
             self.lead = []
@@ -174,7 +177,7 @@ class _Walk:
 
     def _enter_heading(self, heading: str) -> None:
         """A heading with a period phrase dates its section; a plan heading makes it targets."""
-        phrases = find_phrases(heading, self.anchor)
+        phrases = self._phrases(heading)
         if phrases:
             self.heading_phrases = phrases[:1]
         if opens_plan_section(heading) or _after_publication(phrases[:1], self.anchor):
@@ -228,6 +231,12 @@ class _Walk:
             quantity.multiple_form,
             subject,
         )
+
+    def _phrases(self, text: str) -> list[PeriodPhrase]:
+        """:func:`find_phrases` of ``text`` (a list its callers only read or copy)."""
+        if text != self._last_read[0]:
+            self._last_read = (text, find_phrases(text, self.anchor))
+        return self._last_read[1]
 
     def _original(self, start: int, end: int) -> str:
         first, last = self.doc.span_to_original(start, end)
