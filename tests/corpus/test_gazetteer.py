@@ -114,6 +114,34 @@ def test_place_names_hold_official_names_and_short_forms_of_two_characters_or_mo
     assert all(len(name) >= 2 for name in names)
 
 
+@pytest.mark.parametrize(
+    ("official", "short", "not_short"),
+    [
+        ("上海市浦东新区", "浦东", "浦东新"),  # 新区 before 区
+        ("神农架林区", "神农架", "神农架林"),  # 林区 before 区
+        ("六枝特区", "六枝", "六枝特"),  # 特区 before 区
+        ("大兴安岭地区", "大兴安岭", "大兴安岭地"),  # 地区 before 区
+        ("黔南布依族苗族自治州", "黔南", "黔南布依族苗族"),  # both groups stripped
+        ("伊犁哈萨克自治州", "伊犁", "伊犁哈萨克"),  # a group written without 族
+    ],
+)
+def test_a_short_form_drops_the_longest_generic_and_every_ethnic_group(
+    official: str, short: str, not_short: str
+) -> None:
+    names = place_names()
+    assert resolve_place(official).name_zh.endswith(official[-4:])
+    assert short in names and not_short not in names
+
+
+@pytest.mark.parametrize(
+    ("city", "province"),
+    [("南宁市", "广西"), ("伊宁市", "新疆"), ("呼和浩特市", "内蒙古"), ("拉萨市", "西藏"), ("济南市", "山东")],
+)
+def test_a_division_s_province_is_the_province_s_short_form(city: str, province: str) -> None:
+    # 内蒙古, 西藏: a group name (蒙古, 藏) is not stripped below a two-character stem
+    assert resolve_place(city).province == province
+
+
 def test_the_readings_table_examples_are_real_divisions_read_as_the_table_says() -> None:
     text = (
         resources.files("pingan_analysis").joinpath("data", "place_readings.csv").read_text("utf-8")
