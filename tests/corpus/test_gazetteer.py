@@ -135,7 +135,13 @@ def test_a_short_form_drops_the_longest_generic_and_every_ethnic_group(
 
 @pytest.mark.parametrize(
     ("city", "province"),
-    [("南宁市", "广西"), ("伊宁市", "新疆"), ("呼和浩特市", "内蒙古"), ("拉萨市", "西藏"), ("济南市", "山东")],
+    [
+        ("南宁市", "广西"),
+        ("伊宁市", "新疆"),
+        ("呼和浩特市", "内蒙古"),
+        ("拉萨市", "西藏"),
+        ("济南市", "山东"),
+    ],
 )
 def test_a_division_s_province_is_the_province_s_short_form(city: str, province: str) -> None:
     # 内蒙古, 西藏: a group name (蒙古, 藏) is not stripped below a two-character stem
