@@ -199,3 +199,22 @@ def test_compound_figures_add_their_parts(high: int, thousands: int) -> None:
     sentence = f"共{high}万{thousands}千名"
     (quantity,) = find_quantities(sentence)
     assert quantity.value == high * 10_000 + thousands * 1000
+
+
+@given(
+    st.integers(min_value=1_000, max_value=99_999_999), st.sampled_from(["件", "起", "名", "万元"])
+)
+def test_digit_groups_separated_by_spaces_are_one_figure(number: int, unit: str) -> None:
+    written = f"{number:,}".replace(",", " ")
+    sentence = f"全年共受理{written}{unit}，同比下降"
+    [quantity] = find_quantities(sentence)
+    assert sentence[quantity.start : quantity.end] == written + unit
+    assert quantity.value == number * (10_000 if unit == "万元" else 1)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["报警请拨打110 120 119，火警119", "热线号码为 12345 和 12348", "名单序号 3 4 5 号"],
+)
+def test_numbers_in_a_list_separated_by_spaces_stay_apart(sentence: str) -> None:
+    assert all(" " not in sentence[q.start : q.end] for q in find_quantities(sentence))

@@ -20,7 +20,7 @@ import cn2an
 MULTIPLIER_VALUES: dict[str, int] = {"百": 10**2, "千": 10**3, "万": 10**4, "亿": 10**8}
 
 _ARABIC = re.compile(
-    r"(?P<int>[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.(?P<frac>[0-9]+))?(?P<mult>[百千]?万?亿?)"
+    r"(?P<int>[0-9]{1,3}(?:[, ][0-9]{3})+|[0-9]+)(?:\.(?P<frac>[0-9]+))?(?P<mult>[百千]?万?亿?)"
 )
 _CHINESE = re.compile(
     r"(?P<num>[零〇一二两三四五六七八九十百千万亿]+(?:点[零〇一二三四五六七八九]+)?)(?P<mult>[万亿]*)"
@@ -32,7 +32,7 @@ _COMPOUND = re.compile(r"(?P<high>[0-9]+(?:\.[0-9]+)?)(?P<unit>[万亿])(?P<low>
 def parse_number(token: str) -> float:
     """The value of one number token, e.g. ``"1,200"`` → 1200.0, ``"2.9万"`` → 29000.0.
 
-    Accepts Arabic numerals (thousands separators ``,``/``，`` only before groups of exactly
+    Accepts Arabic numerals (thousands separators ``,``/``，`` or a space only before groups of exactly
     three digits, decimals, full-width digits), Chinese numerals (``一万二千三百四十五``,
     ``两千``, ``十三点五``) and either followed by 百/千/万/亿 (``3千万``, ``1.2万亿``).
     Raises :class:`ValueError` for anything else, including ``80余万`` and ``数十``.
@@ -49,7 +49,8 @@ def parse_decimal(token: str) -> Decimal:
     text = unicodedata.normalize("NFKC", token).strip()
     arabic = _ARABIC.fullmatch(text)
     if arabic:
-        digits = arabic["int"].replace(",", "") + ("." + arabic["frac"] if arabic["frac"] else "")
+        whole = arabic["int"].replace(",", "").replace(" ", "")
+        digits = whole + ("." + arabic["frac"] if arabic["frac"] else "")
         return Decimal(digits) * multiplier_value(arabic["mult"])
     compound = _COMPOUND.fullmatch(text)
     if compound:  # 2万3千, 3万5000, 1亿2000万

@@ -47,8 +47,13 @@ def _alternation(words: Iterable[str]) -> str:
 
 
 _DIGIT = "[0-9０-９]"
+#: Digit groups separated by a comma, or by a space as typeset statistics write them (3 106件,
+#: 45 390件; thin and no-break spaces are spaces after ingest). A number never starts just after a
+#: digit and a space, so a list written with spaces (110 120 119) is read whole or not at all:
+#: without a measure word after it, it is no figure.
+_GROUP = rf"[,，\ ]{_DIGIT}{{3}}(?!{_DIGIT})"
 _ARABIC = (
-    rf"(?<![0-9０-９.．]){_DIGIT}{{1,3}}(?:[,，]{_DIGIT}{{3}}(?!{_DIGIT}))+(?:[.．]{_DIGIT}+)?"
+    rf"(?<![0-9０-９.．])(?<!{_DIGIT}[ ]){_DIGIT}{{1,3}}(?:{_GROUP})+(?![ ]{_DIGIT})(?:[.．]{_DIGIT}+)?"
     rf"|(?<![0-9０-９.．]){_DIGIT}+(?:[.．]{_DIGIT}+)?"
 )
 _CHINESE = (
