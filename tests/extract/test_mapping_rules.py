@@ -340,3 +340,8 @@ def test_the_successful_share_of_a_figure_with_the_id_is_a_part_of_it() -> None:
 )
 def test_a_kind_before_a_core_keyword_narrows_it(sentence: str, expected: str) -> None:
     assert ids(sentence)[0][1] == expected
+
+
+def test_persons_taken_for_review_are_not_persons_prosecuted() -> None:
+    assert ids("受理审查起诉1 047人") == [("1 047人", "")]
+    assert ids("提起公诉1 047人") == [("1 047人", "persons_prosecuted")]

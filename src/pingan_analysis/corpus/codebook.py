@@ -46,6 +46,7 @@ STAGE_CUES: dict[str, tuple[str, ...]] = {
     "prosecuted": ("起诉", "公诉", "批捕", "逮捕"),
     "dismantled": ("打掉", "摧毁", "铲除", "打垮"),
     "screened": ("排查",),
+    "reviewed": ("审查起诉", "审查逮捕"),
     "resolved": ("化解", "调处", "调解", "调结"),
 }
 NO_CUE = "none"
