@@ -9,7 +9,7 @@ from __future__ import annotations
 from importlib import import_module
 from typing import Any
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"
 __all__ = ["load_indicators", "load_manifest", "load_mentions", "load_panel", "load_reference"]
 
 
