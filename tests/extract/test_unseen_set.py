@@ -1,5 +1,6 @@
-"""Integrity of the project's own out-of-sample evaluation sets (``data/annotations/unseen/``,
-the development set, and ``data/annotations/heldout/``, the held-out set nobody tunes on).
+"""Integrity of the project's own out-of-sample evaluation sets (``data/annotations/unseen/``
+and ``data/annotations/heldout/``, the development sets, and ``data/annotations/blind/``, written
+blind and evaluated once).
 
 The sets are data, so these tests hold each to its README: every release has its text (with the
 hash the manifest records) and a gold file the evaluator can read; every span's ``text`` is
@@ -63,10 +64,11 @@ class EvaluationSet:
 
 
 #: The minimums each README states. The unseen set carries its own copy of the contract; the
-#: held-out set, made after the package's copy existed, is held to the package's.
+#: held-out and blind sets, made after the package's copy existed, are held to the package's.
 SETS = (
     EvaluationSet("unseen", ANNOTATIONS / "unseen" / "core_indicators.csv", 14, 320, 100),
     EvaluationSet("heldout", CORE_INDICATORS, 12, 300, 100),
+    EvaluationSet("blind", CORE_INDICATORS, 12, 300, 100),
 )
 RELEASES = [
     pytest.param(evaluation_set, row["release_id"], id=f"{evaluation_set.name}-{row['release_id']}")
@@ -214,21 +216,39 @@ def test_core_list_is_the_contract(evaluation_set: EvaluationSet) -> None:
     assert evaluation_set.core.read_bytes() == CORE_INDICATORS.read_bytes()
 
 
-def test_the_held_out_set_shares_no_release_or_sentence_with_the_development_set() -> None:
-    """The held-out set was written afresh: no release, and no line of 20 or more characters,
-    is in both sets."""
+def _lines(evaluation_set: EvaluationSet) -> set[str]:
+    return {
+        line.strip()
+        for path in (evaluation_set.root / "releases").glob("*.txt")
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if len(line.strip()) >= 20
+    }
 
-    def lines(evaluation_set: EvaluationSet) -> set[str]:
-        return {
-            line.strip()
-            for path in (evaluation_set.root / "releases").glob("*.txt")
-            for line in path.read_text(encoding="utf-8").splitlines()
-            if len(line.strip()) >= 20
-        }
 
-    unseen, heldout = SETS
+PAIRS = [
+    pytest.param(earlier, later, id=f"{earlier.name}-{later.name}")
+    for i, earlier in enumerate(SETS)
+    for later in SETS[i + 1 :]
+]
+
+
+@pytest.mark.parametrize(("earlier", "later"), PAIRS)
+def test_each_set_shares_no_release_or_sentence_with_another(
+    earlier: EvaluationSet, later: EvaluationSet
+) -> None:
+    """Each set was written afresh: no release, and no line of 20 or more characters, is in two
+    sets (the held-out set against the unseen one, the blind set against both)."""
     assert not (
-        {r["release_id"] for r in unseen.manifest_rows}
-        & {r["release_id"] for r in heldout.manifest_rows}
+        {r["release_id"] for r in earlier.manifest_rows}
+        & {r["release_id"] for r in later.manifest_rows}
     )
-    assert not lines(unseen) & lines(heldout)
+    assert not _lines(earlier) & _lines(later)
+
+
+def test_each_set_names_other_cities() -> None:
+    """A later set is written about other places than the earlier ones, so that no city's own
+    wording carries over between sets."""
+    cities = [{r["city_zh"] for r in s.manifest_rows} for s in SETS]
+    for i, earlier in enumerate(cities):
+        for later in cities[i + 1 :]:
+            assert not earlier & later
