@@ -1,6 +1,7 @@
 """Integrity of the project's own annotated evaluation sets: ``data/annotations/unseen/`` and
-``data/annotations/heldout/`` (both development sets now) and ``data/annotations/tuning/``, written
-for tuning the indicator mapper (a development set from the start).
+``data/annotations/heldout/`` (development sets since their first measurement),
+``data/annotations/tuning/`` (written for tuning the mapper, a development set from the start) and
+``data/annotations/blind/`` (written blind and evaluated once).
 
 The sets are data, so these tests hold each to its README: every release has its text (with the
 hash the manifest records) and a gold file the evaluator can read; every span's ``text`` is
@@ -64,11 +65,13 @@ class EvaluationSet:
 
 
 #: The minimums each README states. The unseen set carries its own copy of the contract; the
-#: held-out and tuning sets, made after the package's copy existed, are held to the package's.
+#: held-out, tuning and blind sets, made after the package's copy existed, are held to the
+#: package's.
 SETS = (
     EvaluationSet("unseen", ANNOTATIONS / "unseen" / "core_indicators.csv", 14, 320, 100),
     EvaluationSet("heldout", CORE_INDICATORS, 12, 300, 100),
     EvaluationSet("tuning", CORE_INDICATORS, 12, 300, 100),
+    EvaluationSet("blind", CORE_INDICATORS, 12, 300, 100),
 )
 RELEASES = [
     pytest.param(evaluation_set, row["release_id"], id=f"{evaluation_set.name}-{row['release_id']}")
@@ -225,26 +228,30 @@ def _lines(evaluation_set: EvaluationSet) -> set[str]:
     }
 
 
-def test_the_held_out_set_shares_no_release_or_sentence_with_the_development_set() -> None:
-    """The held-out set was written afresh: no release, and no line of 20 or more characters,
-    is in both sets."""
-    unseen, heldout, _ = SETS
-    assert not (
-        {r["release_id"] for r in unseen.manifest_rows}
-        & {r["release_id"] for r in heldout.manifest_rows}
-    )
-    assert not _lines(unseen) & _lines(heldout)
+PAIRS = [
+    pytest.param(earlier, later, id=f"{earlier.name}-{later.name}")
+    for i, earlier in enumerate(SETS)
+    for later in SETS[i + 1 :]
+]
 
 
-@pytest.mark.parametrize("earlier", SETS[:2], ids=[s.name for s in SETS[:2]])
-def test_the_tuning_set_shares_no_release_or_sentence_with_an_earlier_set(
-    earlier: EvaluationSet,
+@pytest.mark.parametrize(("earlier", "later"), PAIRS)
+def test_each_set_shares_no_release_or_sentence_with_another(
+    earlier: EvaluationSet, later: EvaluationSet
 ) -> None:
-    """The tuning set was written afresh: no release, and no line of 20 or more characters, is
-    also in the unseen or the held-out set."""
-    tuning = SETS[2]
+    """Each set was written afresh: no release, and no line of 20 or more characters, is in two
+    sets."""
     assert not (
-        {r["release_id"] for r in tuning.manifest_rows}
-        & {r["release_id"] for r in earlier.manifest_rows}
+        {r["release_id"] for r in earlier.manifest_rows}
+        & {r["release_id"] for r in later.manifest_rows}
     )
-    assert not _lines(tuning) & _lines(earlier)
+    assert not _lines(earlier) & _lines(later)
+
+
+def test_each_set_names_other_cities() -> None:
+    """A later set is written about other places than the earlier ones, so that no city's own
+    wording carries over between sets."""
+    cities = [{r["city_zh"] for r in s.manifest_rows} for s in SETS]
+    for i, earlier in enumerate(cities):
+        for later in cities[i + 1 :]:
+            assert not earlier & later
