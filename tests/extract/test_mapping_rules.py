@@ -345,3 +345,34 @@ def test_a_kind_before_a_core_keyword_narrows_it(sentence: str, expected: str) -
 def test_persons_taken_for_review_are_not_persons_prosecuted() -> None:
     assert ids("受理审查起诉1 047人") == [("1 047人", "")]
     assert ids("提起公诉1 047人") == [("1 047人", "persons_prosecuted")]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # a norm per unit is no count of the place
+        ("每个村(社区)至少配备1名专职网格员", [("1名", "")]),
+        ("全县每年配备专职网格员60名", [("60名", "grid_workers_full_time")]),  # 每年 is time
+        # person-times are not heads
+        ("全年培训调解员1.2万人次", [("1.2万人次", "")]),
+        # an office's own level is a part of the place's petitions
+        ("市信访局本级受理群众来信来访4680件", [("4680件", "")]),
+        # an increase after the noun is a change of the stock, not the stock
+        ("专职网格员再增加200名", [("200名", "")]),
+        ("专职网格员增加到2000名", [("2000名", "grid_workers_full_time")]),
+        # a share followed by its noun is a share of that noun
+        (
+            "全市群众满意度为95.7%,九成以上受访群众表示晚上出门很放心",
+            [("95.7%", "public_satisfaction"), ("九成", "")],
+        ),
+        # 其中 in the figure's own clause, after the subject it carries over
+        (
+            "全区化解矛盾纠纷7840件,化解率97.9%,其中80%以上在街道一级化解",
+            [("7840件", "disputes_resolved"), ("97.9%", "dispute_resolution_rate"), ("80%", "")],
+        ),
+    ],
+)
+def test_norms_occurrences_own_levels_increases_and_parts(
+    sentence: str, expected: list[tuple[str, str]]
+) -> None:
+    assert ids(sentence) == expected

@@ -193,6 +193,17 @@ _VERB_AFTER_NOUN = re.compile(
 #: Words of a figure's own clause that make it the stock after an addition ("新增…1800个,
 #: 总数突破6.5万个"): the total, not what was added.
 _TOTAL_AFTER_ADDITION = re.compile(r"总数|总量|总计|总规模|累计|共有|现有|合计|达到")
+#: A share's bound, between it and the noun it is a share of (九成以上受访群众).
+_SHARE_BOUND = re.compile(r"以上|以下|左右|以内")
+#: After a share, these start a predicate ("80%以上在街道一级就地解决"), not its noun.
+_NOT_A_NOUN_AFTER_A_SHARE = frozenset("在由被已都均将从对于得达")
+#: A per-unit norm (每个网格配备1名, 每村至少1名): no stock or flow of the place.
+_NORM = re.compile(r"每(?![年月天日周季次逢当])")
+#: A figure at an office's own level (市信访局本级): a part of the place's.
+_OWN_LEVEL = "本级"
+#: Words between a stock's keyword and its figure that make it a change of the stock
+#: ("专职网格员再增加200名", "较上年增加240名"); 增加到 (increased to) gives the stock itself.
+_ADDED_AFTER = re.compile(r"(?:新增|增加|增长|减少|增设|扩充)(?![到至为])")
 #: A subject as written is cut to this many characters nearest the figure.
 MAX_SUBJECT_CHARS = 24
 
@@ -441,6 +452,8 @@ def _right_subject(sentence: str, quantity: QuantitySpan, limit: int) -> _Subjec
     after = _AFTER_FIGURE.match(sentence, pos)
     if after:
         return _Subject(after.end(), min(limit, clause_end(sentence, after.end())), "right")
+    if quantity.kind == "percent":
+        return _share_of_noun(sentence, pos, limit)
     if quantity.kind != "count" or pos >= len(sentence):
         return None
     start = pos + 1 if sentence[pos] in "“\"'《" else pos
@@ -452,6 +465,20 @@ def _right_subject(sentence: str, quantity: QuantitySpan, limit: int) -> _Subjec
         return None
     stop = _SUBJECT_END.search(sentence, start, limit)
     return _Subject(start, stop.start() if stop else max(start, limit), "right")
+
+
+def _share_of_noun(sentence: str, pos: int, limit: int) -> _Subject | None:
+    """ "九成以上受访群众表示…": a share followed by the noun it is a share of."""
+    after = _SHARE_BOUND.match(sentence, pos)
+    start = after.end() if after else pos
+    if (
+        start >= len(sentence)
+        or not _is_cjk(sentence[start])
+        or _NOT_A_NOUN_AFTER.match(sentence, start)
+        or sentence[start] in _NOT_A_NOUN_AFTER_A_SHARE
+    ):
+        return None
+    return _Subject(start, min(limit, clause_end(sentence, start)), "right")
 
 
 def _listed_subject(
@@ -512,8 +539,11 @@ def _best(
     cue: str | None = None  # the stage cue of the subject's clause, read when first needed
     sort = unit_family(quantity.unit) if kind in _COUNTED_KINDS else None
     per_time = kind == "count" and quantity.unit in _PER_TIME
-    once = quantity.unit[:-1]  # 件次 fits an indicator counted in 件
+    # 件次 fits an indicator counted in 件; 人次 never one counted in heads (人, 名)
+    once = quantity.unit[:-1] if unit_family(quantity.unit[:-1]) != "persons" else quantity.unit
     deed_stage = _carried_over_a_deed(sentence, subject, quantity)
+    narrowed: list[tuple[int, int]] = []  # spans of keywords whose figure is a part
+    total = _total_after_addition(sentence, subject, quantity)
     # nearest the figure first: once a head fits, only heads as near can still win or tie
     for start, end, indicator, keyword in heads:
         nearness = end if left else -start
@@ -533,7 +563,15 @@ def _best(
             continue
         if not left and _counts_another_noun(sentence, subject, end, indicator):
             continue
+        if total and _ADDITION.match(keyword.head):
+            continue  # 新增…1800个,总数突破6.5万个: the total is not the addition's
+        if any(
+            outer <= start and end <= last and (outer, last) != (start, end)
+            for outer, last in narrowed
+        ):
+            continue  # inside a narrowed keyword (来访 of 本级…来信来访): a part too
         if _narrowed(sentence, subject, quantity, start, indicator, keyword, sub_units):
+            narrowed.append((start, end))
             continue
         if deed_stage is not None and deed_stage not in indicator.stages:
             continue  # "受理执行案件…，执结7.21万件": only an indicator with stages tells them apart
@@ -582,8 +620,15 @@ def _narrowed(
     total = _total_after_addition(sentence, subject, quantity)
     if indicator.stock and _ADDITION.search(lead) and not total:
         return True
-    if total and _ADDITION.match(keyword.head):
-        return True  # 新增…1800个,总数突破6.5万个: the total is not the addition's
+    own = sentence[clause_start(sentence, quantity.start) : quantity.start]
+    if _NORM.search(lead) or _NORM.search(own):
+        return True  # 每个网格配备1名专职网格员: a norm, not a count of the place
+    if (
+        indicator.stock
+        and subject.side == "left"
+        and _ADDED_AFTER.search(sentence, head_start + len(keyword.head), quantity.start)
+    ):
+        return True  # 专职网格员再增加200名: the change of the stock, not the stock
     if head_start and sentence[head_start - 1] == "不":
         return True  # 不起诉 2915人: the persons not prosecuted
     if _TIER_BEFORE.search(sentence, max(0, head_start - 2), head_start):
@@ -603,6 +648,8 @@ def _narrowed(
     # under 其中 only an indicator defined as the part (专职网格员) carries it
     part = (
         _PART_OF in lead
+        or _PART_OF in own
+        or _OWN_LEVEL in lead
         or _SUB_UNITS.search(lead)
         or _names_one_of(lead, sub_units)
         or _after_part_frame(sentence, first)
