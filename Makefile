@@ -20,8 +20,11 @@ $(UV):
 	$(VENV)/bin/python -m pip install --quiet "uv==$(UV_VERSION)"
 
 # The locked environment: uv.lock pins every package; --inexact keeps uv itself in the venv.
-$(STAMP): $(UV) pyproject.toml uv.lock
-	UV_PROJECT_ENVIRONMENT=$(VENV) $(UV) sync --frozen --inexact --extra dev --python $(VENV)/bin/python
+# The package's version is written in its __init__.py (dynamic): a new version reinstalls it, so
+# the installed metadata never lags behind the checkout.
+$(STAMP): $(UV) pyproject.toml uv.lock src/pingan_analysis/__init__.py
+	UV_PROJECT_ENVIRONMENT=$(VENV) $(UV) sync --frozen --inexact --extra dev --python $(VENV)/bin/python \
+		--reinstall-package pingan-analysis
 	@touch $(STAMP)
 
 report: $(STAMP) ## run the whole pipeline into reports/ (incremental; FORCE=1 reruns all)
