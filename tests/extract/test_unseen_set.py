@@ -1,7 +1,8 @@
 """Integrity of the project's own annotated evaluation sets: ``data/annotations/unseen/`` and
 ``data/annotations/heldout/`` (development sets since their first measurement),
 ``data/annotations/tuning/`` (written for tuning the mapper, a development set from the start) and
-``data/annotations/blind/`` (written blind and evaluated once).
+``data/annotations/blind/`` (written blind and evaluated once) and ``data/annotations/blind2/``
+(written blind afterwards, to be evaluated once after the last mapper change).
 
 The sets are data, so these tests hold each to its README: every release has its text (with the
 hash the manifest records) and a gold file the evaluator can read; every span's ``text`` is
@@ -72,6 +73,7 @@ SETS = (
     EvaluationSet("heldout", CORE_INDICATORS, 12, 300, 100),
     EvaluationSet("tuning", CORE_INDICATORS, 12, 300, 100),
     EvaluationSet("blind", CORE_INDICATORS, 12, 300, 100),
+    EvaluationSet("blind2", CORE_INDICATORS, 12, 300, 100),
 )
 RELEASES = [
     pytest.param(evaluation_set, row["release_id"], id=f"{evaluation_set.name}-{row['release_id']}")
