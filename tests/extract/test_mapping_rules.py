@@ -376,3 +376,34 @@ def test_norms_occurrences_own_levels_increases_and_parts(
     sentence: str, expected: list[tuple[str, str]]
 ) -> None:
     assert ids(sentence) == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # a change stated as a count, and the percentage after it, which carries the id
+        (
+            "全市接报刑事类警情6418起,比上年减少1102起,降幅14.7%",
+            [
+                ("6418起", "criminal_police_incidents"),
+                ("1102起", ""),
+                ("14.7%", "criminal_police_incidents"),
+            ],
+        ),
+        # after 分别 with a bare clause, the list is the clause before
+        (
+            "生产安全事故起数、死亡人数实现“双下降”,分别下降19.2%和16.7%",
+            [("19.2%", "production_safety_accidents"), ("16.7%", "production_safety_deaths")],
+        ),
+        # 少了 is a change
+        ("电诈案件发案数比去年同期少了近三成", [("三成", "telecom_fraud_cases")]),
+        # a target's words stand between keyword and figure
+        ("法律援助案件办理量力争突破5500件", [("5500件", "legal_aid_cases")]),
+        # a count under a norm per unit is not the place's
+        ("每个乡镇至少配备2名专职人民调解员", [("2名", "")]),
+    ],
+)
+def test_changes_as_counts_lists_before_fenbie_and_norms(
+    sentence: str, expected: list[tuple[str, str]]
+) -> None:
+    assert ids(sentence) == expected

@@ -66,11 +66,12 @@ _CONJUNCTIONS = re.compile(r"以及|[、和与及]")
 #: Words that may stand between a keyword and its figure: predicates, comparisons, measures.
 #: Every alternative starts with a literal character, so that the regex engine skips the other
 #: positions by their first character (four times faster than with a group or class first).
-_COMPARED = r"[^,;。]{0,12}?(?=下降|上升|提高|提升|增长|增加|减少|降低)"
+_COMPARED = r"[^,;。]{0,12}?(?=下降|上升|提高|提升|增长|增加|减少|降低|少了|多了)"
 _PREDICATE_WORDS = re.compile(
     r"同比|环比|分别|下降|上升|提高|提升|增长|增加|减少|降低|降至|升至|达到|保持在|稳定在|保持|突破|超过|累计|总计|共计"
     r"|合计|年均|月均|日均|全年|全部|实现|连续|位居|排名|总数|总量|人数|数量"
-    r"|不足|不到|不少于|不低于|低于|高于|年前|从|由"
+    r"|不足|不到|不少于|不低于|低于|高于|年前|从|由|降幅|增幅|涨幅|减幅"
+    r"|力争|确保|争取|预计|办理量|受理量"
     rf"|较{_COMPARED}|比{_COMPARED}|" + "|".join("达为是共均有超逾近约了已占居在数的")
 )
 #: Scope words (全市, 目前), and verbs at a clause's end that act on an object named before
@@ -161,6 +162,8 @@ SUBTYPE_MODIFIERS = (
     "民事",
     "行政",
 )
+#: Why :func:`_narrowed` keeps an indicator off a figure: one tier of it, or any other reason.
+TIER, NARROWED = "tier", "narrowed"
 #: 涉 + one character just before a keyword (涉校治安案件, 涉企案件) names a kind of the keyword's.
 _SUBTYPE_BEFORE = re.compile("(?:" + "|".join(SUBTYPE_MODIFIERS) + r"|涉[\u4e00-\u9fff])$")
 #: Names of indicators defined as a part (专职网格员): 其中 and sub-units leave them their figure.
@@ -197,6 +200,11 @@ _TOTAL_AFTER_ADDITION = re.compile(r"总数|总量|总计|总规模|累计|共�
 _SHARE_BOUND = re.compile(r"以上|以下|左右|以内")
 #: After a share, these start a predicate ("80%以上在街道一级就地解决"), not its noun.
 _NOT_A_NOUN_AFTER_A_SHARE = frozenset("在由被已都均将从对于得达")
+#: A comparison and a change verb just before a count: the count is the change (比上年减少1102起,
+#: 同比减少2起, 较上年增加240名).
+_COUNT_CHANGE = re.compile(
+    r"(?:同比|环比|(?:比|较)[^,;。]{0,8}?)(?:减少|增加|增长|下降|上升|少|多)了?(?:近|约|超过)?$"
+)
 #: A per-unit norm (每个网格配备1名, 每村至少1名): no stock or flow of the place.
 _NORM = re.compile(r"每(?![年月天日周季次逢当])")
 #: A figure at an office's own level (市信访局本级): a part of the place's.
@@ -242,8 +250,12 @@ def map_sentence(
             indicator = None
         if index and subject == subjects[-1] and quantity.kind in _CHANGE_KINDS:
             # "起诉…严重暴力犯罪418人,同比下降12.2%": the change of the figure before measures
-            # what it measures, and nothing when it has no indicator (persons are not cases)
-            before = result[-1]
+            # what it measures, and nothing when it has no indicator (persons are not cases);
+            # a change stated as a count between them (比上年减少1102起,降幅14.7%) is passed over
+            basis = index - 1
+            while basis and _is_count_change(sentence, quantities[basis]):
+                basis -= 1
+            before = result[basis]
             indicator = before if before and quantity.kind in before.kinds else None
         subjects.append(subject)
         result.append(indicator)
@@ -496,12 +508,17 @@ def _listed_subject(
     ):
         run_end += 1
     run = run_end - first + 1
-    clause_start = _left_limit(sentence, quantities, first)
-    lead = sentence[clause_start : quantities[first].start]
+    begin = _left_limit(sentence, quantities, first)
+    lead = sentence[begin : quantities[first].start]
     split = lead.rfind("分别")
     if run < 2 or split < 0:
         return None
-    spans = _conjunct_spans(lead[:split], clause_start)
+    listed, offset = lead[:split], begin
+    if not first and begin and _deeds_without_subject(listed) == "":
+        # "事故起数、死亡人数实现“双下降”,分别下降19.2%和16.7%": the list is the clause before
+        offset = clause_start(sentence, begin - 1)
+        listed = sentence[offset : begin - 1]
+    spans = _conjunct_spans(listed, offset)
     if len(spans) != run:
         return None
     start, end = spans[index - first]
@@ -570,8 +587,10 @@ def _best(
             for outer, last in narrowed
         ):
             continue  # inside a narrowed keyword (来访 of 本级…来信来访): a part too
-        if _narrowed(sentence, subject, quantity, start, indicator, keyword, sub_units):
-            narrowed.append((start, end))
+        reason = _narrowed(sentence, subject, quantity, start, indicator, keyword, sub_units)
+        if reason:
+            if reason != TIER:  # a tier's keyword (市级社会治理示范点) leaves its shorter ones free
+                narrowed.append((start, end))
             continue
         if deed_stage is not None and deed_stage not in indicator.stages:
             continue  # "受理执行案件…，执结7.21万件": only an indicator with stages tells them apart
@@ -605,34 +624,44 @@ def _narrowed(
     indicator: Indicator,
     keyword: Keyword,
     sub_units: frozenset[str] = frozenset(),
-) -> bool:
-    """The figure is a part of what the keyword names, an addition to a stock, or of a target
-    the keyword does not name: a sub-type or tier word just before the keyword, 其中 or a
-    sub-unit of the place before it in its clause, (for a stock) a word of adding before it, or
-    an object after 对 that the keyword leaves out ("对法院工作的满意度"). The keyword's
-    indicator does not carry it.
+) -> str:
+    """Why the keyword's indicator does not carry the figure (:data:`TIER`, :data:`NARROWED`),
+    or "" when it does. The figure is a part of what the keyword names, an addition to a stock,
+    a change stated as a count, a norm per unit, or of a target the keyword does not name: a
+    sub-type or tier word just before the keyword, 其中, 本级 or a sub-unit of the place before
+    it in its clause, (for a stock) a word of adding before it, or an object after 对 that a
+    bare share keyword leaves out ("对法院工作的满意度").
 
-    A negation just before the keyword (不起诉) and a tier word (市级) exclude every indicator;
-    the other parts narrow only the core ids, which the contract defines as totals
-    (``data/core_indicators.csv``, ``not_this``); the rest of the codebook names parts too."""
+    A negation just before the keyword (不起诉), a tier word (市级), a norm (每个网格配备1名) and
+    a count change (比上年减少1102起) exclude every indicator; the other parts narrow only the core
+    ids, which the contract defines as totals (``data/core_indicators.csv``, ``not_this``); the
+    rest of the codebook names parts too."""
     first = clause_start(sentence, min(subject.start, quantity.start))
     lead = sentence[first:head_start]
     total = _total_after_addition(sentence, subject, quantity)
     if indicator.stock and _ADDITION.search(lead) and not total:
-        return True
+        return NARROWED
     own = sentence[clause_start(sentence, quantity.start) : quantity.start]
-    if _NORM.search(lead) or _NORM.search(own):
-        return True  # 每个网格配备1名专职网格员: a norm, not a count of the place
+    if quantity.kind in _COUNTED_KINDS and _COUNT_CHANGE.search(own):
+        return NARROWED  # 比上年减少1102起: a change stated as a count, not the count
+    core = indicator.id in _core_ids()
+    if (_NORM.search(lead) or _NORM.search(own)) and sentence[
+        quantity.start - 1 : quantity.start
+    ] != "每":
+        # 每个网格配备1名专职网格员: a norm, not the place's count; 每300-400户 (每 just before
+        # the figure) is the norm itself, which an indicator may measure
+        return NARROWED
     if (
-        indicator.stock
+        core
+        and indicator.stock
         and subject.side == "left"
         and _ADDED_AFTER.search(sentence, head_start + len(keyword.head), quantity.start)
     ):
-        return True  # 专职网格员再增加200名: the change of the stock, not the stock
+        return NARROWED  # 专职网格员再增加200名: the change of the stock, not the stock
     if head_start and sentence[head_start - 1] == "不":
-        return True  # 不起诉 2915人: the persons not prosecuted
+        return NARROWED  # 不起诉 2915人: the persons not prosecuted
     if _TIER_BEFORE.search(sentence, max(0, head_start - 2), head_start):
-        return True  # 1个市级公共法律服务中心: one tier of the centres
+        return TIER  # 1个市级公共法律服务中心: one tier of the centres
     target = lead.rfind("对")
     if (
         quantity.kind in _SHARE_KINDS
@@ -640,11 +669,11 @@ def _narrowed(
         and not keyword.context
         and len(keyword.head) <= MAX_BARE_SHARE_CHARS
     ):
-        return True  # 对…的满意度: satisfaction with what 对 names, which the keyword does not
+        return NARROWED  # 对…的满意度: satisfaction with what 对 names, which the keyword does not
     if indicator.id not in _core_ids():
-        return False
+        return ""
     if _SUBTYPE_BEFORE.search(sentence, max(0, head_start - 2), head_start):
-        return True
+        return NARROWED
     # under 其中 only an indicator defined as the part (专职网格员) carries it
     part = (
         _PART_OF in lead
@@ -654,7 +683,7 @@ def _narrowed(
         or _names_one_of(lead, sub_units)
         or _after_part_frame(sentence, first)
     )
-    return bool(part) and not _PART_NAMES.search(indicator.name_zh)
+    return NARROWED if part and not _PART_NAMES.search(indicator.name_zh) else ""
 
 
 def _counts_another_noun(
@@ -670,6 +699,11 @@ def _counts_another_noun(
         and sentence[subject.start - 1 : subject.start] != "的"
         and _VERB_AFTER_NOUN.search(sentence, subject.start + 1, head_end) is not None
     )
+
+
+def _is_count_change(sentence: str, quantity: QuantitySpan) -> bool:
+    own = sentence[clause_start(sentence, quantity.start) : quantity.start]
+    return quantity.kind in _COUNTED_KINDS and _COUNT_CHANGE.search(own) is not None
 
 
 def _total_after_addition(sentence: str, subject: _Subject, quantity: QuantitySpan) -> bool:
