@@ -407,3 +407,23 @@ def test_changes_as_counts_lists_before_fenbie_and_norms(
     sentence: str, expected: list[tuple[str, str]]
 ) -> None:
     assert ids(sentence) == expected
+
+
+def test_disputes_accepted_mediated_and_mediated_successfully() -> None:
+    # the mediated count is the core figure; the intake and the successful share are not
+    assert ids("全年受理各类矛盾纠纷9 430件,调解9 277件,调解成功9 105件,调解成功率为98.1%") == [
+        ("9 430件", ""),
+        ("9 277件", "disputes_resolved"),
+        ("9 105件", ""),
+        ("98.1%", "dispute_resolution_rate"),
+    ]
+    # a keyword holding its cue names its stage itself
+    assert ids("全区排查受理各类矛盾纠纷5.4万余件") == [("5.4万余件", "disputes_resolved")]
+
+
+def test_a_locative_clause_of_a_district_frames_a_part() -> None:
+    sentence = "在让胡路区,网格员数量达到1 120名"
+    quantities = find_quantities(sentence)
+    for place, expected in (("大庆市", ""), ("", "grid_workers")):
+        mapped = map_sentence(sentence, quantities, CODEBOOK, divisions_within(place))
+        assert [i.id if i else "" for i, _ in mapped] == [expected]

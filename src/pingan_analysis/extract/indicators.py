@@ -128,6 +128,7 @@ class _Subject(NamedTuple):
 
 _CUE_STAGE = {cue: stage for stage, cues in STAGE_CUES.items() for cue in cues}
 _CUES = re.compile("|".join(sorted(_CUE_STAGE, key=len, reverse=True)))
+MAX_CUE_CHARS = max(map(len, _CUE_STAGE))
 #: What a subject as written does not include: scope and time words and verbs of having or
 #: setting up (配备, 建成) before the noun, the predicate after it. Verbs that change what is
 #: measured (破获, 受理, 审结, 新增) stay.
@@ -187,6 +188,8 @@ _PART_FRAME = re.compile(
     r"|从?各(?:区|县|区县|县区|街镇|乡镇|街道|地)(?:来?看|而言)?)"
 )
 _DIGIT = re.compile(r"\d")
+#: The words around a place that make a clause a locative frame (在…, …内).
+_LOCATIVE = re.compile(r"^在|[内中里]$")
 _SEGMENT_START = re.compile(r"(?s:.*)[;\n]")
 #: Verbs between a measure word and a keyword: the noun the measure word counts ended before
 #: them ("65个社区成立网格党支部": 社区, not 网格).
@@ -597,7 +600,7 @@ def _best(
         if indicator.stages:
             if cue is None:
                 cue = stage_cue(sentence, subject, quantity)
-            if cue not in indicator.stages:
+            if cue not in indicator.stages and not _names_its_stage(sentence, start, end):
                 continue  # 破获 names solved cases, 发案 cases occurring: not this indicator
         # a gap counts some of the characters between: no more than there are
         if (
@@ -681,7 +684,7 @@ def _narrowed(
         or _OWN_LEVEL in lead
         or _SUB_UNITS.search(lead)
         or _names_one_of(lead, sub_units)
-        or _after_part_frame(sentence, first)
+        or _after_part_frame(sentence, first, sub_units)
     )
     return NARROWED if part and not _PART_NAMES.search(indicator.name_zh) else ""
 
@@ -715,16 +718,21 @@ def _total_after_addition(sentence: str, subject: _Subject, quantity: QuantitySp
     )
 
 
-def _after_part_frame(sentence: str, clause_begin: int) -> bool:
+def _after_part_frame(
+    sentence: str, clause_begin: int, sub_units: frozenset[str] = frozenset()
+) -> bool:
     """A clause of its own before ``clause_begin``, in the same part of the sentence (up to ;),
-    frames what follows as parts (:data:`_PART_FRAME`). A bare 其中 does so only after a figure
-    of the sentence: opening a sentence or paragraph, it may point back to anything."""
+    frames what follows as parts (:data:`_PART_FRAME`, or a division inside the release's place:
+    "在让胡路区,网格员数量达到1 120名"). A bare 其中 does so only after a figure of the sentence:
+    opening a sentence or paragraph, it may point back to anything."""
     segment = _SEGMENT_START.match(sentence, 0, clause_begin)
     pos = segment.end() if segment else 0
     while pos < clause_begin:
         end = clause_end(sentence, pos)
         frame = sentence[pos:end].strip(" “”")
         if _PART_FRAME.fullmatch(frame) and (frame != _PART_OF or _DIGIT.search(sentence, 0, pos)):
+            return True
+        if sub_units and _LOCATIVE.sub("", frame) in sub_units:
             return True
         pos = end + 1
     return False
@@ -747,6 +755,20 @@ def _carried_over_a_deed(sentence: str, subject: _Subject, quantity: QuantitySpa
         return None
     cues = _CUES.findall(deeds)
     return _CUE_STAGE[cues[-1]] if cues else ""
+
+
+def _names_its_stage(sentence: str, start: int, end: int) -> bool:
+    """The keyword at ``sentence[start:end]`` holds a cue (排查受理各类矛盾纠纷, 破获刑事案件): the
+    codebook names that stage for the indicator itself, unless a longer cue runs into the keyword
+    (受理审查起诉: 审查起诉 is the stage, not 起诉)."""
+    own = False
+    for match in _CUES.finditer(sentence, max(0, start - MAX_CUE_CHARS), end + MAX_CUE_CHARS):
+        if match.end() <= start or match.start() >= end:
+            continue
+        if match.start() < start or match.end() > end:
+            return False
+        own = True
+    return own
 
 
 def stage_cue(sentence: str, subject: _Subject, quantity: QuantitySpan) -> str:
