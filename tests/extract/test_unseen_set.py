@@ -2,8 +2,9 @@
 ``data/annotations/heldout/`` (development sets since their first measurement),
 ``data/annotations/tuning/`` (written for tuning the mapper, a development set from the start) and
 ``data/annotations/blind/`` (written blind and evaluated once) and ``data/annotations/blind2/``
-(written blind afterwards) and ``data/annotations/blind3/`` (written blind last, to be evaluated once
-after the last mapper change).
+(written blind afterwards) and ``data/annotations/blind3/`` (written blind afterwards) and
+``data/annotations/blind4/`` (written blind last, to be evaluated once after the last mapper
+change).
 
 The sets are data, so these tests hold each to its README: every release has its text (with the
 hash the manifest records) and a gold file the evaluator can read; every span's ``text`` is
@@ -76,6 +77,7 @@ SETS = (
     EvaluationSet("blind", CORE_INDICATORS, 12, 300, 100),
     EvaluationSet("blind2", CORE_INDICATORS, 12, 300, 100),
     EvaluationSet("blind3", CORE_INDICATORS, 12, 300, 100),
+    EvaluationSet("blind4", CORE_INDICATORS, 12, 300, 100),
 )
 RELEASES = [
     pytest.param(evaluation_set, row["release_id"], id=f"{evaluation_set.name}-{row['release_id']}")
