@@ -79,6 +79,7 @@ SET_STATUS: dict[str, str] = {
         "README); the mapper has been tuned on its errors since"
     ),
     "tuning": "development set: written to tune the mapper on, never out-of-sample",
+    "blind4": OUT_OF_SAMPLE,
     "blind3": (
         "development set: out-of-sample at its first measurement (2026-12-01, in the "
         "README); the mapper has been tuned on its errors since"
