@@ -25,38 +25,22 @@ import csv
 import json
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from pingan_analysis.config import ProjectPaths
 from pingan_analysis.exceptions import DataError
 from pingan_analysis.extract.mention import Mention
+from pingan_analysis.registry import MENTION_COLUMNS
 
-#: The fields compared over matched pairs, in report order.
-FIELDS: tuple[str, ...] = (
-    "value",
-    "unit",
-    "qualifier",
-    "lower",
-    "upper",
-    "kind",
-    "direction",
-    "period_start",
-    "period_end",
-    "modality",
-    "indicator",
-)
+#: The fields compared over matched pairs, in report order: the mention's, from its value to
+#: its indicator (the gold files' columns).
+FIELDS: tuple[str, ...] = MENTION_COLUMNS[
+    MENTION_COLUMNS.index("value") : MENTION_COLUMNS.index("indicator") + 1
+]
 NUMERIC_FIELDS = frozenset(("value", "lower", "upper"))
 #: The fields that make a figure's number: all must agree for "number fields" to.
-NUMBER_FIELDS: tuple[str, ...] = (
-    "value",
-    "unit",
-    "qualifier",
-    "lower",
-    "upper",
-    "kind",
-    "direction",
-)
+NUMBER_FIELDS: tuple[str, ...] = FIELDS[: FIELDS.index("direction") + 1]
 #: The folder of the annotated sets under the project root (seed gold files stand in it, each
 #: other set is a subfolder: releases.csv, releases/<file>, gold/<release_id>.csv).
 ANNOTATIONS_DIR = Path("data") / "annotations"
@@ -165,17 +149,7 @@ class Counts:
         return _ratio(self.core_recalled, self.core_gold)
 
     def add(self, other: Counts) -> None:
-        for name in (
-            "gold",
-            "predicted",
-            "matched",
-            "numbers_agree",
-            "covered",
-            "core_predicted",
-            "core_correct",
-            "core_gold",
-            "core_recalled",
-        ):
+        for name in _COUNT_NAMES:
             setattr(self, name, getattr(self, name) + getattr(other, name))
         for name in FIELDS:
             self.agree[name] += other.agree[name]
@@ -196,6 +170,10 @@ class Counts:
             "core_predicted": self.core_predicted,
             "core_gold": self.core_gold,
         }
+
+
+#: The counters of :class:`Counts` (every field but the per-field ``agree``).
+_COUNT_NAMES: tuple[str, ...] = tuple(f.name for f in fields(Counts) if f.name != "agree")
 
 
 @dataclass(frozen=True)

@@ -590,7 +590,7 @@ def _best(
             for outer, last in narrowed
         ):
             continue  # inside a narrowed keyword (来访 of 本级…来信来访): a part too
-        reason = _narrowed(sentence, subject, quantity, start, indicator, keyword, sub_units)
+        reason = _narrowed(sentence, subject, quantity, start, indicator, keyword, sub_units, total)
         if reason:
             if reason != TIER:  # a tier's keyword (市级社会治理示范点) leaves its shorter ones free
                 narrowed.append((start, end))
@@ -627,6 +627,7 @@ def _narrowed(
     indicator: Indicator,
     keyword: Keyword,
     sub_units: frozenset[str] = frozenset(),
+    total: bool = False,
 ) -> str:
     """Why the keyword's indicator does not carry the figure (:data:`TIER`, :data:`NARROWED`),
     or "" when it does. The figure is a part of what the keyword names, an addition to a stock,
@@ -638,14 +639,14 @@ def _narrowed(
     A negation just before the keyword (不起诉), a tier word (市级), a norm (每个网格配备1名) and
     a count change (比上年减少1102起) exclude every indicator; the other parts narrow only the core
     ids, which the contract defines as totals (``data/core_indicators.csv``, ``not_this``); the
-    rest of the codebook names parts too."""
+    rest of the codebook names parts too. ``total``: the figure's own clause says it is the
+    total after an addition (:func:`_total_after_addition`, which the caller has worked out)."""
     first = clause_start(sentence, min(subject.start, quantity.start))
     lead = sentence[first:head_start]
-    total = _total_after_addition(sentence, subject, quantity)
     if indicator.stock and _ADDITION.search(lead) and not total:
         return NARROWED
     own = sentence[clause_start(sentence, quantity.start) : quantity.start]
-    if quantity.kind in _COUNTED_KINDS and _COUNT_CHANGE.search(own):
+    if _is_count_change(sentence, quantity):
         return NARROWED  # 比上年减少1102起: a change stated as a count, not the count
     core = indicator.id in _core_ids()
     if (_NORM.search(lead) or _NORM.search(own)) and sentence[
@@ -673,7 +674,7 @@ def _narrowed(
         and len(keyword.head) <= MAX_BARE_SHARE_CHARS
     ):
         return NARROWED  # 对…的满意度: satisfaction with what 对 names, which the keyword does not
-    if indicator.id not in _core_ids():
+    if not core:
         return ""
     if _SUBTYPE_BEFORE.search(sentence, max(0, head_start - 2), head_start):
         return NARROWED
@@ -693,8 +694,7 @@ def _counts_another_noun(
     sentence: str, subject: _Subject, head_end: int, indicator: Indicator
 ) -> bool:
     """A core id's keyword after (or starting with) a verb, in the noun phrase after a measure
-    word: the figure
-    counts the noun before the verb ("65个社区成立网格党支部": communities, not grid cells). The
+    word: the figure counts the noun before the verb ("65个社区成立网格党支部": communities, not grid cells). The
     core ids count the thing itself (``data/core_indicators.csv``); the rest of the codebook also
     counts units that have it ("1400个社区均配备了法律顾问")."""
     return (
